@@ -1,0 +1,73 @@
+/**
+ * The seam between the sandbox's HTTPS front (transport, auth, throttling, faults, call log) and the
+ * resource providers that play individual Azure services. A provider is a list of routes; the front
+ * matches them, records the call, applies the token bucket and any injected fault, then runs the handler.
+ */
+import type { Clock } from "../../local/clock.js";
+
+/** A parsed request as a provider sees it. */
+export interface SandboxRequest {
+  method: string;
+  /** Path without query, as received (case preserved). */
+  path: string;
+  query: URLSearchParams;
+  headers: Record<string, string | undefined>;
+  /** Parsed JSON body, or undefined when there was none. */
+  body: unknown;
+  /** Raw body bytes (for data-plane uploads). */
+  rawBody: Buffer;
+  /** Values captured from `{name}` segments of the route template. */
+  params: Record<string, string>;
+  /** The `https://127.0.0.1:port` origin the sandbox serves on, for building absolute URLs. */
+  origin: string;
+}
+
+/** What a handler answers. `body` is serialized as JSON unless it is a Buffer or string. */
+export interface SandboxReply {
+  status: number;
+  headers?: Record<string, string>;
+  body?: unknown;
+}
+
+/** Whether ARM counts the call against the read or the write token bucket. */
+export type ArmCallKind = "read" | "write" | "action";
+
+/** One route of a provider. */
+export interface SandboxRoute {
+  method: "GET" | "PUT" | "PATCH" | "POST" | "DELETE" | "HEAD";
+  /**
+   * Path template, matched case-insensitively on literal segments, e.g.
+   * `/subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.App/containerApps/{containerAppName}`.
+   */
+  template: string;
+  /** The ARM operation (RBAC action) this call needs, e.g. `Microsoft.App/containerApps/write`. */
+  operation: string;
+  /** ARM plane calls go through bearer auth and the token bucket; data-plane calls handle their own auth. */
+  plane: "arm" | "data";
+  kind: ArmCallKind;
+  handler(request: SandboxRequest, context: SandboxContext): SandboxReply | Promise<SandboxReply>;
+}
+
+/** Shared services every provider gets. */
+export interface SandboxContext {
+  clock: Clock;
+  /** A fresh id for correlation, operations, runs. */
+  newId(): string;
+  /** Configured durations (ms) for simulated work, so benchmarks and scenarios can set latencies. */
+  durations: SandboxDurations;
+}
+
+/** Simulated durations in milliseconds. */
+export interface SandboxDurations {
+  runQueued: number;
+  runRunning: number;
+  revisionProvisioning: number;
+  revisionActivating: number;
+  revisionHealthy: number;
+  lroPoll: number;
+}
+
+/** An ARM error body, `{ error: { code, message } }`. */
+export function armError(status: number, code: string, message: string, headers?: Record<string, string>): SandboxReply {
+  return { status, headers, body: { error: { code, message } } };
+}
