@@ -71,3 +71,16 @@ export interface SandboxDurations {
 export function armError(status: number, code: string, message: string, headers?: Record<string, string>): SandboxReply {
   return { status, headers, body: { error: { code, message } } };
 }
+
+/**
+ * A resource provider: the ARM/data-plane routes it serves, plus scenario-control routes served under
+ * `/_sandbox/` (seeding resources, behaviour faults). Control routes need no bearer token and are not
+ * throttled or logged as ARM calls.
+ */
+export interface SandboxProvider {
+  name: string;
+  routes: SandboxRoute[];
+  controlRoutes: SandboxRoute[];
+  /** Forgets all state (scenario reset). */
+  reset(): void;
+}
