@@ -1,0 +1,91 @@
+/**
+ * The one place Azure SDK clients are built. Everything else asks this module for a client, so the
+ * endpoint, credential, TLS trust (the sandbox's CA) and retry policy are decided once.
+ */
+import { ContainerAppsAPIClient } from "@azure/arm-appcontainers";
+import { ContainerRegistryManagementClient } from "@azure/arm-containerregistry";
+import type { TokenCredential } from "@azure/core-auth";
+import { ContainerRegistryClient, KnownContainerRegistryAudience } from "@azure/container-registry";
+import type { Settings } from "../config/settings.js";
+import { credentialFor } from "./credential.js";
+
+/** Retry settings shared by every client; the SDK honours Retry-After on 429 and 503. */
+export interface RetrySettings {
+  maxRetries: number;
+  retryDelayInMs: number;
+  maxRetryDelayInMs: number;
+}
+
+/** Default retries: a few quick attempts, leaving long waits to the orchestrator's durable timers. */
+export const DEFAULT_RETRY: RetrySettings = { maxRetries: 3, retryDelayInMs: 800, maxRetryDelayInMs: 10_000 };
+
+/** Factory for the SDK clients aca-rollout uses, with per-subscription / per-registry caching. */
+export class AzureClients {
+  private readonly credential: TokenCredential;
+  private readonly apps = new Map<string, ContainerAppsAPIClient>();
+  private readonly registries = new Map<string, ContainerRegistryManagementClient>();
+  private readonly dataPlanes = new Map<string, ContainerRegistryClient>();
+
+  constructor(
+    private readonly settings: Settings,
+    private readonly retry: RetrySettings = DEFAULT_RETRY,
+    credential?: TokenCredential,
+  ) {
+    this.credential = credential ?? credentialFor(settings.mode);
+  }
+
+  /** Options every client shares: endpoint, TLS trust and retries. */
+  private commonOptions() {
+    return {
+      tlsOptions: this.settings.armCaPem ? { ca: this.settings.armCaPem } : undefined,
+      retryOptions: { ...this.retry },
+    };
+  }
+
+  /** Container Apps management client for a subscription. */
+  containerApps(subscriptionId: string): ContainerAppsAPIClient {
+    let client = this.apps.get(subscriptionId);
+    if (!client) {
+      client = new ContainerAppsAPIClient(this.credential, subscriptionId, {
+        endpoint: this.settings.armEndpoint,
+        credentials: { scopes: [`${this.armAudience()}/.default`] },
+        ...this.commonOptions(),
+      });
+      this.apps.set(subscriptionId, client);
+    }
+    return client;
+  }
+
+  /** Container Registry management client (ACR Tasks runs) for a subscription. */
+  containerRegistry(subscriptionId: string): ContainerRegistryManagementClient {
+    let client = this.registries.get(subscriptionId);
+    if (!client) {
+      client = new ContainerRegistryManagementClient(this.credential, subscriptionId, {
+        endpoint: this.settings.armEndpoint,
+        credentialScopes: [`${this.armAudience()}/.default`],
+        ...this.commonOptions(),
+      });
+      this.registries.set(subscriptionId, client);
+    }
+    return client;
+  }
+
+  /** ACR data-plane client for a registry login server (e.g. `myreg.azurecr.io`). */
+  registryData(loginServer: string): ContainerRegistryClient {
+    let client = this.dataPlanes.get(loginServer);
+    if (!client) {
+      const endpoint = this.settings.registryEndpoints[loginServer] ?? `https://${loginServer}`;
+      client = new ContainerRegistryClient(endpoint, this.credential, {
+        audience: KnownContainerRegistryAudience.AzureResourceManagerPublicCloud,
+        ...this.commonOptions(),
+      });
+      this.dataPlanes.set(loginServer, client);
+    }
+    return client;
+  }
+
+  /** The token audience: ARM's public-cloud audience, or the sandbox's own origin. */
+  private armAudience(): string {
+    return this.settings.mode === "sandbox" ? this.settings.armEndpoint : "https://management.azure.com";
+  }
+}

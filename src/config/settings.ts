@@ -1,0 +1,123 @@
+/**
+ * Application settings: read from the environment once, validated, and handed to the rest of the
+ * product as one typed object. Every setting the code reads is listed here and in
+ * local.settings.example.json.
+ */
+import { readFileSync } from "node:fs";
+import { z } from "zod";
+import { ConfigurationError, type ConfigurationIssue } from "../domain/errors.js";
+
+/** `sandbox` talks to the embedded Azure sandbox; `azure` to real Azure Resource Manager. */
+export type RuntimeMode = "sandbox" | "azure";
+
+/** Validated settings. */
+export interface Settings {
+  mode: RuntimeMode;
+  /** Azure Resource Manager base URL. */
+  armEndpoint: string;
+  /** Extra CA certificate (PEM) the SDK clients trust; only the sandbox needs one. */
+  armCaPem: string | undefined;
+  /** Data-plane endpoint per registry login server; empty means `https://<loginServer>`. */
+  registryEndpoints: Record<string, string>;
+  /** Durable Functions task hub name. */
+  taskHub: string;
+  /** Folder for the local runtime's journal and the sandbox's files. */
+  dataDir: string;
+  /** Default subscription for targets that don't name one. */
+  subscriptionId: string | undefined;
+}
+
+const DEFAULT_ARM_ENDPOINT = "https://management.azure.com";
+
+const httpsUrl = z
+  .string()
+  .url()
+  .refine((u) => u.startsWith("https://"), "must be an https:// URL");
+
+const schema = z.object({
+  ACA_ROLLOUT_MODE: z.enum(["sandbox", "azure"]).default("sandbox"),
+  ACA_ROLLOUT_ARM_ENDPOINT: httpsUrl.optional(),
+  ACA_ROLLOUT_ARM_CA_FILE: z.string().min(1).optional(),
+  ACA_ROLLOUT_REGISTRY_ENDPOINTS: z.string().optional(),
+  ACA_ROLLOUT_TASK_HUB: z
+    .string()
+    .regex(/^[A-Za-z][A-Za-z0-9]{2,44}$/, "must be 3-45 letters or digits, starting with a letter")
+    .default("acarollout"),
+  ACA_ROLLOUT_DATA_DIR: z.string().min(1).default(".aca-rollout"),
+  AZURE_SUBSCRIPTION_ID: z.string().uuid().optional(),
+});
+
+const registryEndpointsSchema = z.record(z.string().min(1), httpsUrl);
+
+/** Reads and validates settings from `env`; throws {@link ConfigurationError} listing every problem. */
+export function loadSettings(env: NodeJS.ProcessEnv = process.env): Settings {
+  // Empty strings are how local.settings.json spells "unset".
+  const present = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ""));
+  const parsed = schema.safeParse(present);
+  const issues: ConfigurationIssue[] = [];
+  if (!parsed.success) {
+    for (const issue of parsed.error.issues) issues.push({ path: `/${issue.path.join("/")}`, message: issue.message });
+    throw new ConfigurationError(issues);
+  }
+  const raw = parsed.data;
+
+  let registryEndpoints: Record<string, string> = {};
+  if (raw.ACA_ROLLOUT_REGISTRY_ENDPOINTS) {
+    try {
+      const map = registryEndpointsSchema.safeParse(JSON.parse(raw.ACA_ROLLOUT_REGISTRY_ENDPOINTS));
+      if (map.success) registryEndpoints = map.data;
+      else for (const issue of map.error.issues) issues.push({ path: `/ACA_ROLLOUT_REGISTRY_ENDPOINTS/${issue.path.join("/")}`, message: issue.message });
+    } catch {
+      issues.push({ path: "/ACA_ROLLOUT_REGISTRY_ENDPOINTS", message: "must be a JSON object of login server to https URL" });
+    }
+  }
+
+  let armCaPem: string | undefined;
+  if (raw.ACA_ROLLOUT_ARM_CA_FILE) {
+    try {
+      armCaPem = readFileSync(raw.ACA_ROLLOUT_ARM_CA_FILE, "utf8");
+      if (!armCaPem.includes("BEGIN CERTIFICATE")) issues.push({ path: "/ACA_ROLLOUT_ARM_CA_FILE", message: "is not a PEM certificate" });
+    } catch (error) {
+      issues.push({ path: "/ACA_ROLLOUT_ARM_CA_FILE", message: `cannot be read (${(error as NodeJS.ErrnoException).code ?? "error"})` });
+    }
+  }
+
+  if (raw.ACA_ROLLOUT_MODE === "sandbox" && !raw.ACA_ROLLOUT_ARM_ENDPOINT) {
+    // In sandbox mode the launcher sets the endpoint; without it nothing could reach Azure anyway.
+    issues.push({ path: "/ACA_ROLLOUT_ARM_ENDPOINT", message: "is required in sandbox mode (npm start sets it)" });
+  }
+  if (issues.length > 0) throw new ConfigurationError(issues);
+
+  return {
+    mode: raw.ACA_ROLLOUT_MODE,
+    armEndpoint: (raw.ACA_ROLLOUT_ARM_ENDPOINT ?? DEFAULT_ARM_ENDPOINT).replace(/\/+$/, ""),
+    armCaPem,
+    registryEndpoints,
+    taskHub: raw.ACA_ROLLOUT_TASK_HUB,
+    dataDir: raw.ACA_ROLLOUT_DATA_DIR,
+    subscriptionId: raw.AZURE_SUBSCRIPTION_ID,
+  };
+}
+
+/** The outcome of loading settings without throwing, for health reporting. */
+export type SettingsResult = { ok: true; settings: Settings } | { ok: false; issues: ConfigurationIssue[] };
+
+let cached: SettingsResult | undefined;
+
+/** Loads settings from `process.env` once per process and remembers the outcome, good or bad. */
+export function currentSettings(): SettingsResult {
+  if (!cached) {
+    try {
+      cached = { ok: true, settings: loadSettings() };
+    } catch (error) {
+      if (!(error instanceof ConfigurationError)) throw error;
+      cached = { ok: false, issues: error.issues };
+    }
+  }
+  return cached;
+}
+
+/** Forgets the cached settings (tests and the local host call this after changing the environment). */
+export function resetSettingsCache(): void {
+  cached = undefined;
+}
