@@ -1,0 +1,168 @@
+/**
+ * The local HTTP host: serves every captured `app.http` function under the route prefix with the
+ * Functions host's routing, auth levels and response rules, plus the Durable extension's public
+ * webhooks under `/runtime/webhooks/durabletask/` (system key required). Listens on 127.0.0.1 only.
+ * Nothing on the request path touches the file system; handler failures are logged and answered
+ * with an empty 500.
+ */
+import { randomUUID } from "node:crypto";
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+import { DURABLE_WEBHOOK_PATH, type ExtraInputsBuilder } from "../rpc/clientBinding.js";
+import type { DurableApi } from "../rpc/durableApi.js";
+import { closeServer, originOf, writeDurableReply } from "../rpc/rpcServer.js";
+import { DURABLE_SYSTEM_KEY_NAME, KeyChecker, presentedKey, type HostKeys } from "./hostKeys.js";
+import type { HttpFunctionSpec } from "./httpFunction.js";
+import { invokeHttpFunction, type FunctionLogger } from "./invokeHttpFunction.js";
+import { BodyTooLargeError, readRequestBody, sendEmpty } from "./requestBody.js";
+import { RouteTable } from "./routeTable.js";
+import { writeHttpResponse } from "./writeHttpResponse.js";
+
+/** How to start the host. */
+export interface HttpHostOptions {
+  functions: readonly HttpFunctionSpec[];
+  /** host.json `extensions.http.routePrefix`; default `api`. */
+  routePrefix?: string;
+  keys: HostKeys;
+  /** 0 (default) picks a free port. */
+  port?: number;
+  log: FunctionLogger;
+}
+
+/** What the host needs once the engine exists; until then it answers 503. */
+export interface HttpHostWiring {
+  extraInputs: ExtraInputsBuilder;
+  durableApi: DurableApi;
+}
+
+/** A running HTTP host. */
+export interface HttpHost {
+  /** `http://127.0.0.1:<port>` */
+  readonly origin: string;
+  readonly port: number;
+  /** Connects the durable client binding and webhooks; requests before this get 503. */
+  attach(wiring: HttpHostWiring): void;
+  close(): Promise<void>;
+}
+
+const WEBHOOK_PREFIX = `${DURABLE_WEBHOOK_PATH}/`;
+const LANDING_PAGE = "<html><body><h1>Your Functions 4.0 app is up and running</h1><p>aca-rollout local host</p></body></html>";
+
+/** Starts the HTTP host on 127.0.0.1. Throws at start-up for route templates the host could not index. */
+export async function startHttpHost(options: HttpHostOptions): Promise<HttpHost> {
+  const routePrefix = options.routePrefix ?? "api";
+  const routes = new RouteTable(options.functions, routePrefix);
+  const keys = new KeyChecker(options.keys);
+  const log = options.log;
+  let wiring: HttpHostWiring | undefined;
+  let selfHost = "127.0.0.1";
+
+  const handleWebhook = (request: IncomingMessage, response: ServerResponse, api: DurableApi, rawUrl: string, pathname: string, search: string): void => {
+    const query = new URLSearchParams(search);
+    if (!keys.allowsSystem(DURABLE_SYSTEM_KEY_NAME, presentedKey(request.headers["x-functions-key"], query))) {
+      request.resume();
+      sendEmpty(response, 401);
+      return;
+    }
+    const origin = originOf(request, selfHost);
+    readRequestBody(request)
+      .then((body) =>
+        api.handle({
+          method: request.method ?? "GET",
+          path: pathname.slice(WEBHOOK_PREFIX.length),
+          query,
+          url: `${origin}${rawUrl}`,
+          origin,
+          contentType: request.headers["content-type"],
+          continuationToken: firstHeader(request.headers["x-ms-continuation-token"]),
+          body,
+        }),
+      )
+      .then(
+        (reply) => writeDurableReply(response, reply),
+        (error: unknown) => sendEmpty(response, error instanceof BodyTooLargeError ? 413 : 500),
+      );
+  };
+
+  const server: Server = createServer((request, response) => {
+    const current = wiring;
+    if (!current) {
+      request.resume();
+      sendEmpty(response, 503);
+      return;
+    }
+    const rawUrl = request.url ?? "/";
+    const queryAt = rawUrl.indexOf("?");
+    const pathname = queryAt === -1 ? rawUrl : rawUrl.slice(0, queryAt);
+    const search = queryAt === -1 ? "" : rawUrl.slice(queryAt + 1);
+    const method = request.method ?? "GET";
+
+    if (pathname.length >= WEBHOOK_PREFIX.length && pathname.slice(0, WEBHOOK_PREFIX.length).toLowerCase() === WEBHOOK_PREFIX) {
+      handleWebhook(request, response, current.durableApi, rawUrl, pathname, search);
+      return;
+    }
+    const match = routes.find(method, pathname);
+    if (!match) {
+      request.resume();
+      if (pathname === "/" && routePrefix !== "" && (method === "GET" || method === "HEAD")) {
+        response.setHeader("Content-Type", "text/html; charset=utf-8");
+        response.end(LANDING_PAGE);
+        return;
+      }
+      sendEmpty(response, 404);
+      return;
+    }
+    const { spec, params } = match;
+    if (spec.authLevel !== "anonymous") {
+      const header = request.headers["x-functions-key"];
+      const key = presentedKey(header, header ? undefined : new URLSearchParams(search));
+      if (!keys.allows(spec.authLevel, key)) {
+        request.resume();
+        sendEmpty(response, 401);
+        return;
+      }
+    }
+    const origin = originOf(request, selfHost);
+    const invocationId = randomUUID();
+    readRequestBody(request)
+      .then((body) => invokeHttpFunction(spec, { method, url: `${origin}${rawUrl}`, headers: request.headers, body, params }, current.extraInputs, log, invocationId))
+      .then((result) => writeHttpResponse(response, result))
+      .catch((error: unknown) => {
+        if (error instanceof BodyTooLargeError) {
+          sendEmpty(response, 413);
+          return;
+        }
+        log({ level: "error", functionName: spec.name, invocationId, message: `Executed '${spec.name}' (Failed): ${describeError(error)}` });
+        sendEmpty(response, 500);
+      });
+  });
+  server.keepAliveTimeout = 30_000;
+
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(options.port ?? 0, "127.0.0.1", () => {
+      server.off("error", reject);
+      resolve();
+    });
+  });
+  const port = (server.address() as AddressInfo).port;
+  selfHost = `127.0.0.1:${port}`;
+  return {
+    origin: `http://127.0.0.1:${port}`,
+    port,
+    attach(next) {
+      wiring = next;
+    },
+    close: () => closeServer(server),
+  };
+}
+
+function firstHeader(value: string | string[] | undefined): string | undefined {
+  return Array.isArray(value) ? value[0] : value;
+}
+
+/** An error for the server log: its stack when it has one (never sent to the client). */
+export function describeError(error: unknown): string {
+  if (error instanceof Error) return error.stack ?? `${error.name}: ${error.message}`;
+  return String(error);
+}

@@ -1,0 +1,93 @@
+/**
+ * The extension's local rpc endpoint: a loopback-only HTTP listener under `/durabletask/` that
+ * `DurableClient` calls for every operation. Like the extension's listener it has no auth, which is
+ * why it binds to 127.0.0.1 and nothing else.
+ */
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+import { BodyTooLargeError, readRequestBody, sendEmpty, sendJson } from "../http/requestBody.js";
+import type { DurableApi, DurableApiReply } from "./durableApi.js";
+
+/** The path the rpc API lives under, as in the extension (`http://127.0.0.1:17071/durabletask/`). */
+export const RPC_BASE_PATH = "/durabletask/";
+
+/** A running rpc endpoint. */
+export interface RpcServer {
+  /** Base URL ending in `/`, the binding's `rpcBaseUrl`. */
+  readonly rpcBaseUrl: string;
+  readonly port: number;
+  /** Stops listening and closes idle and in-flight connections. */
+  close(): Promise<void>;
+}
+
+/** Writes a {@link DurableApiReply} onto a node response. */
+export function writeDurableReply(response: ServerResponse, reply: DurableApiReply): void {
+  sendJson(response, reply.status, reply.body, reply.headers);
+}
+
+/** The request's `host` header if it looks like a host[:port], else the listener's own address. */
+export function originOf(request: IncomingMessage, fallbackHost: string): string {
+  const host = request.headers.host;
+  return `http://${host && /^[A-Za-z0-9.\-:[\]]+$/.test(host) ? host : fallbackHost}`;
+}
+
+/** Starts the rpc endpoint on 127.0.0.1 (`port` 0 = any free port). */
+export async function startRpcServer(api: DurableApi, options: { port?: number } = {}): Promise<RpcServer> {
+  let selfHost = "127.0.0.1";
+  const server: Server = createServer((request, response) => {
+    const rawUrl = request.url ?? "/";
+    const queryAt = rawUrl.indexOf("?");
+    const pathname = queryAt === -1 ? rawUrl : rawUrl.slice(0, queryAt);
+    if (!pathname.startsWith(RPC_BASE_PATH)) {
+      sendEmpty(response, 404);
+      return;
+    }
+    const origin = originOf(request, selfHost);
+    readRequestBody(request)
+      .then((body) =>
+        api.handle({
+          method: request.method ?? "GET",
+          path: pathname.slice(RPC_BASE_PATH.length),
+          query: new URLSearchParams(queryAt === -1 ? "" : rawUrl.slice(queryAt + 1)),
+          url: `${origin}${rawUrl}`,
+          origin,
+          contentType: request.headers["content-type"],
+          continuationToken: headerValue(request.headers["x-ms-continuation-token"]),
+          body,
+        }),
+      )
+      .then(
+        (reply) => writeDurableReply(response, reply),
+        (error: unknown) => sendEmpty(response, error instanceof BodyTooLargeError ? 413 : 500),
+      );
+  });
+  server.keepAliveTimeout = 30_000;
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(options.port ?? 0, "127.0.0.1", () => {
+      server.off("error", reject);
+      resolve();
+    });
+  });
+  const port = (server.address() as AddressInfo).port;
+  selfHost = `127.0.0.1:${port}`;
+  return {
+    rpcBaseUrl: `http://127.0.0.1:${port}${RPC_BASE_PATH}`,
+    port,
+    close: () => closeServer(server),
+  };
+}
+
+function headerValue(value: string | string[] | undefined): string | undefined {
+  return Array.isArray(value) ? value[0] : value;
+}
+
+/** Closes a server and every connection it holds, resolving once it has stopped. */
+export function closeServer(server: Server): Promise<void> {
+  return new Promise((resolve) => {
+    server.close(() => resolve());
+    server.closeIdleConnections();
+    // In-flight requests are cut after a short grace period so stop() cannot hang on a stuck client.
+    setTimeout(() => server.closeAllConnections(), 1000).unref();
+  });
+}
