@@ -16,6 +16,8 @@ export interface RpcServer {
   /** Base URL ending in `/`, the binding's `rpcBaseUrl`. */
   readonly rpcBaseUrl: string;
   readonly port: number;
+  /** Starts answering with `api`; until then every request gets 503. */
+  attach(api: DurableApi): void;
   /** Stops listening and closes idle and in-flight connections. */
   close(): Promise<void>;
 }
@@ -31,10 +33,17 @@ export function originOf(request: IncomingMessage, fallbackHost: string): string
   return `http://${host && /^[A-Za-z0-9.\-:[\]]+$/.test(host) ? host : fallbackHost}`;
 }
 
-/** Starts the rpc endpoint on 127.0.0.1 (`port` 0 = any free port). */
-export async function startRpcServer(api: DurableApi, options: { port?: number } = {}): Promise<RpcServer> {
+/** Starts the rpc endpoint on 127.0.0.1 (`port` 0 = any free port); it serves once an API is attached. */
+export async function startRpcServer(options: { port?: number } = {}): Promise<RpcServer> {
   let selfHost = "127.0.0.1";
+  let api: DurableApi | undefined;
   const server: Server = createServer((request, response) => {
+    const current = api;
+    if (!current) {
+      request.resume();
+      sendEmpty(response, 503);
+      return;
+    }
     const rawUrl = request.url ?? "/";
     const queryAt = rawUrl.indexOf("?");
     const pathname = queryAt === -1 ? rawUrl : rawUrl.slice(0, queryAt);
@@ -45,7 +54,7 @@ export async function startRpcServer(api: DurableApi, options: { port?: number }
     const origin = originOf(request, selfHost);
     readRequestBody(request)
       .then((body) =>
-        api.handle({
+        current.handle({
           method: request.method ?? "GET",
           path: pathname.slice(RPC_BASE_PATH.length),
           query: new URLSearchParams(queryAt === -1 ? "" : rawUrl.slice(queryAt + 1)),
@@ -74,6 +83,9 @@ export async function startRpcServer(api: DurableApi, options: { port?: number }
   return {
     rpcBaseUrl: `http://127.0.0.1:${port}${RPC_BASE_PATH}`,
     port,
+    attach(next) {
+      api = next;
+    },
     close: () => closeServer(server),
   };
 }

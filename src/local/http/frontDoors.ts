@@ -1,0 +1,79 @@
+/**
+ * Opens the local runtime's two listeners — the public HTTP host and the loopback rpc endpoint — and
+ * builds the durable client binding that points at them. Listeners open first (so the binding knows
+ * their ports), the engine is connected afterwards; until then both answer 503.
+ */
+import type { OrchestrationEngine } from "../engine/api.js";
+import { buildDurableClientBinding, durableClientInputs, type DurableClientBindingData, type ExtraInputsBuilder } from "../rpc/clientBinding.js";
+import { DurableApi } from "../rpc/durableApi.js";
+import { startRpcServer } from "../rpc/rpcServer.js";
+import { deriveSystemKey, DURABLE_SYSTEM_KEY_NAME, type HostKeys } from "./hostKeys.js";
+import type { HttpFunctionSpec } from "./httpFunction.js";
+import { startHttpHost } from "./httpHost.js";
+import type { FunctionLogger } from "./invokeHttpFunction.js";
+
+/** How to open the front doors. */
+export interface FrontDoorOptions {
+  functions: readonly HttpFunctionSpec[];
+  /** Function key(s) and optional master key; the Durable system key is derived from them when not given. */
+  keys: HostKeys;
+  taskHub: string;
+  routePrefix?: string;
+  /** HTTP host port; 0 picks a free one. */
+  port?: number;
+  log: FunctionLogger;
+}
+
+/** The opened listeners. */
+export interface FrontDoors {
+  /** `http://127.0.0.1:<port>` of the HTTP host. */
+  readonly url: string;
+  /** The rpc endpoint `df.getClient` calls, ending in `/`. */
+  readonly rpcBaseUrl: string;
+  /** The key the public Durable webhooks accept (`code=`). */
+  readonly systemKey: string;
+  /** The durable client binding every function with `df.input.durableClient()` receives. */
+  readonly binding: DurableClientBindingData;
+  /** Fills durable client inputs; hand it to the engine for activities, too. */
+  readonly extraInputs: ExtraInputsBuilder;
+  /** Starts serving requests with `engine`; `isOrchestrator` says which names `startNew` may use. */
+  connect(engine: OrchestrationEngine, isOrchestrator: (name: string) => boolean): void;
+  /** Closes both listeners. */
+  close(): Promise<void>;
+}
+
+/** Opens the HTTP host and the rpc endpoint on loopback. */
+export async function openFrontDoors(options: FrontDoorOptions): Promise<FrontDoors> {
+  const hostSecret = options.keys.masterKey ?? options.keys.functionKeys[0] ?? "";
+  const systemKey = options.keys.systemKeys?.[DURABLE_SYSTEM_KEY_NAME] ?? deriveSystemKey(hostSecret, DURABLE_SYSTEM_KEY_NAME);
+  const keys: HostKeys = { ...options.keys, systemKeys: { ...options.keys.systemKeys, [DURABLE_SYSTEM_KEY_NAME]: systemKey } };
+
+  const http = await startHttpHost({ functions: options.functions, routePrefix: options.routePrefix, keys, port: options.port, log: options.log });
+  let rpc;
+  try {
+    rpc = await startRpcServer();
+  } catch (error) {
+    await http.close();
+    throw error;
+  }
+  const binding = buildDurableClientBinding({ hostOrigin: http.origin, rpcBaseUrl: rpc.rpcBaseUrl, taskHub: options.taskHub, systemKey });
+  const extraInputs = durableClientInputs(binding);
+  const logError = (message: string, error: unknown): void =>
+    options.log({ level: "error", functionName: "DurableTask", invocationId: "", message: `${message}: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}` });
+
+  return {
+    url: http.origin,
+    rpcBaseUrl: rpc.rpcBaseUrl,
+    systemKey,
+    binding,
+    extraInputs,
+    connect(engine, isOrchestrator) {
+      const api = new DurableApi(engine, { taskHub: options.taskHub, systemKey, isOrchestrator, logError });
+      rpc.attach(api);
+      http.attach({ extraInputs, durableApi: api });
+    },
+    async close() {
+      await Promise.all([http.close(), rpc.close()]);
+    },
+  };
+}
