@@ -1,0 +1,95 @@
+/**
+ * The sandbox's Azure Container Apps provider (Microsoft.App containerApps + revisions, api-version
+ * 2026-07-01 as `@azure/arm-appcontainers` 4.0.0 calls it), plus the programmatic scenario API tests
+ * use in-process. HTTP control routes are documented in `controlRoutes.ts`.
+ */
+import type { SandboxContext, SandboxProvider } from "../../kernel/types.js";
+import type { ContainerAppResource, RevisionResource } from "./armBodies.js";
+import { renderContainerApp, renderRevision } from "./armBodies.js";
+import { containerAppsArmRoutes } from "./armRoutes.js";
+import type { RevisionBehaviour } from "./behaviours.js";
+import { containerAppsControlRoutes, parseBehaviour } from "./controlRoutes.js";
+import { ContainerAppsModel, findRevision, type AppRef } from "./model.js";
+import type { SeedAppOptions } from "./requestSchemas.js";
+
+export type { AppRef } from "./model.js";
+export type { ContainerAppResource, ContainerAppProperties, RevisionResource, RevisionProperties, OperationStatusResource } from "./armBodies.js";
+export type { RevisionBehaviour, RevisionBehaviourKind, RevisionDurations } from "./behaviours.js";
+export type { SeedAppOptions, ContainerSpec } from "./requestSchemas.js";
+export type { RevisionHealthState, RevisionProvisioningState, RevisionRunningState } from "./revisionLifecycle.js";
+export { ArmRequestError } from "./errors.js";
+export { maxRevisionNameLength } from "./naming.js";
+
+/** A JSON-able summary of one app for `GET /_sandbox/state`. */
+export interface ContainerAppSummary {
+  id: string;
+  latestRevisionName: string;
+  latestReadyRevisionName: string;
+  revisions: { name: string; active: boolean; provisioningState: string; runningState: string; healthState: string; trafficWeight: number }[];
+}
+
+/** The provider plus its programmatic scenario API. Errors from the scenario API are {@link ArmRequestError}s. */
+export interface ContainerAppsProvider extends SandboxProvider {
+  /** Creates an app with one already healthy, ready revision; returns it as ARM GET would. */
+  seedApp(options: SeedAppOptions): ContainerAppResource;
+  /** The next revision the app creates follows `behaviour` (one-shot); undefined clears it. */
+  setNextRevisionBehaviour(app: AppRef, behaviour: RevisionBehaviour | undefined): void;
+  /** Every later revision using `image` (exact, or `@<digest>` if keyed by a digest) follows `behaviour`; undefined clears it. */
+  setImageBehaviour(image: string, behaviour: RevisionBehaviour | undefined): void;
+  /** The app as ARM GET returns it now, or undefined. */
+  getApp(app: AppRef): ContainerAppResource | undefined;
+  /** The app's revisions as Revisions_List returns them now (creation order); empty for an unknown app. */
+  listRevisions(app: AppRef): RevisionResource[];
+  /** One revision as Revisions_Get returns it now, or undefined. */
+  getRevision(app: AppRef, revisionName: string): RevisionResource | undefined;
+  /** Summary of every app (for `GET /_sandbox/state`). */
+  state(): { apps: ContainerAppSummary[] };
+}
+
+/** Creates the Container Apps provider over the sandbox's shared clock, ids and durations. */
+export function createContainerAppsProvider(context: SandboxContext): ContainerAppsProvider {
+  const model = new ContainerAppsModel(context);
+  return {
+    name: "containerApps",
+    routes: containerAppsArmRoutes(model, context),
+    controlRoutes: containerAppsControlRoutes(model),
+    reset: () => model.reset(),
+    seedApp: (options) => renderContainerApp(model, model.seedApp(options)),
+    setNextRevisionBehaviour: (app, behaviour) => model.setNextRevisionBehaviour(app, behaviour === undefined ? undefined : parseBehaviour(behaviour)),
+    setImageBehaviour: (image, behaviour) => model.setImageBehaviour(image, behaviour === undefined ? undefined : parseBehaviour(behaviour)),
+    getApp: (ref) => {
+      const app = model.findApp(ref);
+      return app ? renderContainerApp(model, app) : undefined;
+    },
+    listRevisions: (ref) => {
+      const app = model.findApp(ref);
+      return app ? app.revisions.map((revision) => renderRevision(app, revision, model.now())) : [];
+    },
+    getRevision: (ref, revisionName) => {
+      const app = model.findApp(ref);
+      const revision = app ? findRevision(app, revisionName) : undefined;
+      return app && revision ? renderRevision(app, revision, model.now()) : undefined;
+    },
+    state: () => ({
+      apps: model.listApps().map((app) => {
+        const resource = renderContainerApp(model, app);
+        return {
+          id: resource.id,
+          latestRevisionName: app.latestRevisionName,
+          latestReadyRevisionName: app.latestReadyRevisionName,
+          revisions: app.revisions.map((revision) => {
+            const { properties } = renderRevision(app, revision, model.now());
+            return {
+              name: revision.name,
+              active: properties.active,
+              provisioningState: properties.provisioningState,
+              runningState: properties.runningState,
+              healthState: properties.healthState,
+              trafficWeight: properties.trafficWeight,
+            };
+          }),
+        };
+      }),
+    }),
+  };
+}
