@@ -80,7 +80,25 @@ export function armError(status: number, code: string, message: string, headers?
 export interface SandboxProvider {
   name: string;
   routes: SandboxRoute[];
+  /** Templates are relative to `/_sandbox` (e.g. `/acr/registries`); the front mounts them there. */
   controlRoutes: SandboxRoute[];
   /** Forgets all state (scenario reset). */
   reset(): void;
+  /** A JSON-able summary for `GET /_sandbox/state`, if the provider has one. */
+  state?(): unknown;
+}
+
+/** The bytes of a pushed image manifest; `sha256(content)` is the digest announced with it. */
+export interface PushedManifest {
+  mediaType: string;
+  content: Buffer;
+}
+
+/**
+ * Told when a simulated ACR run pushes an image, so the registry data plane can serve `repository:tag`
+ * at that digest (and webhooks can fire). The manifest is passed because real clients check that the
+ * bytes they download hash to the digest they asked for.
+ */
+export interface ImagePushSink {
+  onImagePushed(loginServer: string, repository: string, tag: string, digest: string, manifest: PushedManifest): void;
 }

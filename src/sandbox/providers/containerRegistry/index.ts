@@ -1,0 +1,109 @@
+/**
+ * The ACR Tasks provider: registries, scheduled runs, build-source uploads and run logs, played for
+ * `@azure/arm-containerregistry` 11, plus the scenario API tests use to seed registries, plan run
+ * outcomes and read what the product scheduled.
+ */
+import type { ImagePushSink, SandboxContext, SandboxProvider } from "../../kernel/types.js";
+import { acrArmRoutes } from "./armRoutes.js";
+import { AzuriteBuildBlobStore, type AzuriteAccount } from "./azuriteBuildBlobStore.js";
+import { SandboxBuildBlobStore, type BuildBlobStore } from "./buildBlobStore.js";
+import { acrControlRoutes } from "./control.js";
+import { registryBody, RegistryStore, type RegistrySeed, type SandboxRegistry } from "./registries.js";
+import type { FinalRunStatus } from "./runLog.js";
+import { RunStore, type RunPlan } from "./runs.js";
+import { scheduledRunView, type ScheduledRunView } from "./scenario.js";
+
+export type { AzuriteAccount } from "./azuriteBuildBlobStore.js";
+export type { RegistrySeed, SandboxRegistry } from "./registries.js";
+export type { RunPlan, RunStatus } from "./runs.js";
+export type { ScheduledRunView } from "./scenario.js";
+export type { FinalRunStatus } from "./runLog.js";
+
+/** How the provider is set up. */
+export interface ContainerRegistryProviderOptions {
+  /** Keep sources and logs in Azurite (real SAS URLs); without it the sandbox serves them itself. */
+  blob?: AzuriteAccount;
+  /** Registries present from the start (and again after a reset). */
+  registries?: RegistrySeed[];
+  /** Create any registry a request names on first use (for `npm start`); default false. */
+  autoCreateRegistries?: boolean;
+  /** Told about every image a succeeded run pushes (the data plane). */
+  imagePushSinks?: ImagePushSink[];
+}
+
+/** The scenario API of the ACR provider (`sandbox.acr`). */
+export interface ContainerRegistryScenario {
+  /** Creates (or replaces) a registry; its login server is `<lowercase name>.azurecr.io`. */
+  seedRegistry(seed: RegistrySeed): SandboxRegistry;
+  /** Every registry. */
+  registries(): SandboxRegistry[];
+  /** The `Registries_Get` body of a registry (for shape checks and seeding other fakes). */
+  registryBody(registry: SandboxRegistry): Record<string, unknown>;
+  /** Decides how the next scheduled run (on `plan.registry`, if given) ends. */
+  planNextRun(plan: RunPlan): void;
+  /** Shorthand: the next run ends with `status` and prints `log` in its build section. */
+  failNextRun(status?: Exclude<FinalRunStatus, "Succeeded">, log?: string, registry?: string): void;
+  /** Scheduled runs, newest first, with decoded task YAML and values (secrets included). */
+  scheduledRuns(filter?: { registry?: string }): ScheduledRunView[];
+  /** One scheduled run by id (on `registry`, if several registries have that id). */
+  scheduledRun(runId: string, registry?: string): ScheduledRunView | undefined;
+  /** The source archive uploaded to a `relativePath` from listBuildSourceUploadUrl. */
+  readSource(relativePath: string): Promise<Buffer | undefined>;
+  /** Subscribes to image pushes of succeeded runs; returns an unsubscribe function. */
+  addImagePushSink(sink: ImagePushSink): () => void;
+}
+
+/** The ACR provider as the sandbox holds it. */
+export type ContainerRegistryProvider = SandboxProvider & ContainerRegistryScenario;
+
+/** Creates the ACR Tasks provider. */
+export function createContainerRegistryProvider(context: SandboxContext, options: ContainerRegistryProviderOptions = {}): ContainerRegistryProvider {
+  const now = (): number => context.clock.now();
+  const sinks: ImagePushSink[] = [...(options.imagePushSinks ?? [])];
+  const registries = new RegistryStore(now, options.autoCreateRegistries ?? false);
+  const runs = new RunStore(context.clock, context.durations, sinks);
+  const blobs: BuildBlobStore = options.blob ? new AzuriteBuildBlobStore(options.blob) : new SandboxBuildBlobStore(now);
+  const seedInitial = (): void => {
+    for (const seed of options.registries ?? []) registries.seed(seed);
+  };
+  seedInitial();
+
+  const scheduledRuns = (filter: { registry?: string } = {}): ScheduledRunView[] =>
+    runs
+      .list()
+      .filter((run) => filter.registry === undefined || run.registry.name.toLowerCase() === filter.registry.toLowerCase())
+      .map((run) => scheduledRunView(runs, run));
+
+  return {
+    name: "containerRegistry",
+    routes: [...acrArmRoutes({ registries, runs, blobs, now, newId: () => context.newId() }), ...blobs.routes],
+    controlRoutes: acrControlRoutes(registries, runs),
+    reset(): void {
+      runs.reset();
+      registries.clear();
+      blobs.reset();
+      seedInitial();
+    },
+    state: () => ({
+      registries: registries.list().map((registry) => ({ name: registry.name, resourceGroup: registry.resourceGroup, subscriptionId: registry.subscriptionId, loginServer: registry.loginServer })),
+      runs: runs.list().map((run) => scheduledRunView(runs, run, true)),
+      pendingPlans: runs.pendingPlans(),
+      blobStore: options.blob ? "azurite" : "sandbox",
+    }),
+    seedRegistry: (seed) => registries.seed(seed),
+    registries: () => registries.list(),
+    registryBody,
+    planNextRun: (plan) => runs.plan(plan),
+    failNextRun: (status = "Failed", log, registry) => runs.plan({ status, log, registry }),
+    scheduledRuns,
+    scheduledRun: (runId, registry) => scheduledRuns({ registry }).find((run) => run.runId.toLowerCase() === runId.toLowerCase()),
+    readSource: (relativePath) => blobs.readSource(relativePath),
+    addImagePushSink(sink) {
+      sinks.push(sink);
+      return () => {
+        const index = sinks.indexOf(sink);
+        if (index >= 0) sinks.splice(index, 1);
+      };
+    },
+  };
+}

@@ -1,0 +1,101 @@
+/**
+ * The text log of a simulated run, in the format `az acr run` prints. Every line carries the time it
+ * is written, so the log "grows" with the clock: while a run is queued or running, only the lines up
+ * to now are shown. A planned failure replaces the build steps with the scenario's log text.
+ */
+import type { ImageRef } from "./runRequest.js";
+
+/** Final statuses a run can reach without being canceled. */
+export type FinalRunStatus = "Succeeded" | "Failed" | "Error" | "Timeout";
+
+/** One line and when it appears. */
+export interface LogLine {
+  at: number;
+  text: string;
+}
+
+/** What the log generator needs to know about a run. */
+export interface RunLogFacts {
+  runId: string;
+  loginServer: string;
+  createdAt: number;
+  startAt: number;
+  finishAt: number;
+  outcome: FinalRunStatus;
+  /** Scenario text for the build section (failure output); default build output when absent. */
+  customText: string | undefined;
+  images: (ImageRef & { digest: string })[];
+}
+
+function stamp(at: number): string {
+  // ACR prints `2026/01/01 00:00:03`.
+  return new Date(at).toISOString().replace("T", " ").slice(0, 19).replace(/-/g, "/");
+}
+
+/** Every line of a run's log, in order, stamped with the time it appears. */
+export function runLogLines(run: RunLogFacts): LogLine[] {
+  const lines: LogLine[] = [
+    { at: run.createdAt, text: `Queued a run with ID: ${run.runId}` },
+    { at: run.createdAt, text: "Waiting for an agent..." },
+  ];
+  const span = Math.max(1, run.finishAt - run.startAt);
+  const step = (fraction: number, text: string): void => {
+    const at = run.startAt + Math.floor(span * fraction);
+    lines.push({ at, text: `${stamp(at)} ${text}` });
+  };
+  step(0, "Downloading source code...");
+  step(0.05, "Finished downloading source code");
+  step(0.08, `Logging in to registry: ${run.loginServer}`);
+  step(0.1, `Successfully logged into ${run.loginServer}`);
+  step(0.12, "Executing step ID: build. Timeout(sec): 28800, Working directory: '', Network: 'acb_default_network'");
+  const seconds = Math.round((run.finishAt - run.startAt) / 1000);
+
+  if (run.customText !== undefined) {
+    for (const text of run.customText.split(/\r?\n/)) lines.push({ at: run.finishAt, text });
+  } else if (run.outcome === "Succeeded") {
+    const buildOutput = [
+      "#1 [internal] load build definition from Dockerfile",
+      "#1 DONE 0.0s",
+      "#2 [1/4] FROM docker.io/library/node:20-alpine",
+      "#2 CACHED",
+      "#3 [2/4] WORKDIR /app",
+      "#3 CACHED",
+      "#4 [3/4] COPY package*.json ./",
+      "#4 CACHED",
+      "#5 [4/4] COPY . .",
+      "#5 DONE 0.4s",
+      "#6 exporting to image",
+      "#6 DONE 0.2s",
+    ];
+    buildOutput.forEach((text, index) => {
+      const at = run.startAt + Math.floor(span * (0.15 + (0.6 * index) / buildOutput.length));
+      lines.push({ at, text });
+    });
+    step(0.8, "Successfully executed container: build");
+    for (const image of run.images) {
+      step(0.85, `Pushing image: ${image.registry}/${image.repository}:${image.tag}, attempt 1`);
+      step(0.9, `${image.tag}: digest: ${image.digest} size: 1573`);
+      step(0.9, `Successfully pushed image: ${image.registry}/${image.repository}:${image.tag}`);
+    }
+    step(0.95, `Step ID: build marked as successful (elapsed time in seconds: ${seconds})`);
+  } else {
+    lines.push({ at: run.finishAt, text: `${stamp(run.finishAt)} Container failed during run: build. No retries remaining.` });
+  }
+
+  const verdict =
+    run.outcome === "Succeeded"
+      ? `Run ID: ${run.runId} was successful after ${seconds}s`
+      : run.outcome === "Timeout"
+        ? `Run ID: ${run.runId} failed after ${seconds}s. Error: the run timed out`
+        : `Run ID: ${run.runId} failed after ${seconds}s. Error: failed during run, err: exit status 1`;
+  lines.push({ at: run.finishAt, text: verdict });
+  return lines;
+}
+
+/** The log text as it reads at `now` (a canceled run stops at its cancel time). */
+export function runLogText(run: RunLogFacts, now: number, canceledAt?: number): string {
+  const until = canceledAt !== undefined ? Math.min(now, canceledAt) : now;
+  const shown = runLogLines(run).filter((line) => line.at <= until).map((line) => line.text);
+  if (canceledAt !== undefined && canceledAt <= now && canceledAt < run.finishAt) shown.push(`Run ID: ${run.runId} was canceled`);
+  return shown.length > 0 ? `${shown.join("\n")}\n` : "";
+}

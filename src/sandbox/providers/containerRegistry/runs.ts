@@ -1,0 +1,236 @@
+/**
+ * Simulated ACR Tasks runs. A run's status is a pure function of the clock: `Queued` until
+ * `createdAt + runQueued`, `Running` until `+ runRunning`, then its planned outcome (Succeeded unless
+ * a scenario planned Failed/Error/Timeout), or `Canceled` from the moment it was canceled. The only
+ * timer is the one that announces pushed images to the data plane when a run succeeds; reads also
+ * settle that, so a lagging timer can never show `Succeeded` before the image exists.
+ */
+import type { Clock } from "../../../local/clock.js";
+import type { ImagePushSink, PushedManifest, SandboxDurations } from "../../kernel/types.js";
+import { buildImageManifest, inputFingerprint } from "./imageManifest.js";
+import { registryId, registryKey, type SandboxRegistry } from "./registries.js";
+import { runLogText, type FinalRunStatus, type RunLogFacts } from "./runLog.js";
+import { outputImageRefs, type ImageRef, type ParsedRunRequest } from "./runRequest.js";
+
+/** Every status the API reports. */
+export type RunStatus = "Queued" | "Running" | FinalRunStatus | "Canceled";
+
+/** How the next run(s) should end; consumed in order by scheduleRun. */
+export interface RunPlan {
+  /** Final status; default `Succeeded`. */
+  status?: FinalRunStatus;
+  /** Text for the build section of the log (e.g. compiler errors). */
+  log?: string;
+  /** `runErrorMessage` of a failed run. */
+  errorMessage?: string;
+  /** Only for runs on this registry (name, case-insensitive); any registry when absent. */
+  registry?: string;
+  /** Override the configured durations for this run. */
+  queuedMs?: number;
+  runningMs?: number;
+}
+
+/** An image a run pushes, with the manifest the data plane should serve. */
+export interface RunImage extends ImageRef {
+  digest: string;
+  manifest: PushedManifest;
+}
+
+/** One scheduled run. */
+export interface SandboxRun {
+  runId: string;
+  registry: SandboxRegistry;
+  request: ParsedRunRequest;
+  createdAt: number;
+  startAt: number;
+  finishAt: number;
+  outcome: FinalRunStatus;
+  customLog: string | undefined;
+  errorMessage: string | undefined;
+  images: RunImage[];
+  /** Whether `sourceLocation` (a relative upload path) was uploaded; undefined for absolute URLs or none. */
+  sourceUploaded: boolean | undefined;
+  canceledAt: number | undefined;
+  pushed: boolean;
+}
+
+/** A run's status and times at a moment. */
+export interface RunPhase {
+  status: RunStatus;
+  startTime: number | undefined;
+  finishTime: number | undefined;
+  lastUpdatedTime: number;
+}
+
+const DEFAULT_ERRORS: Record<Exclude<FinalRunStatus, "Succeeded">, string> = {
+  Failed: "failed during run, err: exit status 1",
+  Error: "internal error while running the task",
+  Timeout: "the run timed out",
+};
+
+/** Runs per registry, plus the plans that decide how coming runs end. */
+export class RunStore {
+  private readonly runs = new Map<string, SandboxRun[]>();
+  private readonly counters = new Map<string, number>();
+  private readonly timers = new Set<() => void>();
+  private plans: RunPlan[] = [];
+
+  constructor(
+    private readonly clock: Clock,
+    private readonly durations: SandboxDurations,
+    private readonly sinks: ImagePushSink[],
+  ) {}
+
+  /** Queues a plan for a coming run. */
+  plan(plan: RunPlan): void {
+    this.plans.push({ ...plan });
+  }
+
+  /** Plans not yet consumed. */
+  pendingPlans(): RunPlan[] {
+    return this.plans.map((plan) => ({ ...plan }));
+  }
+
+  /** Schedules a run; `sourceBytes` (the uploaded archive, if any) makes unchanged input build identical layers. */
+  schedule(registry: SandboxRegistry, request: ParsedRunRequest, source: { uploaded: boolean | undefined; bytes: Buffer | undefined }): SandboxRun {
+    const key = registryKey(registry);
+    const seq = (this.counters.get(key) ?? 0) + 1;
+    this.counters.set(key, seq);
+    const runId = `ca${seq.toString(36)}`;
+    const planIndex = this.plans.findIndex((plan) => plan.registry === undefined || plan.registry.toLowerCase() === registry.name.toLowerCase());
+    const plan = planIndex >= 0 ? this.plans.splice(planIndex, 1)[0] : undefined;
+
+    const createdAt = this.clock.now();
+    const startAt = createdAt + (plan?.queuedMs ?? this.durations.runQueued);
+    const finishAt = startAt + (plan?.runningMs ?? this.durations.runRunning);
+    // Real ACR fails a run whose uploaded context is missing; a scenario plan still decides first.
+    const missingSource = source.uploaded === false && plan === undefined;
+    const outcome = plan?.status ?? (missingSource ? "Failed" : "Succeeded");
+    const fingerprint = inputFingerprint([
+      source.bytes ?? request.sourceLocation,
+      request.taskYaml,
+      request.valuesYaml,
+      JSON.stringify(request.values),
+      typeof request.raw.dockerFilePath === "string" ? request.raw.dockerFilePath : undefined,
+    ]);
+    const images = outputImageRefs(request, { runId, loginServer: registry.loginServer }).map((ref): RunImage => {
+      const built = buildImageManifest({
+        loginServer: ref.registry,
+        repository: ref.repository,
+        tag: ref.tag,
+        nonce: `${runId}@${new Date(createdAt).toISOString()}`,
+        inputFingerprint: fingerprint,
+        os: request.platform.os,
+        architecture: request.platform.architecture,
+      });
+      return { ...ref, digest: built.digest, manifest: built.manifest };
+    });
+    const run: SandboxRun = {
+      runId,
+      registry,
+      request,
+      createdAt,
+      startAt,
+      finishAt,
+      outcome,
+      customLog: plan?.log ?? (missingSource ? `Error: failed to download context: blob '${request.sourceLocation}' does not exist (BlobNotFound)` : undefined),
+      errorMessage: outcome === "Succeeded" ? undefined : (plan?.errorMessage ?? (missingSource ? "failed to download the source context" : DEFAULT_ERRORS[outcome])),
+      images,
+      sourceUploaded: source.uploaded,
+      canceledAt: undefined,
+      pushed: false,
+    };
+    const list = this.runs.get(key) ?? [];
+    list.push(run);
+    this.runs.set(key, list);
+    if (outcome === "Succeeded" && images.length > 0) {
+      const cancel = this.clock.schedule(finishAt, () => {
+        this.timers.delete(cancel);
+        this.settle(run);
+      });
+      this.timers.add(cancel);
+    }
+    return run;
+  }
+
+  /** The run with this id on the registry. */
+  find(registry: SandboxRegistry, runId: string): SandboxRun | undefined {
+    const run = this.runs.get(registryKey(registry))?.find((candidate) => candidate.runId.toLowerCase() === runId.toLowerCase());
+    if (run) this.settle(run);
+    return run;
+  }
+
+  /** The registry's runs, newest first. */
+  list(registry?: SandboxRegistry): SandboxRun[] {
+    const lists = registry ? [this.runs.get(registryKey(registry)) ?? []] : [...this.runs.values()];
+    const all = lists.flat().sort((a, b) => b.createdAt - a.createdAt);
+    all.forEach((run) => this.settle(run));
+    return all;
+  }
+
+  /** Cancels a run that has not finished; returns false if it already had. */
+  cancel(run: SandboxRun): boolean {
+    const now = this.clock.now();
+    if (run.canceledAt !== undefined || now >= run.finishAt) return false;
+    run.canceledAt = now;
+    return true;
+  }
+
+  /** Status and times of a run at `now`. */
+  phase(run: SandboxRun, now = this.clock.now()): RunPhase {
+    if (run.canceledAt !== undefined && run.canceledAt <= now) {
+      const started = run.canceledAt >= run.startAt ? run.startAt : undefined;
+      return { status: "Canceled", startTime: started, finishTime: run.canceledAt, lastUpdatedTime: run.canceledAt };
+    }
+    if (now < run.startAt) return { status: "Queued", startTime: undefined, finishTime: undefined, lastUpdatedTime: run.createdAt };
+    if (now < run.finishAt) return { status: "Running", startTime: run.startAt, finishTime: undefined, lastUpdatedTime: run.startAt };
+    return { status: run.outcome, startTime: run.startAt, finishTime: run.finishAt, lastUpdatedTime: run.finishAt };
+  }
+
+  /** The run's log as of now. */
+  logText(run: SandboxRun): string {
+    return runLogText(this.logFacts(run), this.clock.now(), run.canceledAt);
+  }
+
+  /** Forgets runs, plans and pending push announcements. */
+  reset(): void {
+    for (const cancel of this.timers) cancel();
+    this.timers.clear();
+    this.runs.clear();
+    this.counters.clear();
+    this.plans = [];
+  }
+
+  /** Announces a succeeded run's images once. */
+  private settle(run: SandboxRun): void {
+    if (run.pushed || this.phase(run).status !== "Succeeded") return;
+    run.pushed = true;
+    for (const image of run.images) {
+      for (const sink of this.sinks) {
+        try {
+          sink.onImagePushed(image.registry, image.repository, image.tag, image.digest, image.manifest);
+        } catch {
+          // A faulty listener must not break the registry; the data plane reports its own errors.
+        }
+      }
+    }
+  }
+
+  private logFacts(run: SandboxRun): RunLogFacts {
+    return {
+      runId: run.runId,
+      loginServer: run.registry.loginServer,
+      createdAt: run.createdAt,
+      startAt: run.startAt,
+      finishAt: run.finishAt,
+      outcome: run.outcome,
+      customText: run.customLog,
+      images: run.images,
+    };
+  }
+}
+
+/** The ARM id of a run. */
+export function runResourceId(run: SandboxRun): string {
+  return `${registryId(run.registry)}/runs/${run.runId}`;
+}

@@ -1,0 +1,145 @@
+/**
+ * Starts the Azure sandbox: an HTTPS server on 127.0.0.1 that plays Azure Resource Manager (and the
+ * data planes the product touches) for the real Azure SDK clients. `npm start` runs it so a newcomer
+ * can watch a deploy with no cloud; tests start one per file with a virtual clock.
+ */
+import { randomUUID } from "node:crypto";
+import { createServer } from "node:https";
+import type { AddressInfo } from "node:net";
+import { RealClock, type Clock } from "../local/clock.js";
+import { loadOrCreateTlsMaterial } from "./cert.js";
+import { ArmThrottle } from "./kernel/armThrottle.js";
+import { CallLog } from "./kernel/callLog.js";
+import { kernelControlRoutes, mountProviderControlRoutes } from "./kernel/control.js";
+import { applyDurations, DEFAULT_DURATIONS, durationProblems } from "./kernel/durations.js";
+import { FaultInjector } from "./kernel/faults.js";
+import { createFront } from "./kernel/front.js";
+import type { SandboxContext, SandboxDurations, SandboxProvider } from "./kernel/types.js";
+import { createSandboxProviders } from "./providers/index.js";
+import type { ContainerAppsProvider } from "./providers/containerApps/index.js";
+import type { ContainerRegistryProvider, RegistrySeed } from "./providers/containerRegistry/index.js";
+
+/** How to start the sandbox; every field is optional. */
+export interface StartSandboxOptions {
+  /** Time source for simulated work and token buckets; default the real clock. */
+  clock?: Clock;
+  /** Port on 127.0.0.1; 0 (default) picks a free one. */
+  port?: number;
+  /** Overrides of the simulated latencies. */
+  durations?: Partial<SandboxDurations>;
+  /** Keep the generated CA and certificate here, so restarts reuse the CA clients already trust. */
+  certDir?: string;
+  /** Azurite (or Storage) blob endpoint incl. account, e.g. `http://127.0.0.1:10000/devstoreaccount1`, for upload/log SAS URLs. */
+  blobEndpoint?: string;
+  /** Account name for `blobEndpoint`; default `devstoreaccount1`. */
+  blobAccountName?: string;
+  /** Account key for `blobEndpoint` (required with it). */
+  blobAccountKey?: string;
+  /** Registries that exist from the start and again after every reset. */
+  registries?: RegistrySeed[];
+  /** Create any registry a request names on first use; default false. */
+  autoCreateRegistries?: boolean;
+  // ACR DATA PLANE: `dataPlane?: <options of createAcrDataPlaneProvider>` is passed through once it exists.
+}
+
+/** A running sandbox and its scenario controls. */
+export interface Sandbox {
+  /** `https://127.0.0.1:<port>`: the SDK clients' `endpoint`. */
+  origin: string;
+  /** The CA certificate (PEM) clients trust via `tlsOptions: { ca }`. */
+  caPem: string;
+  clock: Clock;
+  /** The live durations (changes apply to work started afterwards). */
+  durations: SandboxDurations;
+  /** Every ARM/data-plane call answered. */
+  callLog: CallLog;
+  /** Injected faults. */
+  faults: FaultInjector;
+  /** ARM's per-subscription token buckets. */
+  throttle: ArmThrottle;
+  /** ACR Tasks provider and its scenario API. */
+  acr: ContainerRegistryProvider;
+  /** Container Apps provider and its scenario API. */
+  apps: ContainerAppsProvider;
+  /** Every provider the front serves. */
+  providers: readonly SandboxProvider[];
+  /** Validates and applies duration overrides; returns the durations now in force. */
+  setDurations(changes: Partial<SandboxDurations>): SandboxDurations;
+  /** Forgets provider state, faults, calls and bucket state; durations return to their start-up values. */
+  reset(): void;
+  /** Closes the server and every open connection. */
+  stop(): Promise<void>;
+}
+
+/** Starts a sandbox on 127.0.0.1. */
+export async function startSandbox(options: StartSandboxOptions = {}): Promise<Sandbox> {
+  const initialProblems = options.durations ? durationProblems(options.durations) : [];
+  if (initialProblems.length > 0) throw new Error(`invalid sandbox durations: ${initialProblems.join("; ")}`);
+  if (options.blobEndpoint && !options.blobAccountKey) throw new Error("blobAccountKey is required with blobEndpoint");
+
+  const clock = options.clock ?? new RealClock();
+  const startupDurations: SandboxDurations = applyDurations({ ...DEFAULT_DURATIONS }, options.durations ?? {});
+  const durations: SandboxDurations = { ...startupDurations };
+  const context: SandboxContext = { clock, newId: () => randomUUID(), durations };
+  const providers = createSandboxProviders(context, {
+    acr: {
+      blob: options.blobEndpoint
+        ? { blobEndpoint: options.blobEndpoint, accountName: options.blobAccountName ?? "devstoreaccount1", accountKey: options.blobAccountKey ?? "" }
+        : undefined,
+      registries: options.registries,
+      autoCreateRegistries: options.autoCreateRegistries,
+    },
+  });
+  const tls = await loadOrCreateTlsMaterial(options.certDir);
+  const callLog = new CallLog();
+  const faults = new FaultInjector();
+  const throttle = new ArmThrottle(clock);
+  let origin = "https://127.0.0.1";
+
+  const reset = (): void => {
+    for (const provider of providers.list) provider.reset();
+    faults.clear();
+    callLog.clear();
+    throttle.reset();
+    applyDurations(durations, startupDurations);
+  };
+  const controlRoutes = [
+    ...kernelControlRoutes({ clock, callLog, faults, throttle, durations, providers: providers.list, caPem: tls.caPem, origin: () => origin, reset }),
+    ...mountProviderControlRoutes(providers.list),
+  ];
+  const front = createFront({ context, routes: providers.list.flatMap((p) => p.routes), controlRoutes, callLog, faults, throttle, origin: () => origin });
+
+  const server = createServer({ key: tls.keyPem, cert: tls.certPem }, front);
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(options.port ?? 0, "127.0.0.1", () => {
+      server.off("error", reject);
+      resolve();
+    });
+  });
+  origin = `https://127.0.0.1:${(server.address() as AddressInfo).port}`;
+
+  return {
+    origin,
+    caPem: tls.caPem,
+    clock,
+    durations,
+    callLog,
+    faults,
+    throttle,
+    acr: providers.acr,
+    apps: providers.apps,
+    providers: providers.list,
+    setDurations(changes) {
+      const problems = durationProblems(changes);
+      if (problems.length > 0) throw new Error(`invalid sandbox durations: ${problems.join("; ")}`);
+      return { ...applyDurations(durations, changes) };
+    },
+    reset,
+    stop: () =>
+      new Promise<void>((resolve, reject) => {
+        server.close((error) => (error ? reject(error) : resolve()));
+        server.closeAllConnections();
+      }),
+  };
+}
