@@ -17,6 +17,7 @@ export type { ContainerAppResource, ContainerAppProperties, RevisionResource, Re
 export type { RevisionBehaviour, RevisionBehaviourKind, RevisionDurations } from "./behaviours.js";
 export type { SeedAppOptions, ContainerSpec } from "./requestSchemas.js";
 export type { RevisionHealthState, RevisionProvisioningState, RevisionRunningState } from "./revisionLifecycle.js";
+export type { JsonObject, JsonValue } from "./json.js";
 export { ArmRequestError } from "./errors.js";
 export { maxRevisionNameLength } from "./naming.js";
 
