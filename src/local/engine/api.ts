@@ -97,3 +97,14 @@ export class InstanceNotFoundError extends Error {
     this.name = "InstanceNotFoundError";
   }
 }
+
+/** Raised when raising an event to an instance that has already finished (the extension answers 410 Gone). */
+export class InstanceNotRunningError extends Error {
+  constructor(
+    readonly instanceId: string,
+    readonly runtimeStatus: RuntimeStatus,
+  ) {
+    super(`The orchestration instance '${instanceId}' is not running (status ${runtimeStatus}).`);
+    this.name = "InstanceNotRunningError";
+  }
+}
