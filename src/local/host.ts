@@ -1,0 +1,154 @@
+/**
+ * The in-process local runtime: captures the product's function registrations, imports its modules,
+ * runs the orchestration engine (journal under the data dir) and serves the HTTP functions and the
+ * Durable client rpc surface on loopback. Tests start it on a free port with a virtual clock;
+ * `npm start` starts it on PORT with the real clock.
+ */
+import { pathToFileURL } from "node:url";
+import { join, resolve } from "node:path";
+import { RealClock, type Clock } from "./clock.js";
+import { createEngine, type LocalOrchestrationEngine } from "./engine/engine.js";
+import type { EngineLogger } from "./engine/invocation.js";
+import { openFrontDoors } from "./http/frontDoors.js";
+import { readRoutePrefix } from "./http/hostJson.js";
+import { toHttpFunctionSpec } from "./http/httpFunction.js";
+import type { FunctionLogEntry, FunctionLogger } from "./http/invokeHttpFunction.js";
+import { newKey } from "./http/keyStore.js";
+import { captureFunctions, type FunctionRegistry } from "./registry.js";
+
+/** How to start the local runtime. */
+export interface LocalRuntimeOptions {
+  /** Product modules to import once capture is installed (paths or file URLs), or a function that imports them. */
+  functionModules: readonly string[] | (() => Promise<void>);
+  /** Default: the real clock. */
+  clock?: Clock;
+  /** HTTP host port on 127.0.0.1; 0 (default) picks a free one. */
+  port?: number;
+  /** Journal location's parent; default `ACA_ROLLOUT_DATA_DIR` or `.aca-rollout`. */
+  dataDir?: string;
+  /** Where defaults (task hub, function key) are read from; default `process.env`. */
+  env?: NodeJS.ProcessEnv;
+  /** Task hub name; default `ACA_ROLLOUT_TASK_HUB` or `acarollout`. */
+  taskHub?: string;
+  /** Key for `function`-level HTTP functions; default `ACA_ROLLOUT_FUNCTION_KEY`, else a fresh random key. */
+  functionKey?: string;
+  /** Master key (admin-level functions); default a fresh random key. */
+  masterKey?: string;
+  /** Route prefix; default host.json's `extensions.http.routePrefix` or `api`. */
+  routePrefix?: string;
+  /** Function and runtime logs; default: warnings and errors to stderr. */
+  log?: FunctionLogger;
+}
+
+/** A running local runtime. */
+export interface LocalRuntime {
+  /** `http://127.0.0.1:<port>` (HTTP functions live under `/api`). */
+  url: string;
+  /** The Durable rpc endpoint `df.getClient` calls, ending in `/`. */
+  rpcBaseUrl: string;
+  engine: LocalOrchestrationEngine;
+  clock: Clock;
+  registry: FunctionRegistry;
+  functionKey: string;
+  masterKey: string;
+  /** The key the public Durable webhooks (`statusQueryGetUri` etc.) carry. */
+  systemKey: string;
+  taskHub: string;
+  /** Stops serving, then stops the engine (in-flight work is journaled). Safe to call twice. */
+  stop(): Promise<void>;
+}
+
+/** Default logger: warnings and errors to stderr, the rest dropped. */
+export const stderrFunctionLogger: FunctionLogger = (entry: FunctionLogEntry) => {
+  if (entry.level === "error" || entry.level === "critical" || entry.level === "warning") {
+    process.stderr.write(`[${entry.level}] ${entry.functionName}: ${entry.message}\n`);
+  }
+};
+
+/** Routes the engine's log lines (and those of the functions it runs) to the runtime's logger. */
+function engineLoggerFor(log: FunctionLogger): EngineLogger {
+  return {
+    log(level, message, fields) {
+      const functionName = typeof fields?.functionName === "string" ? fields.functionName : "DurableTask";
+      const invocationId = typeof fields?.invocationId === "string" ? fields.invocationId : "";
+      log({ level: level === "warn" ? "warning" : level === "info" ? "information" : level, functionName, invocationId, message });
+    },
+  };
+}
+
+async function importModules(modules: LocalRuntimeOptions["functionModules"]): Promise<void> {
+  if (typeof modules === "function") {
+    await modules();
+    return;
+  }
+  for (const module of modules) {
+    await import(module.startsWith("file:") ? module : pathToFileURL(resolve(module)).href);
+  }
+}
+
+/** Starts the local runtime. */
+export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<LocalRuntime> {
+  const env = options.env ?? process.env;
+  const clock = options.clock ?? new RealClock();
+  const log = options.log ?? stderrFunctionLogger;
+  const dataDir = resolve(options.dataDir ?? (env.ACA_ROLLOUT_DATA_DIR || ".aca-rollout"));
+  const taskHub = options.taskHub ?? (env.ACA_ROLLOUT_TASK_HUB || "acarollout");
+  const functionKey = options.functionKey ?? (env.ACA_ROLLOUT_FUNCTION_KEY || newKey());
+  const masterKey = options.masterKey ?? newKey();
+
+  // Capture must be installed before any product module runs its `app.*` registrations.
+  const registry = captureFunctions();
+  await importModules(options.functionModules);
+
+  const doors = await openFrontDoors({
+    functions: [...registry.http.values()].map(toHttpFunctionSpec),
+    keys: { functionKeys: [functionKey], masterKey },
+    taskHub,
+    routePrefix: options.routePrefix ?? (await readRoutePrefix()),
+    port: options.port ?? 0,
+    log,
+  });
+
+  // durable-functions rewrites management URLs to localhost:7071 unless WEBSITE_HOSTNAME is set;
+  // Core Tools sets it to the host's address, and so do we.
+  const setHostname = process.env.WEBSITE_HOSTNAME === undefined;
+  if (setHostname) process.env.WEBSITE_HOSTNAME = doors.url.replace(/^http:\/\//, "");
+
+  let engine: LocalOrchestrationEngine;
+  try {
+    engine = await createEngine({
+      registry,
+      clock,
+      dataDir: join(dataDir, "journal"),
+      taskHubName: taskHub,
+      fillExtraInputs: doors.extraInputs,
+      logger: engineLoggerFor(log),
+    });
+  } catch (error) {
+    await doors.close();
+    if (setHostname) delete process.env.WEBSITE_HOSTNAME;
+    throw error;
+  }
+  doors.connect(engine, (name) => registry.orchestration(name) !== undefined);
+
+  let stopped: Promise<void> | undefined;
+  return {
+    url: doors.url,
+    rpcBaseUrl: doors.rpcBaseUrl,
+    engine,
+    clock,
+    registry,
+    functionKey,
+    masterKey,
+    systemKey: doors.systemKey,
+    taskHub,
+    stop() {
+      stopped ??= (async () => {
+        await doors.close();
+        await engine.stop();
+        if (setHostname) delete process.env.WEBSITE_HOSTNAME;
+      })();
+      return stopped;
+    },
+  };
+}
