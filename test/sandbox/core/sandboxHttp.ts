@@ -33,8 +33,12 @@ export function sandboxRequest(target: { origin: string; caPem: string }, method
   if (options.bearer !== false) headers.authorization ??= "Bearer test-token";
   let payload: Buffer | undefined;
   if (options.body !== undefined) {
-    payload = Buffer.isBuffer(options.body) ? options.body : Buffer.from(typeof options.body === "string" ? options.body : JSON.stringify(options.body));
-    headers["content-type"] ??= "application/json";
+    if (Buffer.isBuffer(options.body)) {
+      payload = options.body;
+    } else {
+      payload = Buffer.from(typeof options.body === "string" ? options.body : JSON.stringify(options.body));
+      headers["content-type"] ??= "application/json";
+    }
   }
   return new Promise((resolve, reject) => {
     const req = request(url, { method, headers, agent: options.agent, ca: options.agent ? undefined : target.caPem }, (res) => {
