@@ -1,0 +1,47 @@
+/**
+ * Shared set-up for engine tests: function capture installed before the test file registers its
+ * orchestrations, a virtual clock, and an engine that is stopped after each test.
+ */
+import { VirtualClock } from "../../../src/local/clock.js";
+import { createEngine, type EngineOptions, type LocalOrchestrationEngine } from "../../../src/local/engine/engine.js";
+import type { EngineLogger } from "../../../src/local/engine/invocation.js";
+import { captureFunctions, type FunctionRegistry } from "../../../src/local/registry.js";
+
+/** The registry every test file registers into (capture must precede `df.app.*` calls). */
+export const registry: FunctionRegistry = captureFunctions();
+
+/** Log lines the engine produced, for assertions. */
+export interface CollectedLog {
+  level: string;
+  message: string;
+}
+
+/** A running engine on a virtual clock. */
+export interface TestEngine {
+  engine: LocalOrchestrationEngine;
+  clock: VirtualClock;
+  logs: CollectedLog[];
+  /** Advances virtual time, letting the engine go idle after every timer. */
+  advance(ms: number): Promise<void>;
+  /** Starts an orchestration and waits until the engine is idle. */
+  run(name: string, input?: unknown, instanceId?: string): Promise<string>;
+}
+
+/** Creates an engine on a fresh virtual clock. */
+export async function startTestEngine(options: Partial<EngineOptions> = {}): Promise<TestEngine> {
+  const clock = (options.clock as VirtualClock | undefined) ?? new VirtualClock("2026-03-01T00:00:00.000Z");
+  const logs: CollectedLog[] = [];
+  const logger: EngineLogger = { log: (level, message) => logs.push({ level, message }) };
+  const engine = await createEngine({ registry, clock, logger, ...options });
+  return {
+    engine,
+    clock,
+    logs,
+    advance: (ms) => clock.advance(ms, () => engine.idle()),
+    async run(name, input, instanceId) {
+      const id = await engine.startNew(name, { input, instanceId });
+      await engine.idle();
+      return id;
+    },
+  };
+}
