@@ -4,6 +4,7 @@ import { RestError } from "@azure/core-rest-pipeline";
 import { ContainerRegistryClient, ContainerRegistryContentClient, KnownContainerRegistryAudience } from "@azure/container-registry";
 import { BACKENDS, fixedCredential, startDataPlane, type DataPlaneHarness } from "./harness.js";
 import { buildSandboxImage } from "../../../src/sandbox/providers/acrDataPlane/index.js";
+import { buildImageManifest } from "../../../src/sandbox/providers/containerRegistry/imageManifest.js";
 
 const REGISTRY = "demo.azurecr.io";
 const sha256 = (content: Buffer): string => `sha256:${createHash("sha256").update(content).digest("hex")}`;
@@ -171,10 +172,11 @@ describe.each(BACKENDS)("ACR data plane with @azure/container-registry over HTTP
   it("serves an image announced through ImagePushSink to the very next read, at the announced digest", async () => {
     const image = buildSandboxImage({ loginServer: REGISTRY, repository: "team/built", tag: "run-ca1", nonce: "ca1" });
     // Fire and forget, as the ACR Tasks provider does.
+    const failuresBefore = plane.provider.pushFailures().length;
     void plane.provider.onImagePushed(REGISTRY, "team/built", "run-ca1", image.digest, image.manifest);
     const properties = await registryClient().getArtifact("team/built", "run-ca1").getManifestProperties();
     expect(properties.digest).toBe(image.digest);
-    expect(plane.provider.pushFailures()).toEqual([]);
+    expect(plane.provider.pushFailures()).toHaveLength(failuresBefore);
   });
 
   it("builds an image itself when told only the tag, and reports pushes it cannot store", async () => {
@@ -206,6 +208,46 @@ describe.each(BACKENDS)("ACR data plane with @azure/container-registry over HTTP
       JSON.stringify({ loginServer: REGISTRY, repository: "Team/Upper", tag: "v1" }));
     expect(invalid.status).toBe(400);
     expect(JSON.parse(invalid.body).error.code).toBe("NAME_INVALID");
+  });
+
+  it("lists repositories, tags and manifests through the /acr/v1 API", async () => {
+    const seededAt = new Date(plane.clock.now()).toISOString();
+    const first = await plane.provider.seedImage(REGISTRY, "team/listed", "v1", { nonce: "1" });
+    const second = await plane.provider.seedImage(REGISTRY, "team/listed", "v2", { nonce: "2" });
+    await plane.clock.advance(60_000);
+    await plane.provider.seedImage(REGISTRY, "team/listed", "v2", { nonce: "2" }); // same image: tag unchanged
+    const repository = registryClient().getRepository("team/listed");
+    // SDK 1.1 lists every tag of the repository here (it sends no `digest` filter).
+    const tags: { name: string; digest: string; lastUpdatedOn: Date }[] = [];
+    for await (const tag of repository.getArtifact("v1").listTagProperties()) tags.push(tag);
+    expect(tags.map((tag) => [tag.name, tag.digest])).toEqual([["v1", first], ["v2", second]]);
+    expect(tags.map((tag) => tag.lastUpdatedOn.toISOString())).toEqual([seededAt, seededAt]);
+    const manifests: { digest: string; tags: string[] }[] = [];
+    for await (const manifest of repository.listManifestProperties()) manifests.push(manifest);
+    expect(manifests.map((manifest) => [manifest.digest, manifest.tags]).sort()).toEqual([[first, ["v1"]], [second, ["v2"]]].sort());
+    const properties = await repository.getProperties();
+    expect(properties).toMatchObject({ name: "team/listed", registryLoginServer: REGISTRY, manifestCount: 2, tagCount: 2 });
+    const names: string[] = [];
+    for await (const name of registryClient().listRepositoryNames()) names.push(name);
+    expect(names).toContain("team/listed");
+    expect(names.every((name) => !name.includes(REGISTRY))).toBe(true);
+  });
+
+  it("stores the images the ACR Tasks provider builds, at the digests it announces", async () => {
+    const built = buildImageManifest({
+      loginServer: REGISTRY,
+      repository: "team/tasks",
+      tag: "ca7",
+      nonce: "ca7@2026-01-01T00:00:00Z",
+      inputFingerprint: "f00d",
+      os: "Linux",
+      architecture: "amd64",
+    });
+    const failuresBefore = plane.provider.pushFailures().length;
+    plane.provider.onImagePushed(REGISTRY, "team/tasks", "ca7", built.digest, built.manifest);
+    const manifest = await contentClient("team/tasks").getManifest("ca7");
+    expect(manifest.digest).toBe(built.digest);
+    expect(plane.provider.pushFailures()).toHaveLength(failuresBefore);
   });
 
   it("forgets images on reset", async () => {

@@ -120,6 +120,8 @@ export class AcrDataPlane {
   private failures: PushFailure[] = [];
   private counters: DataPlaneCounters = { exchanges: 0, accessTokens: 0, challenges: 0, pushes: 0 };
   private generation = 0;
+  /** The origin requests arrive on, remembered so the state view can show endpoints. */
+  private lastOrigin: string | undefined;
 
   constructor(
     private readonly context: SandboxContext,
@@ -147,6 +149,7 @@ export class AcrDataPlane {
     const loginServer = normalizeLoginServer(decodeSegments(match?.[1] ?? ""));
     if (!match || !isValidLoginServer(loginServer)) return acrError(404, "NOT_FOUND", "No such registry.");
     this.knownRegistries.add(loginServer);
+    this.lastOrigin = request.origin;
     const subpath = decodeSegments(match[2] ?? "/");
     const target = this.targetOf(subpath);
     if (!target) return acrError(404, "NOT_FOUND", `The sandbox's ACR data plane has no route for ${subpath}.`);
@@ -249,8 +252,8 @@ export class AcrDataPlane {
     this.counters = { exchanges: 0, accessTokens: 0, challenges: 0, pushes: 0 };
   }
 
-  /** A JSON summary for `GET /_sandbox/state`. */
-  state(origin?: string): unknown {
+  /** A JSON summary for `GET /_sandbox/state` (endpoints once a request has shown the origin). */
+  state(origin: string | undefined = this.lastOrigin): unknown {
     return {
       backend: this.backend.kind,
       description: this.backend.description,

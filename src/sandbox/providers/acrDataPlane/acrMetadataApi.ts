@@ -93,6 +93,40 @@ async function manifestFacts(view: RegistryView, repository: string, digest: str
   return facts;
 }
 
+/** Tags of `repository` grouped by the digest they point at; undefined when the repository is unknown. */
+async function tagsByDigest(view: RegistryView, repository: string): Promise<Map<string, string[]> | undefined> {
+  const names = await tagNames(view, repository);
+  if (!names) return undefined;
+  const byDigest = new Map<string, string[]>();
+  for (const tag of names) {
+    const digest = await digestOf(view, repository, tag);
+    if (digest) byDigest.set(digest, [...(byDigest.get(digest) ?? []), tag]);
+  }
+  return byDigest;
+}
+
+/** ACR's manifest attributes for `digest`, or undefined when the registry doesn't have it. */
+async function manifestAttributes(
+  view: RegistryView,
+  repository: string,
+  digest: string,
+  byDigest: Map<string, string[]> | undefined,
+): Promise<Record<string, unknown> | undefined> {
+  const facts = await manifestFacts(view, repository, digest);
+  if (!facts) return undefined;
+  return {
+    digest,
+    imageSize: facts.size,
+    ...view.times.manifest(view.loginServer, repository, digest),
+    architecture: facts.architecture ?? null,
+    os: facts.os ?? null,
+    mediaType: facts.mediaType,
+    references: facts.references,
+    tags: byDigest?.get(digest) ?? [],
+    changeableAttributes: CHANGEABLE,
+  };
+}
+
 /** Serves `GET /acr/v1/...` for one registry; `subpath` starts after `/acr/v1`. */
 export async function serveAcrMetadata(view: RegistryView, method: string, subpath: string, query: URLSearchParams): Promise<SandboxReply> {
   if (method !== "GET") return acrError(405, "UNSUPPORTED", `The sandbox's ACR metadata API doesn't support ${method}.`);
@@ -121,38 +155,40 @@ export async function serveAcrMetadata(view: RegistryView, method: string, subpa
     const repository = match[1];
     const names = await tagNames(view, repository);
     if (!names) return nameUnknown(repository);
-    const tags = (await Promise.all(names.map((tag) => tagProperties(view, repository, tag)))).filter((entry) => entry !== undefined);
+    let tags = (await Promise.all(names.map((tag) => tagProperties(view, repository, tag)))).filter((entry) => entry !== undefined);
+    // `digest` narrows the list to one artifact's tags (RegistryArtifact.listTagProperties); `last`/`n` page by name.
+    const digest = query.get("digest");
+    if (digest) tags = tags.filter((entry) => entry.digest === digest);
+    const last = query.get("last");
+    if (last) tags = tags.filter((entry) => String(entry.name) > last);
+    const n = Number(query.get("n") ?? "");
+    if (Number.isInteger(n) && n > 0) tags = tags.slice(0, n);
     return { status: 200, body: { registry, imageName: repository, tags } };
   }
 
   match = /^\/(.+)\/_manifests\/([^/]+)$/.exec(subpath);
   if (match?.[1] && match[2]) {
     const [repository, digest] = [match[1], match[2]];
-    const facts = await manifestFacts(view, repository, digest);
-    if (!facts) {
+    const attributes = await manifestAttributes(view, repository, digest, await tagsByDigest(view, repository));
+    if (!attributes) {
       if (!(await repositoryExists(view, repository))) return nameUnknown(repository);
       return acrError(404, "MANIFEST_UNKNOWN", "manifest unknown", { name: repository, revision: digest });
     }
-    const tags: string[] = [];
-    for (const tag of (await tagNames(view, repository)) ?? []) if ((await digestOf(view, repository, tag)) === digest) tags.push(tag);
-    return {
-      status: 200,
-      body: {
-        registry,
-        imageName: repository,
-        manifest: {
-          digest,
-          imageSize: facts.size,
-          ...view.times.manifest(registry, repository, digest),
-          architecture: facts.architecture ?? null,
-          os: facts.os ?? null,
-          mediaType: facts.mediaType,
-          references: facts.references,
-          tags,
-          changeableAttributes: CHANGEABLE,
-        },
-      },
-    };
+    return { status: 200, body: { registry, imageName: repository, manifest: attributes } };
+  }
+
+  match = /^\/(.+)\/_manifests$/.exec(subpath);
+  if (match?.[1]) {
+    const repository = match[1];
+    // Distribution can only enumerate tagged manifests, so untagged ones are not listed.
+    const byDigest = await tagsByDigest(view, repository);
+    if (!byDigest) return nameUnknown(repository);
+    const manifests = [];
+    for (const digest of [...byDigest.keys()].sort()) {
+      const attributes = await manifestAttributes(view, repository, digest, byDigest);
+      if (attributes) manifests.push(attributes);
+    }
+    return { status: 200, body: { registry, imageName: repository, manifests } };
   }
 
   match = /^\/([^_].*)$/.exec(subpath);
@@ -160,18 +196,14 @@ export async function serveAcrMetadata(view: RegistryView, method: string, subpa
     const repository = match[1];
     const names = await tagNames(view, repository);
     if (!names) return nameUnknown(repository);
-    const digests = new Set<string>();
-    for (const tag of names) {
-      const digest = await digestOf(view, repository, tag);
-      if (digest) digests.add(digest);
-    }
+    const byDigest = (await tagsByDigest(view, repository)) ?? new Map<string, string[]>();
     return {
       status: 200,
       body: {
         registry,
         imageName: repository,
         ...view.times.repository(registry, repository),
-        manifestCount: digests.size,
+        manifestCount: byDigest.size,
         tagCount: names.length,
         changeableAttributes: { ...CHANGEABLE, teleportEnabled: false },
       },
