@@ -6,7 +6,8 @@
 import { randomUUID } from "node:crypto";
 import type { IncomingHttpHeaders } from "node:http";
 import { format } from "node:util";
-import { HttpRequest, InvocationContext, type LogLevel } from "@azure/functions";
+import functions from "@azure/functions";
+import type { LogLevel } from "@azure/functions";
 import type { ExtraInputsBuilder } from "../rpc/clientBinding.js";
 import type { HttpFunctionSpec } from "./httpFunction.js";
 
@@ -50,14 +51,15 @@ export async function invokeHttpFunction(
   log: FunctionLogger,
   invocationId: string = randomUUID(),
 ): Promise<unknown> {
-  const request = new HttpRequest({
+  // Default import: Node cannot see this CommonJS bundle's classes as named ESM exports.
+  const request = new functions.HttpRequest({
     method: call.method,
     url: call.url,
     headers: flattenHeaders(call.headers),
     params: call.params,
     body: call.body.length > 0 ? { bytes: call.body } : undefined,
   });
-  const context = new InvocationContext({
+  const context = new functions.InvocationContext({
     invocationId,
     functionName: spec.name,
     options: {

@@ -6,7 +6,11 @@
  * and JSON results skip building a `Response`, since this sits on the hot path of webhook intake.
  */
 import type { ServerResponse } from "node:http";
-import { HttpResponse, type Cookie, type HttpResponseInit } from "@azure/functions";
+import functions from "@azure/functions";
+import type { Cookie, HttpResponseInit } from "@azure/functions";
+
+// The package is a CommonJS bundle whose classes Node cannot see as named ESM exports.
+const { HttpResponse } = functions;
 
 /** Raised for results the worker would refuse (not an object); the host turns it into a 500. */
 export class InvalidHttpResultError extends Error {

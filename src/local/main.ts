@@ -1,0 +1,245 @@
+/**
+ * `npm start`: runs aca-rollout on this machine without the Functions host.
+ *
+ * In sandbox mode (the default, `ACA_ROLLOUT_MODE` unset or `sandbox`) it starts Azurite (blob) and
+ * Debian's docker-registry when installed, the Azure sandbox with a demo registry and two demo
+ * Container Apps, points the product's settings at them, and only then imports the product's function
+ * modules. In azure mode it starts nothing but the runtime. Ctrl-C (SIGINT) or SIGTERM stops
+ * everything it started.
+ */
+import { mkdir, readdir, writeFile } from "node:fs/promises";
+import { join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { RealClock } from "./clock.js";
+import { startLocalRuntime, type LocalRuntime } from "./host.js";
+import { loadOrCreateKeys, type LocalKeys } from "./http/keyStore.js";
+import { startAzurite, type AzuriteService } from "./services/azurite.js";
+import { isDockerRegistryInstalled, startDockerRegistry, type DockerRegistryService } from "./services/dockerRegistry.js";
+import { startSandbox, type Sandbox } from "../sandbox/server.js";
+import { registryEndpointsSetting } from "../sandbox/providers/acrDataPlane/index.js";
+import { loadSettings } from "../config/settings.js";
+import { ConfigurationError } from "../domain/errors.js";
+
+/** The fixed subscription the demo resources live in (not a real subscription). */
+export const DEMO_SUBSCRIPTION_ID = "de300000-0000-4000-8000-000000000001";
+/** The demo resource group. */
+export const DEMO_RESOURCE_GROUP = "rg-demo";
+/** The demo registry's name and login server (ACR names need 5-50 letters or digits, so not just "demo"). */
+export const DEMO_REGISTRY = { name: "demoacr", loginServer: "demoacr.azurecr.io" } as const;
+/** The demo image's repository and tag. */
+export const DEMO_IMAGE = { repository: "demo/hello", tag: "v1" } as const;
+/** The demo apps, one per revision mode. */
+export const DEMO_APPS = [
+  { name: "demo-single", activeRevisionsMode: "Single" },
+  { name: "demo-multi", activeRevisionsMode: "Multiple" },
+] as const;
+
+/** Something started here that must be stopped on the way out. */
+interface Stoppable {
+  name: string;
+  stop(): Promise<void>;
+}
+
+/** What the sandbox start-up produced, for the banner. */
+interface SandboxSetup {
+  sandbox: Sandbox;
+  caFile: string;
+  registryBackend: "docker-registry" | "memory";
+  blobBackend: "azurite" | "sandbox";
+  demoImage: string;
+}
+
+function say(line = ""): void {
+  process.stdout.write(`${line}\n`);
+}
+
+function warn(line: string): void {
+  process.stderr.write(`${line}\n`);
+}
+
+/** The product's compiled function modules (every .js file in dist/src/functions). */
+export async function productFunctionModules(directory = fileURLToPath(new URL("../functions/", import.meta.url))): Promise<string[]> {
+  const entries = await readdir(directory);
+  return entries.filter((name) => name.endsWith(".js")).sort().map((name) => join(directory, name));
+}
+
+async function startOptionalServices(dataDir: string, stack: Stoppable[]): Promise<{ azurite?: AzuriteService; registry?: DockerRegistryService }> {
+  const [azurite, registry] = await Promise.all([
+    startAzurite({ location: join(dataDir, "azurite") }).catch((error: unknown) => {
+      warn(`Azurite did not start (${error instanceof Error ? error.message : String(error)}); the sandbox keeps build sources and logs itself.`);
+      return undefined;
+    }),
+    isDockerRegistryInstalled().then(async (installed) => {
+      if (!installed) {
+        warn("docker-registry is not installed (apt-get install -y docker-registry); the sandbox's registry data plane uses its in-memory backend.");
+        return undefined;
+      }
+      return startDockerRegistry({ dataDir: join(dataDir, "registry") }).catch((error: unknown) => {
+        warn(`docker-registry did not start (${error instanceof Error ? error.message : String(error)}); using the sandbox's in-memory registry backend.`);
+        return undefined;
+      });
+    }),
+  ]);
+  if (azurite) stack.push({ name: "Azurite", stop: () => azurite.stop() });
+  if (registry) stack.push({ name: "docker-registry", stop: () => registry.stop() });
+  return { azurite, registry };
+}
+
+/** Starts the sandbox with the demo resources and points the product's settings at it. */
+async function setUpSandbox(dataDir: string, env: NodeJS.ProcessEnv, stack: Stoppable[]): Promise<SandboxSetup> {
+  const sandboxDir = join(dataDir, "sandbox");
+  await mkdir(sandboxDir, { recursive: true });
+  const { azurite, registry } = await startOptionalServices(dataDir, stack);
+  const sandbox = await startSandbox({
+    port: 0,
+    certDir: sandboxDir,
+    clock: new RealClock(),
+    ...(azurite ? { blobEndpoint: azurite.blobEndpoint, blobAccountName: azurite.accountName, blobAccountKey: azurite.accountKey } : {}),
+    registries: [{ subscriptionId: DEMO_SUBSCRIPTION_ID, resourceGroup: DEMO_RESOURCE_GROUP, name: DEMO_REGISTRY.name }],
+  });
+  stack.push({ name: "sandbox", stop: () => sandbox.stop() });
+
+  const caFile = join(sandboxDir, "ca.pem");
+  await writeFile(caFile, sandbox.caPem);
+  const demoImage = `${DEMO_REGISTRY.loginServer}/${DEMO_IMAGE.repository}:${DEMO_IMAGE.tag}`;
+  for (const app of DEMO_APPS) {
+    sandbox.apps.seedApp({
+      subscriptionId: DEMO_SUBSCRIPTION_ID,
+      resourceGroup: DEMO_RESOURCE_GROUP,
+      name: app.name,
+      activeRevisionsMode: app.activeRevisionsMode,
+      containers: [{ name: "hello", image: demoImage }],
+      registries: [{ server: DEMO_REGISTRY.loginServer, identity: "system" }],
+      identity: { type: "SystemAssigned" },
+    });
+  }
+
+  // The product reads these when its modules load, so they are set before any import.
+  env.ACA_ROLLOUT_ARM_ENDPOINT = sandbox.origin;
+  env.ACA_ROLLOUT_ARM_CA_FILE = caFile;
+  env.ACA_ROLLOUT_REGISTRY_ENDPOINTS = registryEndpointsSetting(sandbox.origin, [DEMO_REGISTRY.loginServer]);
+  env.AzureWebJobsStorage = azurite ? azurite.connectionString : "UseDevelopmentStorage=true";
+  env.AZURE_SUBSCRIPTION_ID ||= DEMO_SUBSCRIPTION_ID;
+  return { sandbox, caFile, registryBackend: registry ? "docker-registry" : "memory", blobBackend: azurite ? "azurite" : "sandbox", demoImage };
+}
+
+function printBanner(runtime: LocalRuntime, keys: LocalKeys, setup: SandboxSetup | undefined, publicUrl: string): void {
+  const deployBody = JSON.stringify({
+    subscriptionId: DEMO_SUBSCRIPTION_ID,
+    resourceGroup: DEMO_RESOURCE_GROUP,
+    app: "demo-single",
+    image: `${DEMO_REGISTRY.loginServer}/${DEMO_IMAGE.repository}:v2`,
+  });
+  say("");
+  if (setup) {
+    const origin = setup.sandbox.origin;
+    say(`SANDBOX MODE: no Azure subscription is used; Azure Resource Manager is simulated at ${origin}`);
+    say(`  CA certificate:   ${setup.caFile}`);
+    say(`  Registry backend: ${setup.registryBackend === "docker-registry" ? "docker-registry (real OCI registry)" : "in-memory (docker-registry not available)"}`);
+    say(`  Blob storage:     ${setup.blobBackend === "azurite" ? "Azurite" : "served by the sandbox (Azurite not available)"}`);
+    say(`  Demo resources:   subscription ${DEMO_SUBSCRIPTION_ID}, resource group ${DEMO_RESOURCE_GROUP}`);
+    say(`                    registry ${DEMO_REGISTRY.loginServer} (image ${setup.demoImage})`);
+    say(`                    apps ${DEMO_APPS.map((a) => `${a.name} (${a.activeRevisionsMode})`).join(", ")}`);
+  } else {
+    say("AZURE MODE: talking to real Azure Resource Manager with DefaultAzureCredential.");
+  }
+  say("");
+  say(`Functions host:     ${publicUrl}/api  (health: ${publicUrl}/api/health)`);
+  say(`Function key:       ${keys.functionKey}  (${keys.functionKeySource === "settings" ? "from ACA_ROLLOUT_FUNCTION_KEY" : `stored in ${keys.keysFile}`})`);
+  say("");
+  say("Trigger a deploy:");
+  say(`  curl -X POST "${publicUrl}/api/deployments" -H "x-functions-key: ${keys.functionKey}" -H "content-type: application/json" \\`);
+  say(`       -d '${deployBody}'`);
+  if (setup) {
+    const origin = setup.sandbox.origin;
+    const app = `${origin}/_sandbox/containerApps/${DEMO_SUBSCRIPTION_ID}/${DEMO_RESOURCE_GROUP}/demo-single`;
+    say("");
+    say("Rehearse a failure (sandbox control routes, no token needed):");
+    say(`  next revision never gets healthy:  curl --cacert ${setup.caFile} -X PUT "${app}/nextRevision" -H "content-type: application/json" -d '{"kind":"neverHealthy"}'`);
+    say(`  next ACR build fails:              curl --cacert ${setup.caFile} -X POST "${origin}/_sandbox/acr/next-run" -H "content-type: application/json" -d '{"status":"Failed","log":"step 3: npm ci failed"}'`);
+    say(`  ARM answers 500 once:              curl --cacert ${setup.caFile} -X POST "${origin}/_sandbox/faults" -H "content-type: application/json" -d '{"operation":"Microsoft.App/containerApps/write","status":500,"code":"InternalServerError"}'`);
+    say(`  what was called:                   curl --cacert ${setup.caFile} "${origin}/_sandbox/calls"`);
+  }
+  say("");
+  say("Press Ctrl-C to stop.");
+}
+
+async function stopAll(stack: Stoppable[]): Promise<void> {
+  // Reverse start order: the runtime first, then the sandbox, then the services under it.
+  for (const item of [...stack].reverse()) {
+    try {
+      await item.stop();
+    } catch (error) {
+      warn(`Stopping ${item.name} failed: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  }
+}
+
+/** Parses PORT (default 7071). */
+export function portFrom(env: NodeJS.ProcessEnv): number {
+  const raw = env.PORT?.trim();
+  if (!raw) return 7071;
+  const port = Number(raw);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`PORT must be a port number, got '${raw}'.`);
+  return port;
+}
+
+/** Runs `npm start`. */
+export async function main(env: NodeJS.ProcessEnv = process.env): Promise<void> {
+  const started = Date.now();
+  const mode = env.ACA_ROLLOUT_MODE?.trim() || "sandbox";
+  const dataDir = resolve(env.ACA_ROLLOUT_DATA_DIR?.trim() || ".aca-rollout");
+  const port = portFrom(env);
+  const stack: Stoppable[] = [];
+  let stopping: Promise<void> | undefined;
+  const shutdown = (signal: string): void => {
+    if (stopping) {
+      warn(`${signal} again: exiting now.`);
+      process.exit(1);
+    }
+    say(`\n${signal}: stopping…`);
+    stopping = stopAll(stack).then(() => process.exit(0));
+  };
+  process.on("SIGINT", () => shutdown("SIGINT"));
+  process.on("SIGTERM", () => shutdown("SIGTERM"));
+
+  try {
+    await mkdir(dataDir, { recursive: true });
+    const setup = mode === "sandbox" ? await setUpSandbox(dataDir, env, stack) : undefined;
+    try {
+      loadSettings(env);
+    } catch (error) {
+      if (!(error instanceof ConfigurationError)) throw error;
+      // Keep serving: GET /api/health reports the same problems with a 503.
+      warn(`Settings are invalid: ${error.issues.map((i) => `${i.path} ${i.message}`).join("; ")}`);
+    }
+    const keys = await loadOrCreateKeys(dataDir, env.ACA_ROLLOUT_FUNCTION_KEY?.trim() || undefined);
+    const modules = await productFunctionModules();
+    const runtime = await startLocalRuntime({
+      functionModules: modules,
+      clock: new RealClock(),
+      port,
+      dataDir,
+      env,
+      functionKey: keys.functionKey,
+      masterKey: keys.masterKey,
+      log: (entry) => {
+        const line = `[${new Date().toISOString()}] ${entry.level} ${entry.functionName}: ${entry.message}`;
+        if (entry.level === "error" || entry.level === "warning" || entry.level === "critical") warn(line);
+        else say(line);
+      },
+    });
+    stack.push({ name: "local runtime", stop: () => runtime.stop() });
+    printBanner(runtime, keys, setup, runtime.url);
+    say(`Ready in ${((Date.now() - started) / 1000).toFixed(1)} s.`);
+  } catch (error) {
+    warn(`npm start failed: ${error instanceof Error ? error.message : String(error)}`);
+    await stopAll(stack);
+    process.exit(1);
+  }
+}
+
+// Run only when executed directly (not when a test imports the helpers).
+if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  void main();
+}
