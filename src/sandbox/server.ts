@@ -16,6 +16,7 @@ import { FaultInjector } from "./kernel/faults.js";
 import { createFront } from "./kernel/front.js";
 import type { SandboxContext, SandboxDurations, SandboxProvider } from "./kernel/types.js";
 import { createSandboxProviders } from "./providers/index.js";
+import type { AcrDataPlaneOptions, AcrDataPlaneProvider } from "./providers/acrDataPlane/index.js";
 import type { ContainerAppsProvider } from "./providers/containerApps/index.js";
 import type { ContainerRegistryProvider, RegistrySeed } from "./providers/containerRegistry/index.js";
 
@@ -39,7 +40,8 @@ export interface StartSandboxOptions {
   registries?: RegistrySeed[];
   /** Create any registry a request names on first use; default false. */
   autoCreateRegistries?: boolean;
-  // ACR DATA PLANE: `dataPlane?: <options of createAcrDataPlaneProvider>` is passed through once it exists.
+  /** Passed through to the ACR data-plane provider (e.g. `upstreamUrl` of a docker-registry). */
+  dataPlane?: AcrDataPlaneOptions;
 }
 
 /** A running sandbox and its scenario controls. */
@@ -59,6 +61,8 @@ export interface Sandbox {
   throttle: ArmThrottle;
   /** ACR Tasks provider and its scenario API. */
   acr: ContainerRegistryProvider;
+  /** ACR data plane (tokens, /v2 manifests) and its scenario API; pushes of succeeded runs land here. */
+  dataPlane: AcrDataPlaneProvider;
   /** Container Apps provider and its scenario API. */
   apps: ContainerAppsProvider;
   /** Every provider the front serves. */
@@ -89,6 +93,7 @@ export async function startSandbox(options: StartSandboxOptions = {}): Promise<S
       registries: options.registries,
       autoCreateRegistries: options.autoCreateRegistries,
     },
+    dataPlane: options.dataPlane,
   });
   const tls = await loadOrCreateTlsMaterial(options.certDir);
   const callLog = new CallLog();
@@ -128,6 +133,7 @@ export async function startSandbox(options: StartSandboxOptions = {}): Promise<S
     faults,
     throttle,
     acr: providers.acr,
+    dataPlane: providers.dataPlane,
     apps: providers.apps,
     providers: providers.list,
     setDurations(changes) {
@@ -140,6 +146,7 @@ export async function startSandbox(options: StartSandboxOptions = {}): Promise<S
       new Promise<void>((resolve, reject) => {
         server.close((error) => (error ? reject(error) : resolve()));
         server.closeAllConnections();
+        providers.dataPlane.close();
       }),
   };
 }

@@ -97,8 +97,9 @@ export interface PushedManifest {
 /**
  * Told when a simulated ACR run pushes an image, so the registry data plane can serve `repository:tag`
  * at that digest (and webhooks can fire). The manifest is passed because real clients check that the
- * bytes they download hash to the digest they asked for.
+ * bytes they download hash to the digest they asked for. A sink may work asynchronously; the caller
+ * does not wait, and a rejection is the sink's to record.
  */
 export interface ImagePushSink {
-  onImagePushed(loginServer: string, repository: string, tag: string, digest: string, manifest: PushedManifest): void;
+  onImagePushed(loginServer: string, repository: string, tag: string, digest: string, manifest: PushedManifest): void | Promise<unknown>;
 }

@@ -3,32 +3,31 @@
  * provider is registered: create it here, add it to `list`, and expose it on `SandboxProviders`.
  */
 import type { SandboxContext, SandboxProvider } from "../kernel/types.js";
+import { createAcrDataPlaneProvider, type AcrDataPlaneOptions, type AcrDataPlaneProvider } from "./acrDataPlane/index.js";
 import { createContainerAppsProvider, type ContainerAppsProvider } from "./containerApps/index.js";
 import { createContainerRegistryProvider, type ContainerRegistryProvider, type ContainerRegistryProviderOptions } from "./containerRegistry/index.js";
 
 /** Per-provider settings. */
 export interface SandboxProvidersOptions {
   acr?: ContainerRegistryProviderOptions;
-  // ACR DATA PLANE: add `dataPlane?: <options of createAcrDataPlaneProvider>` once
-  // src/sandbox/providers/acrDataPlane/index.ts exists.
+  dataPlane?: AcrDataPlaneOptions;
 }
 
 /** Every provider, individually (for scenario APIs) and as the list the front serves. */
 export interface SandboxProviders {
   /** ACR Tasks: registries, runs, build-source uploads, run logs. */
   acr: ContainerRegistryProvider;
+  /** ACR data plane: token exchange and the Distribution API per login server. */
+  dataPlane: AcrDataPlaneProvider;
   /** Container Apps and revisions. */
   apps: ContainerAppsProvider;
-  // ACR DATA PLANE: `dataPlane: ReturnType<typeof createAcrDataPlaneProvider>` goes here.
   list: SandboxProvider[];
 }
 
-/** Creates every provider over `context`. */
+/** Creates every provider over `context`; images that ACR runs push land in the data plane. */
 export function createSandboxProviders(context: SandboxContext, options: SandboxProvidersOptions = {}): SandboxProviders {
-  // ACR DATA PLANE: create it first and pass it to the ACR provider as an image-push sink, e.g.
-  //   const dataPlane = createAcrDataPlaneProvider(context, options.dataPlane);
-  //   imagePushSinks: [dataPlane, ...(options.acr?.imagePushSinks ?? [])]
-  const acr = createContainerRegistryProvider(context, options.acr);
+  const dataPlane = createAcrDataPlaneProvider(context, options.dataPlane);
+  const acr = createContainerRegistryProvider(context, { ...options.acr, imagePushSinks: [dataPlane, ...(options.acr?.imagePushSinks ?? [])] });
   const apps = createContainerAppsProvider(context);
-  return { acr, apps, list: [acr, apps] };
+  return { acr, dataPlane, apps, list: [acr, dataPlane, apps] };
 }

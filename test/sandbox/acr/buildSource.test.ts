@@ -80,7 +80,11 @@ describe("build source upload to the sandbox-served blob URL", () => {
   it("gives identical base and app layers to two builds of the same source, but distinct digests", async () => {
     const client = acrClient(sandbox);
     const manifests: Buffer[] = [];
-    sandbox.acr.addImagePushSink({ onImagePushed: (_l, _r, _t, _d, manifest) => manifests.push(manifest.content) });
+    sandbox.acr.addImagePushSink({
+      onImagePushed: (_l, _r, _t, _d, manifest) => {
+        manifests.push(manifest.content);
+      },
+    });
     const archive = randomBytes(1_000);
     for (let i = 0; i < 2; i++) {
       const upload = await client.registries.getBuildSourceUploadUrl(RESOURCE_GROUP, REGISTRY);

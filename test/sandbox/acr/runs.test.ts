@@ -66,6 +66,8 @@ describe("ACR Tasks runs through @azure/arm-containerregistry 11", () => {
     expect(running.status).toBe("Running");
     expect(running.startTime?.toISOString()).toBe("2026-03-01T10:00:02.000Z");
     expect(running.outputImages).toBeUndefined();
+    await sandbox.dataPlane.whenIdle();
+    expect(await sandbox.dataPlane.resolveTag(`${REGISTRY}.azurecr.io`, "web", "v42")).toBeUndefined();
 
     await clock.advance(10_000);
     const done = await client.runs.get(RESOURCE_GROUP, REGISTRY, "ca1");
@@ -76,12 +78,18 @@ describe("ACR Tasks runs through @azure/arm-containerregistry 11", () => {
     const image = done.outputImages![0]!;
     expect(image).toMatchObject({ registry: `${REGISTRY}.azurecr.io`, repository: "web", tag: "v42" });
     expect(image.digest).toMatch(/^sha256:[0-9a-f]{64}$/);
+
+    await sandbox.dataPlane.whenIdle();
+    expect(await sandbox.dataPlane.resolveTag(`${REGISTRY}.azurecr.io`, "web", "v42")).toBe(image.digest);
+    expect(sandbox.dataPlane.pushFailures()).toEqual([]);
   });
 
   it("announces pushed images when the run succeeds, with a manifest that hashes to the digest", async () => {
     const pushes: { loginServer: string; repository: string; tag: string; digest: string; manifest: PushedManifest; at: number }[] = [];
     const unsubscribe = sandbox.acr.addImagePushSink({
-      onImagePushed: (loginServer, repository, tag, digest, manifest) => pushes.push({ loginServer, repository, tag, digest, manifest, at: clock.now() }),
+      onImagePushed: (loginServer, repository, tag, digest, manifest) => {
+        pushes.push({ loginServer, repository, tag, digest, manifest, at: clock.now() });
+      },
     });
     try {
       const client = acrClient(sandbox);

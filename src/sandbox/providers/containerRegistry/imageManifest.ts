@@ -6,7 +6,7 @@
  * layers, as a warm cache would; the build-info layer, which names the run, gives each run its own digest.
  */
 import type { PushedManifest } from "../../kernel/types.js";
-import { buildSandboxImage } from "../acrDataPlane/sandboxImage.js";
+import { buildSandboxImage } from "../acrDataPlane/index.js";
 import { createHash } from "node:crypto";
 
 /** What determines a built image. */

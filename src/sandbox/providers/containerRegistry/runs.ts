@@ -207,10 +207,12 @@ export class RunStore {
     run.pushed = true;
     for (const image of run.images) {
       for (const sink of this.sinks) {
+        // A faulty listener must not break the registry; the data plane records its own push failures.
         try {
-          sink.onImagePushed(image.registry, image.repository, image.tag, image.digest, image.manifest);
+          const pending = sink.onImagePushed(image.registry, image.repository, image.tag, image.digest, image.manifest);
+          if (pending) pending.catch(() => undefined);
         } catch {
-          // A faulty listener must not break the registry; the data plane reports its own errors.
+          // Same for a listener that throws synchronously.
         }
       }
     }
