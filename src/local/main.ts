@@ -26,8 +26,8 @@ export const DEMO_SUBSCRIPTION_ID = "de300000-0000-4000-8000-000000000001";
 export const DEMO_RESOURCE_GROUP = "rg-demo";
 /** The demo registry's name and login server (ACR names need 5-50 letters or digits, so not just "demo"). */
 export const DEMO_REGISTRY = { name: "demoacr", loginServer: "demoacr.azurecr.io" } as const;
-/** The demo image's repository and tag. */
-export const DEMO_IMAGE = { repository: "demo/hello", tag: "v1" } as const;
+/** The demo image: the apps run `tag`, and `nextTag` is there to deploy. */
+export const DEMO_IMAGE = { repository: "demo/hello", tag: "v1", nextTag: "v2" } as const;
 /** The demo apps, one per revision mode. */
 export const DEMO_APPS = [
   { name: "demo-single", activeRevisionsMode: "Single" },
@@ -96,12 +96,19 @@ async function setUpSandbox(dataDir: string, env: NodeJS.ProcessEnv, stack: Stop
     clock: new RealClock(),
     ...(azurite ? { blobEndpoint: azurite.blobEndpoint, blobAccountName: azurite.accountName, blobAccountKey: azurite.accountKey } : {}),
     registries: [{ subscriptionId: DEMO_SUBSCRIPTION_ID, resourceGroup: DEMO_RESOURCE_GROUP, name: DEMO_REGISTRY.name }],
+    // A fixed namespace keeps the demo images in docker-registry's storage across restarts.
+    dataPlane: registry ? { upstreamUrl: registry.url, namespace: "acarollout" } : {},
   });
   stack.push({ name: "sandbox", stop: () => sandbox.stop() });
 
   const caFile = join(sandboxDir, "ca.pem");
   await writeFile(caFile, sandbox.caPem);
-  const demoImage = `${DEMO_REGISTRY.loginServer}/${DEMO_IMAGE.repository}:${DEMO_IMAGE.tag}`;
+  // Fixed nonces give the demo images the same digests on every start.
+  const [digest] = await Promise.all([
+    sandbox.dataPlane.seedImage(DEMO_REGISTRY.loginServer, DEMO_IMAGE.repository, DEMO_IMAGE.tag, { nonce: `demo-${DEMO_IMAGE.tag}` }),
+    sandbox.dataPlane.seedImage(DEMO_REGISTRY.loginServer, DEMO_IMAGE.repository, DEMO_IMAGE.nextTag, { nonce: `demo-${DEMO_IMAGE.nextTag}` }),
+  ]);
+  const demoImage = `${DEMO_REGISTRY.loginServer}/${DEMO_IMAGE.repository}@${digest}`;
   for (const app of DEMO_APPS) {
     sandbox.apps.seedApp({
       subscriptionId: DEMO_SUBSCRIPTION_ID,
@@ -120,7 +127,7 @@ async function setUpSandbox(dataDir: string, env: NodeJS.ProcessEnv, stack: Stop
   env.ACA_ROLLOUT_REGISTRY_ENDPOINTS = registryEndpointsSetting(sandbox.origin, [DEMO_REGISTRY.loginServer]);
   env.AzureWebJobsStorage = azurite ? azurite.connectionString : "UseDevelopmentStorage=true";
   env.AZURE_SUBSCRIPTION_ID ||= DEMO_SUBSCRIPTION_ID;
-  return { sandbox, caFile, registryBackend: registry ? "docker-registry" : "memory", blobBackend: azurite ? "azurite" : "sandbox", demoImage };
+  return { sandbox, caFile, registryBackend: sandbox.dataPlane.backendKind, blobBackend: azurite ? "azurite" : "sandbox", demoImage };
 }
 
 function printBanner(runtime: LocalRuntime, keys: LocalKeys, setup: SandboxSetup | undefined, publicUrl: string): void {
@@ -128,7 +135,7 @@ function printBanner(runtime: LocalRuntime, keys: LocalKeys, setup: SandboxSetup
     subscriptionId: DEMO_SUBSCRIPTION_ID,
     resourceGroup: DEMO_RESOURCE_GROUP,
     app: "demo-single",
-    image: `${DEMO_REGISTRY.loginServer}/${DEMO_IMAGE.repository}:v2`,
+    image: `${DEMO_REGISTRY.loginServer}/${DEMO_IMAGE.repository}:${DEMO_IMAGE.nextTag}`,
   });
   say("");
   if (setup) {
@@ -138,7 +145,7 @@ function printBanner(runtime: LocalRuntime, keys: LocalKeys, setup: SandboxSetup
     say(`  Registry backend: ${setup.registryBackend === "docker-registry" ? "docker-registry (real OCI registry)" : "in-memory (docker-registry not available)"}`);
     say(`  Blob storage:     ${setup.blobBackend === "azurite" ? "Azurite" : "served by the sandbox (Azurite not available)"}`);
     say(`  Demo resources:   subscription ${DEMO_SUBSCRIPTION_ID}, resource group ${DEMO_RESOURCE_GROUP}`);
-    say(`                    registry ${DEMO_REGISTRY.loginServer} (image ${setup.demoImage})`);
+    say(`                    registry ${DEMO_REGISTRY.loginServer}: ${DEMO_IMAGE.repository}:${DEMO_IMAGE.tag} (running: ${setup.demoImage}) and :${DEMO_IMAGE.nextTag}`);
     say(`                    apps ${DEMO_APPS.map((a) => `${a.name} (${a.activeRevisionsMode})`).join(", ")}`);
   } else {
     say("AZURE MODE: talking to real Azure Resource Manager with DefaultAzureCredential.");

@@ -5,6 +5,7 @@
  */
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { copyFile, mkdtemp, readFile, readdir, rm, stat, symlink } from "node:fs/promises";
+import { get as httpsGet } from "node:https";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
@@ -45,6 +46,18 @@ async function freePort(): Promise<number> {
       const port = typeof address === "object" && address ? address.port : 0;
       server.close(() => resolve(port));
     });
+  });
+}
+
+/** GETs JSON from the sandbox, trusting only its CA. */
+function sandboxJson(url: string, ca: string): Promise<unknown> {
+  return new Promise((resolve, reject) => {
+    httpsGet(url, { ca }, (response) => {
+      let text = "";
+      response.setEncoding("utf8");
+      response.on("data", (chunk: string) => (text += chunk));
+      response.on("end", () => resolve(JSON.parse(text) as unknown));
+    }).on("error", reject);
   });
 }
 
@@ -143,7 +156,14 @@ describe("npm start", () => {
     expect(output).toContain(`Function key:       ${keys.functionKey}`);
     expect(output).toContain("/api/deployments");
     expect(output).toContain("/_sandbox/");
-    expect((await readFile(join(dataDir, "sandbox/ca.pem"), "utf8")).includes("BEGIN CERTIFICATE")).toBe(true);
+    const ca = await readFile(join(dataDir, "sandbox/ca.pem"), "utf8");
+    expect(ca).toContain("BEGIN CERTIFICATE");
+    const sandboxOrigin = /simulated at (https:\/\/127\.0\.0\.1:\d+)/.exec(output)![1]!;
+    const apps = (await sandboxJson(`${sandboxOrigin}/_sandbox/containerApps`, ca)) as { apps: { name: string; properties: { configuration: { activeRevisionsMode: string } } }[] };
+    expect(apps.apps.map((a) => [a.name, a.properties.configuration.activeRevisionsMode]).sort()).toEqual([
+      ["demo-multi", "Multiple"],
+      ["demo-single", "Single"],
+    ]);
 
     const pid = child.pid!;
     expect((await processGroupMembers(pid)).length).toBeGreaterThan(1);
