@@ -11,7 +11,7 @@ import type { CallLog } from "./callLog.js";
 import type { FaultInjector, FaultRule } from "./faults.js";
 import { defaultCodeFor } from "./faults.js";
 import { decodeJsonBody, flattenHeaders, readBody, writeReply } from "./httpIo.js";
-import { RouteMatcher } from "./routeMatcher.js";
+import { RouteMatcher, type RouteMatch } from "./routeMatcher.js";
 import { armError, type SandboxContext, type SandboxReply, type SandboxRequest, type SandboxRoute } from "./types.js";
 
 /** Everything the front needs; routes are fixed at construction. */
@@ -69,8 +69,9 @@ async function serve(
   const rawBody = await readBody(req);
 
   if (path.toLowerCase() === CONTROL_PREFIX || path.toLowerCase().startsWith(`${CONTROL_PREFIX}/`)) {
-    const reply = await runRoute(control, method, path, url, headers, rawBody, options, true);
-    writeReply(res, method, reply ?? armError(404, "NotFound", `No sandbox control route ${method} ${path}.`), baseHeaders);
+    const hit = control.matchAll(path).find((m) => m.value.method === method);
+    const reply = hit ? await invoke(hit, method, url, headers, rawBody, options, true) : armError(404, "NotFound", `No sandbox control route ${method} ${path}.`);
+    writeReply(res, method, reply, baseHeaders);
     return;
   }
 
@@ -99,9 +100,7 @@ async function serve(
     fault = options.faults.take({ operation, method, path, plane });
     if (fault?.delayMs) await new Promise((resolve) => setTimeout(resolve, fault?.delayMs));
     if (fault?.status !== undefined) return faultReply(fault, fault.status);
-    if (!route) return unmatched(path, method, matched.length > 0, plane);
-    const reply = await runRoute(routes, method, path, url, headers, rawBody, options, false, hit);
-    return reply ?? armError(500, "InternalServerError", "The route vanished.");
+    return hit ? invoke(hit, method, url, headers, rawBody, options, hit.value.plane === "arm") : unmatched(path, method, matched.length > 0, plane);
   })();
 
   writeReply(res, method, reply, baseHeaders);
@@ -121,27 +120,24 @@ async function serve(
   });
 }
 
-/** Runs the route `method path` resolves to (or the given match); `undefined` when none matches. */
-async function runRoute(
-  matcher: RouteMatcher<SandboxRoute>,
+/** Runs a matched route's handler; a handler that throws becomes an ARM 500. */
+async function invoke(
+  hit: RouteMatch<SandboxRoute>,
   method: string,
-  path: string,
   url: URL,
   headers: Record<string, string | undefined>,
   rawBody: Buffer,
   options: FrontOptions,
-  isControl: boolean,
-  known?: { value: SandboxRoute; params: Record<string, string> },
-): Promise<SandboxReply | undefined> {
-  const hit = known ?? matcher.matchAll(path).find((m) => m.value.method === method);
-  if (!hit) return undefined;
+  /** ARM and control routes take JSON only; data-plane routes may read non-JSON (blobs) from rawBody. */
+  jsonOnly: boolean,
+): Promise<SandboxReply> {
   const decoded = decodeJsonBody(rawBody, headers["content-type"]);
-  if (!decoded.ok && (isControl || hit.value.plane === "arm")) {
+  if (!decoded.ok && jsonOnly) {
     return armError(400, "InvalidRequestContent", "The request content was invalid and could not be deserialized.");
   }
   const request: SandboxRequest = {
     method,
-    path,
+    path: url.pathname,
     query: url.searchParams,
     headers,
     body: decoded.ok ? decoded.body : undefined,

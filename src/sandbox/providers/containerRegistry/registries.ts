@@ -89,11 +89,6 @@ export class RegistryStore {
     return this.seed({ subscriptionId: address.subscriptionId, resourceGroup: address.resourceGroup, name: address.name });
   }
 
-  /** The registry with this login server, if any. */
-  byLoginServer(loginServer: string): SandboxRegistry | undefined {
-    return this.list().find((registry) => registry.loginServer === loginServer.toLowerCase());
-  }
-
   /** Every registry. */
   list(): SandboxRegistry[] {
     return [...this.registries.values()];
