@@ -131,12 +131,12 @@ async function setUpSandbox(dataDir: string, env: NodeJS.ProcessEnv, stack: Stop
 }
 
 function printBanner(runtime: LocalRuntime, keys: LocalKeys, setup: SandboxSetup | undefined, publicUrl: string): void {
-  const deployBody = JSON.stringify({
-    subscriptionId: DEMO_SUBSCRIPTION_ID,
-    resourceGroup: DEMO_RESOURCE_GROUP,
-    app: "demo-single",
-    image: `${DEMO_REGISTRY.loginServer}/${DEMO_IMAGE.repository}:${DEMO_IMAGE.nextTag}`,
-  });
+  // The demo target exists only in the sandbox; against Azure the user fills in their own.
+  const deployBody = JSON.stringify(
+    setup
+      ? { subscriptionId: DEMO_SUBSCRIPTION_ID, resourceGroup: DEMO_RESOURCE_GROUP, app: "demo-single", image: `${DEMO_REGISTRY.loginServer}/${DEMO_IMAGE.repository}:${DEMO_IMAGE.nextTag}` }
+      : { subscriptionId: "<subscription id>", resourceGroup: "<resource group>", app: "<container app>", image: "<registry>.azurecr.io/<repository>:<tag>" },
+  );
   say("");
   if (setup) {
     const origin = setup.sandbox.origin;
