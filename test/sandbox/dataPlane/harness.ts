@@ -1,26 +1,17 @@
 /**
- * Test harness: the ACR data-plane provider behind the sandbox's real HTTPS front (kernel `createFront`,
- * the sandbox CA), on 127.0.0.1, with a virtual clock, over either Debian's docker-registry or the
- * in-memory registry.
+ * Test harness: a whole sandbox (`startSandbox`: the real HTTPS front, CA, call log) on 127.0.0.1 with a
+ * virtual clock, whose ACR data plane runs over either Debian's docker-registry or the in-memory registry.
  */
-import { createServer } from "node:https";
-import type { AddressInfo } from "node:net";
 import { randomUUID } from "node:crypto";
 import type { AccessToken, TokenCredential } from "@azure/core-auth";
 import { VirtualClock } from "../../../src/local/clock.js";
 import { startDockerRegistry, type DockerRegistryService } from "../../../src/local/services/dockerRegistry.js";
-import { loadOrCreateTlsMaterial } from "../../../src/sandbox/cert.js";
-import { ArmThrottle } from "../../../src/sandbox/kernel/armThrottle.js";
-import { CallLog } from "../../../src/sandbox/kernel/callLog.js";
-import { mountProviderControlRoutes } from "../../../src/sandbox/kernel/control.js";
-import { DEFAULT_DURATIONS } from "../../../src/sandbox/kernel/durations.js";
-import { FaultInjector } from "../../../src/sandbox/kernel/faults.js";
-import { createFront } from "../../../src/sandbox/kernel/front.js";
-import type { SandboxContext } from "../../../src/sandbox/kernel/types.js";
-import { createAcrDataPlaneProvider, registryEndpoint, type AcrDataPlaneOptions, type AcrDataPlaneProvider } from "../../../src/sandbox/providers/acrDataPlane/index.js";
+import type { CallLog } from "../../../src/sandbox/kernel/callLog.js";
+import { registryEndpoint, type AcrDataPlaneOptions, type AcrDataPlaneProvider } from "../../../src/sandbox/providers/acrDataPlane/index.js";
 import { MemoryRegistry } from "../../../src/sandbox/providers/acrDataPlane/memoryRegistry.js";
 import type { RegistryBackend } from "../../../src/sandbox/providers/acrDataPlane/registryBackend.js";
 import { UpstreamRegistry } from "../../../src/sandbox/providers/acrDataPlane/upstreamRegistry.js";
+import { startSandbox } from "../../../src/sandbox/server.js";
 
 export type BackendKind = "docker-registry" | "memory";
 
@@ -49,50 +40,35 @@ export const fixedCredential: TokenCredential = {
   },
 };
 
-/** Starts a data plane over `kind`; the docker-registry it starts is stopped by `stop()`. */
+/** Starts a sandbox whose data plane uses `kind`; the docker-registry it starts is stopped by `stop()`. */
 export async function startDataPlane(kind: BackendKind, options: Omit<AcrDataPlaneOptions, "backend" | "upstreamUrl"> = {}): Promise<DataPlaneHarness> {
   let registry: DockerRegistryService | undefined;
   let backend: RegistryBackend;
+  let dataPlane: AcrDataPlaneOptions;
+  const namespace = options.namespace ?? `test-${randomUUID().slice(0, 8)}`;
   if (kind === "docker-registry") {
     registry = await startDockerRegistry();
+    // The sandbox gets the URL, as `npm start` passes it; the test keeps its own client to compare with.
     backend = new UpstreamRegistry(registry.url);
+    dataPlane = { ...options, namespace, upstreamUrl: registry.url };
   } else {
     backend = new MemoryRegistry();
+    dataPlane = { ...options, namespace, backend };
   }
   const clock = new VirtualClock();
-  const context: SandboxContext = { clock, newId: () => randomUUID(), durations: { ...DEFAULT_DURATIONS } };
-  const namespace = options.namespace ?? `test-${randomUUID().slice(0, 8)}`;
-  const provider = createAcrDataPlaneProvider(context, { ...options, namespace, backend });
-  const tls = await loadOrCreateTlsMaterial();
-  const callLog = new CallLog();
-  let origin = "https://127.0.0.1";
-  const front = createFront({
-    context,
-    routes: provider.routes,
-    controlRoutes: mountProviderControlRoutes([provider]),
-    callLog,
-    faults: new FaultInjector(),
-    throttle: new ArmThrottle(clock),
-    origin: () => origin,
-  });
-  const server = createServer({ key: tls.keyPem, cert: tls.certPem }, front);
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  origin = `https://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const sandbox = await startSandbox({ clock, dataPlane });
   return {
-    origin,
-    caPem: tls.caPem,
+    origin: sandbox.origin,
+    caPem: sandbox.caPem,
     clock,
-    callLog,
-    provider,
+    callLog: sandbox.callLog,
+    provider: sandbox.dataPlane,
     backend,
     namespace,
-    endpoint: (loginServer) => registryEndpoint(origin, loginServer),
+    endpoint: (loginServer) => registryEndpoint(sandbox.origin, loginServer),
     stop: async () => {
-      await new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeAllConnections();
-      });
-      provider.close();
+      await sandbox.stop();
+      backend.close?.();
       await registry?.stop();
     },
   };
