@@ -14,6 +14,7 @@ import { readRoutePrefix } from "./http/hostJson.js";
 import { toHttpFunctionSpec } from "./http/httpFunction.js";
 import type { FunctionLogEntry, FunctionLogger } from "./http/invokeHttpFunction.js";
 import { newKey } from "./http/keyStore.js";
+import { isDurableClientInput } from "./rpc/clientBinding.js";
 import { captureFunctions, type FunctionRegistry } from "./registry.js";
 
 /** How to start the local runtime. */
@@ -76,6 +77,18 @@ function engineLoggerFor(log: FunctionLogger): EngineLogger {
   };
 }
 
+/** Says which captured registrations the local runtime will not run or only partly supports. */
+function warnAboutUnsupported(registry: FunctionRegistry, log: FunctionLogger): void {
+  const warn = (functionName: string, message: string): void => log({ level: "warning", functionName, invocationId: "", message });
+  for (const { name } of registry.timers.values()) warn(name, "Timer triggers are not run by the local runtime.");
+  for (const name of registry.others.keys()) warn(name, "This trigger type is not run by the local runtime.");
+  for (const { name, options } of registry.http.values()) {
+    const unsupported = (options.extraInputs ?? []).filter((input) => !isDurableClientInput(input)).map((input) => input.type);
+    if (unsupported.length > 0) warn(name, `Extra inputs of type ${unsupported.join(", ")} receive no value locally.`);
+    if ((options.extraOutputs ?? []).length > 0) warn(name, "Extra outputs are ignored locally.");
+  }
+}
+
 async function importModules(modules: LocalRuntimeOptions["functionModules"]): Promise<void> {
   if (typeof modules === "function") {
     await modules();
@@ -99,6 +112,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
   // Capture must be installed before any product module runs its `app.*` registrations.
   const registry = captureFunctions();
   await importModules(options.functionModules);
+  warnAboutUnsupported(registry, log);
 
   const doors = await openFrontDoors({
     functions: [...registry.http.values()].map(toHttpFunctionSpec),
