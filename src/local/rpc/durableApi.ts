@@ -259,7 +259,10 @@ export class DurableApi {
     const from = parseDate(request.query, "createdTimeFrom");
     if (!from) return { status: 400, body: "Please provide value for 'createdTimeFrom' parameter." };
     const statuses = parseStatuses(request.query);
-    const query: InstanceQuery = { createdTimeFrom: from, createdTimeTo: parseDate(request.query, "createdTimeTo") ?? new Date().toISOString(), showInput: false };
+    // Without createdTimeTo the extension uses "now": everything created so far, i.e. no upper bound.
+    const query: InstanceQuery = { createdTimeFrom: from, showInput: false };
+    const to = parseDate(request.query, "createdTimeTo");
+    if (to) query.createdTimeTo = to;
     if (statuses) query.runtimeStatus = statuses;
     let deleted = 0;
     let continuationToken: string | undefined;

@@ -225,3 +225,18 @@ describe("Durable client through the served rpc surface", () => {
     expect((await fetch(doors.rpcBaseUrl.replace("/durabletask/", "/other"))).status).toBe(404);
   });
 });
+
+describe("purge by filter", () => {
+  it("purges finished instances created in the window and answers 404 when none matched", async () => {
+    await engine.startNew("waiter", { instanceId: "window1" });
+    engine.setStatus("window1", "Failed", "boom");
+    const live = await engine.startNew("waiter", { instanceId: "window2" });
+    const purged = await fetch(`${doors.rpcBaseUrl}instances/?createdTimeFrom=2026-01-01T00:00:00Z`, { method: "DELETE" });
+    expect(purged.status).toBe(200);
+    expect(((await purged.json()) as { instancesDeleted: number }).instancesDeleted).toBeGreaterThanOrEqual(1);
+    expect(engine.instances.has("window1")).toBe(false);
+    expect(engine.instances.has(live)).toBe(true);
+    expect((await fetch(`${doors.rpcBaseUrl}instances/?createdTimeFrom=2030-01-01T00:00:00Z`, { method: "DELETE" })).status).toBe(404);
+    expect((await fetch(`${doors.rpcBaseUrl}instances/`, { method: "DELETE" })).status).toBe(400);
+  });
+});
