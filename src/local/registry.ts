@@ -34,6 +34,14 @@ export interface CapturedTimerFunction {
   options: TimerFunctionOptions;
 }
 
+function lookup<T>(map: ReadonlyMap<string, T>, name: string): T | undefined {
+  const exact = map.get(name);
+  if (exact !== undefined) return exact;
+  const wanted = name.toLowerCase();
+  for (const [registered, value] of map) if (registered.toLowerCase() === wanted) return value;
+  return undefined;
+}
+
 const TRIGGER_KINDS: Record<string, DurableFunctionKind> = {
   orchestrationTrigger: "orchestration",
   activityTrigger: "activity",
@@ -50,21 +58,19 @@ export class FunctionRegistry {
   /** Generic registrations with a trigger the local runtime does not run (kept so nothing vanishes silently). */
   readonly others = new Map<string, GenericFunctionOptions>();
 
-  /** The orchestration registered under `name`. */
+  /** The orchestration registered under `name` (function names are case-insensitive, as in the host). */
   orchestration(name: string): CapturedDurableFunction | undefined {
-    return this.orchestrations.get(name);
+    return lookup(this.orchestrations, name);
   }
 
-  /** The activity registered under `name`. */
+  /** The activity registered under `name` (case-insensitive). */
   activity(name: string): CapturedDurableFunction | undefined {
-    return this.activities.get(name);
+    return lookup(this.activities, name);
   }
 
-  /** The entity registered under `name`; entity names are case-insensitive, as in the extension. */
+  /** The entity registered under `name` (case-insensitive). */
   entity(name: string): CapturedDurableFunction | undefined {
-    const wanted = name.toLowerCase();
-    for (const [registered, fn] of this.entities) if (registered.toLowerCase() === wanted) return fn;
-    return undefined;
+    return lookup(this.entities, name);
   }
 
   /** Records a `app.generic` registration under the map its trigger type selects. */
@@ -101,9 +107,9 @@ export class FunctionRegistry {
     return kind === "activity" ? this.activities : this.entities;
   }
 
-  // The Functions host refuses two functions with one name, whatever their triggers.
+  // The Functions host refuses two functions with one name (ignoring case), whatever their triggers.
   private assertNewName(name: string): void {
-    const taken = [this.orchestrations, this.activities, this.entities, this.http, this.timers, this.others].some((map) => map.has(name));
+    const taken = [this.orchestrations, this.activities, this.entities, this.http, this.timers, this.others].some((map: ReadonlyMap<string, unknown>) => lookup(map, name) !== undefined);
     if (taken) throw new Error(`A function with the name '${name}' has already been registered.`);
   }
 }

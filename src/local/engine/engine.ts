@@ -123,7 +123,6 @@ class Engine implements LocalOrchestrationEngine {
   private readonly work = new Map<string, { again: boolean }>();
   private readonly timers = new Map<string, () => void>();
   private stopping = false;
-  private stopped = false;
   private readonly logger: EngineLogger;
   private readonly timerLimits: TimerLimits;
 
@@ -250,7 +249,6 @@ class Engine implements LocalOrchestrationEngine {
     this.timers.clear();
     await this.idle();
     await this.journal.close();
-    this.stopped = true;
   }
 
   getHistory(instanceId: string): HistoryEvent[] | undefined {
@@ -484,8 +482,10 @@ class Engine implements LocalOrchestrationEngine {
     append.push(HistoryEvents.orchestratorCompleted(now));
     const finished = status !== "Running";
     const heldLocks = replay.heldLocks.length > 0 ? { entities: replay.heldLocks, requestId: replay.lockRequestId } : null;
-    // An orchestration that ends while holding entity locks releases them, as the extension does.
-    if (finished && heldLocks) for (const entity of heldLocks.entities) out.push(this.releaseMessage(entity, instance.instanceId, heldLocks.requestId, now));
+    // An orchestration that ends while holding entity locks releases them, as the extension does (a
+    // failed replay may not have reached its lock again, so fall back to the locks last recorded).
+    const toRelease = finished ? (heldLocks ?? instance.locks) : undefined;
+    for (const entity of toRelease?.entities ?? []) out.push(this.releaseMessage(entity, instance.instanceId, toRelease?.requestId, now));
 
     const customStatus = reply?.customStatus === undefined ? undefined : toJsonText(reply.customStatus);
     const record = this.episodeRecord(instance, { consumed: episode.consumed, now, append, status, output, failureDetails, out, starts, next, customStatus, locks: finished ? null : heldLocks });

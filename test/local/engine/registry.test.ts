@@ -33,6 +33,8 @@ describe("function capture", () => {
     expect(registry.http.get("capDelete")?.options).toEqual({ route: "things/{id}", handler, methods: ["DELETE"] });
     expect(registry.timers.get("capTimer")?.options.schedule).toBe("0 */5 * * * *");
     expect(() => app.post("capActivity", handler)).toThrow("already been registered");
+    expect(() => app.post("CAPACTIVITY", handler)).toThrow("already been registered");
+    expect(registry.activity("CapActivity")?.name).toBe("capActivity");
 
     resetCapturedFunctions();
     expect(registry.orchestrations.size + registry.http.size + registry.timers.size).toBe(0);
