@@ -89,6 +89,8 @@ export interface EngineStats {
   activityInvocations: number;
   entityBatches: number;
   journalRecords: number;
+  /** Bytes appended to the journal since it was opened (and compacted). */
+  journalBytes: number;
 }
 
 /** The engine, with extras beyond {@link OrchestrationEngine} for the local host and tests. */
@@ -116,7 +118,7 @@ function newExecutionId(): string {
 type NewMessage = Omit<InboxMessage, "seq">;
 
 class Engine implements LocalOrchestrationEngine {
-  readonly stats: EngineStats = { episodes: 0, activityInvocations: 0, entityBatches: 0, journalRecords: 0 };
+  private readonly counters = { episodes: 0, activityInvocations: 0, entityBatches: 0, journalRecords: 0 };
   private busy = 0;
   private idleWaiters: Array<() => void> = [];
   private idleCheckQueued = false;
@@ -135,6 +137,10 @@ class Engine implements LocalOrchestrationEngine {
   ) {
     this.logger = options.logger ?? stderrLogger;
     this.timerLimits = options.timerLimits ?? AZURE_STORAGE_TIMER_LIMITS;
+  }
+
+  get stats(): EngineStats {
+    return { ...this.counters, journalBytes: this.journal.appendedBytes };
   }
 
   private get clock(): Clock {
@@ -299,7 +305,7 @@ class Engine implements LocalOrchestrationEngine {
   /** Applies `record` to memory now and resolves once it is durable. */
   private commit(record: JournalRecord): Promise<void> {
     applyRecord(this.state, record);
-    this.stats.journalRecords++;
+    this.counters.journalRecords++;
     return this.journal.append(record);
   }
 
@@ -362,7 +368,7 @@ class Engine implements LocalOrchestrationEngine {
       await this.commit(this.episodeRecord(instance, { consumed, now, append: [], status: instance.runtimeStatus }));
       return true;
     }
-    this.stats.episodes++;
+    this.counters.episodes++;
     const newEvents: HistoryEvent[] = [HistoryEvents.orchestratorStarted(now)];
     let terminateReason: { reason: string | undefined } | undefined;
     for (const message of live) {
@@ -618,7 +624,7 @@ class Engine implements LocalOrchestrationEngine {
 
   private startActivity(instanceId: string, executionId: string, taskId: number, name: string, input: string | undefined): void {
     this.busy++;
-    this.stats.activityInvocations++;
+    this.counters.activityInvocations++;
     void (async () => {
       try {
         const fn = this.registry.activity(name);
@@ -750,7 +756,7 @@ class Engine implements LocalOrchestrationEngine {
   }
 
   private async runEntityOperations(entity: EntityStateRecord, batch: Array<{ seq: number; request: EntityRequestMessage }>): Promise<void> {
-    this.stats.entityBatches++;
+    this.counters.entityBatches++;
     const fn = this.registry.entity(entity.name);
     const operations: EntityOperation[] = batch.map(({ request }) => ({ id: request.id, name: request.op ?? "", signal: request.signal === true, input: request.input ?? undefined }));
     const result = fn
