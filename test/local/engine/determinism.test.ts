@@ -40,6 +40,16 @@ df.app.orchestration("steady", function* (context: OrchestrationContext) {
   return [a, b];
 });
 
+// Races an event against a 10-day timer and, if the event wins, cancels the timer when asked to.
+df.app.orchestration("longRace", function* (context: OrchestrationContext) {
+  const cancel = context.df.getInput() as boolean;
+  const timer = context.df.createTimer(new Date(context.df.currentUtcDateTime.getTime() + 10 * 86_400_000));
+  const go = context.df.waitForExternalEvent("go");
+  const winner: unknown = yield context.df.Task.any([go, timer]);
+  if (winner === go && cancel) timer.cancel();
+  return winner === go ? "event" : "timer";
+});
+
 describe("determinism check", () => {
   let t: TestEngine;
 
@@ -84,5 +94,17 @@ describe("determinism check", () => {
     expect((await t.engine.getStatus(id))?.output).toEqual(["a", "b"]);
     // One replay per episode: start, after stepA, after the timer, after stepB.
     expect(replays).toBe(4);
+  });
+
+  it("fails like the extension when a long timer is cancelled after it has started slicing", async () => {
+    // The extension replays CreateTimer(isCanceled) by creating the first 3-day slice and cancelling it,
+    // so the second slice already in history has no matching action.
+    const cancelled = await t.run("longRace", true);
+    const kept = await t.run("longRace", false);
+    await t.advance(4 * 86_400_000);
+    for (const id of [cancelled, kept]) await t.engine.raiseEvent(id, "go");
+    await t.engine.idle();
+    expect(String((await t.engine.getStatus(cancelled))?.output)).toContain("Expected (history): TimerCreated firing at 2026-03-07T00:00:00.000Z (timer id 1); actual (replay): no action with that id");
+    expect((await t.engine.getStatus(kept))?.output).toBe("event");
   });
 });
