@@ -118,7 +118,20 @@ const buildArgSchema = z.strictObject({
   secret: z.boolean().default(false),
 });
 
+/** ACR registry names: 5-50 letters or digits. */
+export const REGISTRY_NAME_PATTERN = /^[A-Za-z0-9]{5,50}$/;
+
+const registrySchema = z.strictObject({
+  subscriptionId: z.guid({ error: "must be a subscription GUID (8-4-4-4-12 hex digits)" }).optional(),
+  resourceGroup: z.string().regex(RESOURCE_GROUP_PATTERN, {
+    error: "must be 1-90 letters, digits, '-', '_', '.', '(' or ')', not ending with '.'",
+  }),
+  name: z.string().regex(REGISTRY_NAME_PATTERN, { error: "must be 5-50 letters or digits" }).optional(),
+});
+
 const buildSchema = z.strictObject({
+  /** Where the ACR Tasks run is scheduled; defaults: the target's subscription, the login server's first label. */
+  registry: registrySchema,
   source: z.discriminatedUnion("kind", [uploadSourceSchema, gitSourceSchema], { error: 'kind must be "upload" or "git"' }),
   dockerfile: z.string().regex(RELATIVE_PATH_PATTERN, { error: "must be a relative path without '.' or '..' segments" }).max(512).default("Dockerfile"),
   buildArgs: z

@@ -38,13 +38,13 @@ function pathsOf(raw: unknown): string[] {
 
 describe("parseDeploymentInput: defaults", () => {
   it("fills policy, settings and build defaults", () => {
-    const result = parseDeploymentInput(request({ build: { source: { kind: "upload", relativePath: UPLOAD } } }));
+    const result = parseDeploymentInput(request({ build: { registry: { resourceGroup: "registry-rg" }, source: { kind: "upload", relativePath: UPLOAD } } }));
     expect(result.ok).toBe(true);
     if (!result.ok) return;
     expect(result.value.policy).toEqual({ verifyTimeoutSeconds: 600, warmupGraceSeconds: 60, onFailure: "restart-then-rollback" });
     expect(result.value.settings).toEqual({ buildPoll: BUILD_POLL_PROFILE, deployPoll: VERIFY_POLL_PROFILE, verifyPoll: VERIFY_POLL_PROFILE, maxPollsPerExecution: MAX_POLLS_PER_EXECUTION });
     expect(result.value.build).toEqual({
-      source: { kind: "upload", relativePath: UPLOAD },
+      registry: { resourceGroup: "registry-rg" }, source: { kind: "upload", relativePath: UPLOAD },
       dockerfile: "Dockerfile",
       buildArgs: [],
       platform: "linux/amd64",
@@ -57,7 +57,7 @@ describe("parseDeploymentInput: defaults", () => {
     const result = parseDeploymentInput(
       request({
         build: {
-          source: { kind: "git", url: "https://github.com/org/repo.git", ref: "release/1.2", folder: "services/api" },
+          registry: { resourceGroup: "registry-rg" }, source: { kind: "git", url: "https://github.com/org/repo.git", ref: "release/1.2", folder: "services/api" },
           dockerfile: "docker/Dockerfile.prod",
           buildArgs: [{ name: "NODE_ENV", value: "production" }, { name: "TOKEN", value: "s3cr3t", secret: true }],
           target: "runtime",
@@ -128,7 +128,7 @@ describe("parseDeploymentInput: image and build rules", () => {
   });
 
   it("refuses a build with a digest", () => {
-    expect(pathsOf(request({ image: { loginServer: "r.azurecr.io", repository: "api", digest: DIGEST }, build: { source: { kind: "upload", relativePath: UPLOAD } } }))).toEqual([
+    expect(pathsOf(request({ image: { loginServer: "r.azurecr.io", repository: "api", digest: DIGEST }, build: { registry: { resourceGroup: "registry-rg" }, source: { kind: "upload", relativePath: UPLOAD } } }))).toEqual([
       "/image/digest",
     ]);
   });
@@ -147,7 +147,7 @@ describe("parseDeploymentInput: image and build rules", () => {
     [{ kind: "svn", url: "https://x" }, "/build/source/kind"],
     [{ kind: "upload", relativePath: UPLOAD, extra: true }, "/build/source/extra"],
   ])("rejects source %j", (source, path) => {
-    expect(pathsOf(request({ build: { source } }))).toEqual([path]);
+    expect(pathsOf(request({ build: { registry: { resourceGroup: "registry-rg" }, source } }))).toEqual([path]);
   });
 
   it.each([
@@ -166,7 +166,7 @@ describe("parseDeploymentInput: image and build rules", () => {
     [{ buildArgs: [{ name: "X", value: "v" }, { name: "X", value: "w" }] }, "/build/buildArgs/1/name"],
     [{ buildArgs: Array.from({ length: MAX_BUILD_ARGS + 1 }, (_, i) => ({ name: `A${i}`, value: "v" })) }, "/build/buildArgs"],
   ])("rejects build field %j", (fields, path) => {
-    expect(pathsOf(request({ build: { source: { kind: "upload", relativePath: UPLOAD }, ...fields } }))).toEqual([path]);
+    expect(pathsOf(request({ build: { registry: { resourceGroup: "registry-rg" }, source: { kind: "upload", relativePath: UPLOAD }, ...fields } }))).toEqual([path]);
   });
 });
 
@@ -253,7 +253,7 @@ describe("build args", () => {
 
   it("redactDeploymentInput leaves no secret value anywhere in the serialized input", () => {
     const input = assertDeploymentInput(
-      request({ build: { source: { kind: "upload", relativePath: UPLOAD }, buildArgs: [{ name: "TOKEN", value: "pat-123456", secret: true }, { name: "MODE", value: "prod" }] } }),
+      request({ build: { registry: { resourceGroup: "registry-rg" }, source: { kind: "upload", relativePath: UPLOAD }, buildArgs: [{ name: "TOKEN", value: "pat-123456", secret: true }, { name: "MODE", value: "prod" }] } }),
     );
     const redacted = JSON.stringify(redactDeploymentInput(input));
     expect(redacted).not.toContain("pat-123456");
@@ -268,5 +268,14 @@ describe("toJsonPointer", () => {
   it("escapes ~ and / and renders the root as empty", () => {
     expect(toJsonPointer([])).toBe("");
     expect(toJsonPointer(["a", 0, "b/c", "d~e"])).toBe("/a/0/b~1c/d~0e");
+  });
+});
+
+describe("parseDeploymentInput: build registry", () => {
+  const source = { kind: "upload", relativePath: UPLOAD };
+  it("requires the registry's resource group and checks its name", () => {
+    expect(pathsOf(request({ build: { source } }))).toEqual(["/build/registry"]);
+    expect(pathsOf(request({ build: { registry: { resourceGroup: "rg", name: "no" }, source } }))).toEqual(["/build/registry/name"]);
+    expect(pathsOf(request({ build: { registry: { resourceGroup: "rg", subscriptionId: "x" }, source } }))).toEqual(["/build/registry/subscriptionId"]);
   });
 });

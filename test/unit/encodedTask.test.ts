@@ -23,7 +23,7 @@ const UPLOAD = "source/201802130000/b52f12d8-c3d6-4d75-9107-220f0bfc681d.tar.gz"
 
 function spec(overrides: Partial<BuildSpec> = {}): BuildSpec {
   return {
-    source: { kind: "upload", relativePath: UPLOAD },
+    registry: { resourceGroup: "registry-rg" }, source: { kind: "upload", relativePath: UPLOAD },
     dockerfile: "Dockerfile",
     buildArgs: [],
     platform: "linux/amd64",
@@ -246,7 +246,7 @@ describe("security: user values never reach the task text and stay inert", () =>
       requestedAt: "2026-01-31T12:00:00Z",
       target: { subscriptionId: "4385cf00-2d3a-425a-832f-f4285b1c9dce", resourceGroup: "rg", containerApp: "app" },
       image: { loginServer: REGISTRY, repository: "api", tag: "{{.Run.ID}}" },
-      build: { source: { kind: "upload", relativePath: UPLOAD }, buildArgs: [{ name: "X", value: "x\n  - cmd: rm -rf /" }], target: "a;b", dockerfile: "$(id)" },
+      build: { registry: { resourceGroup: "registry-rg" }, source: { kind: "upload", relativePath: UPLOAD }, buildArgs: [{ name: "X", value: "x\n  - cmd: rm -rf /" }], target: "a;b", dockerfile: "$(id)" },
     });
     expect(result.ok).toBe(false);
     if (result.ok) return;

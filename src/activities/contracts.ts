@@ -1,0 +1,243 @@
+/**
+ * The contract between the deploy orchestrations (which call activities by name) and the activities
+ * (which do the I/O). Orchestrations import only these names and types, never the activity modules,
+ * so control flow stays free of SDK imports. Every payload is plain JSON: it crosses the Durable
+ * history as JSON.
+ *
+ * Activities return outcome objects for expected results (an app that doesn't exist, a 403, a tag
+ * that isn't there) and throw only for faults worth retrying (5xx after the SDK's own retries,
+ * network errors), which the orchestrator retries with `callActivityWithRetry`.
+ */
+import type { AzureFailure } from "../azure/azureFailure.js";
+import type { BuildSpec, DeploymentTarget } from "../domain/deployment.js";
+import type { AppState, RevisionState } from "../policies/revisionVerdict.js";
+
+/** Activity function names. */
+export const ACTIVITIES = {
+  inspectTarget: "inspectTarget",
+  scheduleBuild: "scheduleBuild",
+  getBuildRun: "getBuildRun",
+  readBuildLogTail: "readBuildLogTail",
+  cancelBuildRun: "cancelBuildRun",
+  resolveDigest: "resolveDigest",
+  updateContainerApp: "updateContainerApp",
+  readRevision: "readRevision",
+  restartRevision: "restartRevision",
+  moveTraffic: "moveTraffic",
+  notifyDeployQueue: "notifyDeployQueue",
+} as const;
+
+/** An expected failure, reported rather than thrown. `code` is the ARM code or one of ours. */
+export interface ActivityFailure {
+  code: string;
+  message: string;
+  statusCode?: number;
+  correlationId?: string;
+}
+
+/** Result of an activity with an expected failure mode. */
+export type Outcome<T> = ({ ok: true } & T) | { ok: false; failure: ActivityFailure };
+
+/** Converts an SDK failure record into an activity failure. */
+export function failureFromAzure(failure: AzureFailure, fallbackCode = "AzureRequestFailed"): ActivityFailure {
+  return {
+    code: failure.code ?? fallbackCode,
+    message: failure.message,
+    ...(failure.statusCode !== undefined ? { statusCode: failure.statusCode } : {}),
+    ...(failure.correlationId !== undefined ? { correlationId: failure.correlationId } : {}),
+  };
+}
+
+/** The ARM coordinates of a registry. */
+export interface RegistryRef {
+  subscriptionId: string;
+  resourceGroup: string;
+  /** Registry resource name (the login server's first label for `*.azurecr.io`). */
+  name: string;
+}
+
+// ---- inspectTarget -------------------------------------------------------------------------------
+
+/** Input of `inspectTarget`. */
+export interface InspectTargetInput {
+  target: DeploymentTarget;
+  /** The registry the new image comes from; the app must be able to pull from it. */
+  loginServer: string;
+}
+
+/** A container of the app's template, kept whole so a PATCH can send the array back unchanged. */
+export type TemplateContainer = { name: string; image: string } & Record<string, unknown>;
+
+/** The Container App as found before the deploy: the last known good state. */
+export interface TargetSnapshot {
+  location: string;
+  revisionsMode: "Single" | "Multiple";
+  /** The container this deploy updates. */
+  containerName: string;
+  /** The full `template.containers` array (sidecars included), as read. */
+  containers: TemplateContainer[];
+  /** The ready revision serving now (`latestReadyRevisionName`), if any. */
+  currentRevision: string | undefined;
+  /** That container's image now, as the template states it. */
+  currentImage: string;
+  /** The digest of `currentImage` when it is pinned by digest. */
+  currentDigest: string | undefined;
+  /** Ingress traffic as configured; undefined when the app has no ingress. */
+  traffic: TrafficWeight[] | undefined;
+  /** `template.scale.minReplicas` (0 when unset). */
+  minReplicas: number;
+}
+
+/** One ingress traffic entry. */
+export interface TrafficWeight {
+  revisionName?: string;
+  latestRevision?: boolean;
+  weight: number;
+  label?: string;
+}
+
+/**
+ * `inspectTarget` failures use these codes: `ContainerAppNotFound`, `ContainerAmbiguous`,
+ * `ContainerNotFound`, `RegistryNotConfigured`, or the ARM code of a failed read.
+ */
+export type InspectTargetOutput = Outcome<{ snapshot: TargetSnapshot }>;
+
+// ---- build ---------------------------------------------------------------------------------------
+
+/** Input of `scheduleBuild`. */
+export interface ScheduleBuildInput {
+  deploymentId: string;
+  registry: RegistryRef;
+  repository: string;
+  tag: string;
+  build: BuildSpec;
+}
+
+/** The scheduled ACR run. */
+export type ScheduleBuildOutput = Outcome<{ runId: string; resultTag: string }>;
+
+/** Input of `getBuildRun`, `readBuildLogTail` and `cancelBuildRun`. */
+export interface BuildRunRef {
+  registry: RegistryRef;
+  runId: string;
+}
+
+/** ACR run statuses that end a run. */
+export const TERMINAL_RUN_STATUSES = ["Succeeded", "Failed", "Canceled", "Error", "Timeout"] as const;
+
+/** A run as the orchestrator needs it. */
+export interface BuildRunState {
+  runId: string;
+  status: string;
+  /** Images the run reports (not reported for `cmd:` steps). */
+  outputImages: { registry?: string; repository?: string; tag?: string; digest?: string }[];
+  startTime?: string;
+  finishTime?: string;
+}
+
+/** Output of `getBuildRun`. */
+export type GetBuildRunOutput = Outcome<{ run: BuildRunState }>;
+
+/** Input of `readBuildLogTail`. */
+export interface ReadBuildLogTailInput extends BuildRunRef {
+  /** How many bytes from the end of the log to return. */
+  maxBytes: number;
+}
+
+/** Output of `readBuildLogTail`: the last `maxBytes` of the log, secrets never included by ACR. */
+export type ReadBuildLogTailOutput = Outcome<{ tail: string; truncated: boolean }>;
+
+/** Output of `cancelBuildRun`. */
+export type CancelBuildRunOutput = Outcome<{ status: string }>;
+
+// ---- digest --------------------------------------------------------------------------------------
+
+/** Input of `resolveDigest`. */
+export interface ResolveDigestInput {
+  loginServer: string;
+  repository: string;
+  tag: string;
+}
+
+/** Output of `resolveDigest`; `TagNotFound` when the tag does not exist. */
+export type ResolveDigestOutput = Outcome<{ digest: string }>;
+
+// ---- update --------------------------------------------------------------------------------------
+
+/** Input of `updateContainerApp`. */
+export interface UpdateContainerAppInput {
+  target: DeploymentTarget;
+  containerName: string;
+  /** The image to run, always `<loginServer>/<repo>@sha256:…`. */
+  image: string;
+  /** Deterministic suffix: a replayed or retried PATCH names the same revision. */
+  revisionSuffix: string;
+}
+
+/**
+ * Output of `updateContainerApp`: the revision the PATCH creates. `alreadyApplied` is true when that
+ * revision already existed, so no PATCH was sent (a retry after a crash).
+ */
+export type UpdateContainerAppOutput = Outcome<{ revisionName: string; alreadyApplied: boolean }>;
+
+// ---- verification --------------------------------------------------------------------------------
+
+/** Input of `readRevision`. */
+export interface ReadRevisionInput {
+  target: DeploymentTarget;
+  revisionName: string;
+  /** When set and the revision is healthy, a GET to `https://<revision fqdn><smokePath>`. */
+  smokePath?: string;
+}
+
+/** One observation of a revision and its app, for `judgeRevision`. */
+export interface RevisionObservation {
+  /** Undefined when the revision doesn't exist (yet). */
+  revision: RevisionState | undefined;
+  app: AppState & { provisioningState?: string };
+  traffic: TrafficWeight[] | undefined;
+  smoke?: { status: number | undefined; error?: string };
+}
+
+/** Output of `readRevision`. */
+export type ReadRevisionOutput = Outcome<{ observation: RevisionObservation }>;
+
+/** Input of `restartRevision`. */
+export interface RestartRevisionInput {
+  target: DeploymentTarget;
+  revisionName: string;
+}
+
+/** Output of `restartRevision`. */
+export type RestartRevisionOutput = Outcome<Record<never, never>>;
+
+/**
+ * Input of `moveTraffic` (Multiple revision mode rollback): activate `toRevision`, send it 100% of
+ * traffic, then deactivate `fromRevision`. Each step is skipped when already done, so a retry is safe.
+ */
+export interface MoveTrafficInput {
+  target: DeploymentTarget;
+  toRevision: string;
+  fromRevision: string;
+}
+
+/** Output of `moveTraffic`. */
+export type MoveTrafficOutput = Outcome<Record<never, never>>;
+
+// ---- single flight -------------------------------------------------------------------------------
+
+/** One wake-up for a deploy waiting its turn. */
+export interface QueueNotice {
+  instanceId: string;
+  /** `granted`: go ahead. `superseded`: a newer deploy replaced you. */
+  kind: "granted" | "superseded";
+  supersededBy?: string;
+}
+
+/** Input of `notifyDeployQueue`: raise the `deployQueue` event on each waiting instance. */
+export interface NotifyDeployQueueInput {
+  notices: QueueNotice[];
+}
+
+/** The external event name a waiting deploy listens for. */
+export const DEPLOY_QUEUE_EVENT = "deployQueue";
