@@ -25,7 +25,7 @@ function logLines(logFile: string): string[] {
 }
 
 function startWorker(dataDir: string, logFile: string, blockStep: number): ChildProcess {
-  const child = spawn(process.execPath, [worker, dataDir, logFile, String(blockStep)], { stdio: ["ignore", "ignore", "pipe"] });
+  const child = spawn(process.execPath, [worker, dataDir, logFile, String(blockStep)], { stdio: ["ignore", "ignore", "inherit"] });
   children.push(child);
   return child;
 }
