@@ -629,7 +629,12 @@ class Engine implements LocalOrchestrationEngine {
       try {
         const fn = this.registry.activity(name);
         const outcome = fn
-          ? await runActivityFunction(fn, fromJsonText(input), createInvocationContext(fn, { logger: this.logger, provideExtraInputs: this.options.extraInputs, fillExtraInputs: this.options.fillExtraInputs }))
+          ? await runActivityFunction(
+              fn,
+              fromJsonText(input),
+              // The activity trigger's binding data names the calling instance.
+              createInvocationContext(fn, { logger: this.logger, provideExtraInputs: this.options.extraInputs, fillExtraInputs: this.options.fillExtraInputs, triggerMetadata: { instanceId } }),
+            )
           : failureFrom("Activity", name, new Error(`The function '${name}' doesn't exist, is disabled, or is not an activity function.`));
         const at = this.clock.now();
         const event = outcome.ok ? HistoryEvents.taskCompleted(at, taskId, outcome.result) : HistoryEvents.taskFailed(at, taskId, outcome.reason, outcome.details, outcome.failureDetails);

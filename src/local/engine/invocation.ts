@@ -43,13 +43,14 @@ function engineLevel(level: LogLevel): EngineLogLevel {
 /** Creates the context for one invocation of `fn`, with its extra inputs filled. */
 export function createInvocationContext(
   fn: CapturedDurableFunction,
-  options: { logger: EngineLogger; provideExtraInputs?: ExtraInputsProvider; fillExtraInputs?: ExtraInputsFiller },
+  options: { logger: EngineLogger; provideExtraInputs?: ExtraInputsProvider; fillExtraInputs?: ExtraInputsFiller; triggerMetadata?: Record<string, unknown> },
 ): InvocationContext {
   const invocationId = randomUUID();
   const context = new functions.InvocationContext({
     invocationId,
     functionName: fn.name,
     options: { trigger: fn.options.trigger, extraInputs: [...fn.extraInputs], extraOutputs: [...(fn.options.extraOutputs ?? [])], return: fn.options.return },
+    triggerMetadata: options.triggerMetadata,
     logHandler: (level, ...args) => options.logger.log(engineLevel(level), format(...args), { functionName: fn.name, invocationId }),
   });
   if (fn.extraInputs.length > 0) {

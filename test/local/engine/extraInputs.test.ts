@@ -11,6 +11,7 @@ df.app.activity("needsClient", {
   extraInputs: [clientInput],
   handler: (_input: unknown, context) => {
     seen.push(context.extraInputs.get(clientInput));
+    seen.push(context.triggerMetadata?.instanceId);
     return context.options.extraInputs.length;
   },
 });
@@ -35,15 +36,15 @@ describe("extra inputs", () => {
         return new Map([[clientInput.name, { taskHubName: "hub" }]]);
       },
     });
-    const id = await t.run("callsNeedsClient");
+    const id = await t.run("callsNeedsClient", undefined, "caller");
     expect((await t.engine.getStatus(id))?.output).toBe(1);
-    expect(seen).toEqual([{ taskHubName: "hub" }]);
+    expect(seen).toEqual([{ taskHubName: "hub" }, "caller"]);
     expect(asked).toEqual([{ name: "needsClient", kind: "activity", defs: [clientInput] }]);
   });
 
   it("accepts the HTTP host's context filler instead", async () => {
     t = await startTestEngine({ fillExtraInputs: (context, inputs) => inputs.forEach((input) => context.extraInputs.set(input, { filled: input.type })) });
-    await t.run("callsNeedsClient");
-    expect(seen).toEqual([{ filled: "durableClient" }]);
+    await t.run("callsNeedsClient", undefined, "filled-caller");
+    expect(seen).toEqual([{ filled: "durableClient" }, "filled-caller"]);
   });
 });
