@@ -46,6 +46,16 @@ export interface VerificationSnapshot {
   warmupGraceSeconds: number;
   /** ISO timestamp after which unmet conditions fail verification. */
   verifyDeadline: string;
+  /**
+   * When the warm-up grace starts, if not at the revision's creation: after a restart the grace
+   * counts again from the restart.
+   */
+  warmupFrom?: string;
+  /**
+   * Whether this revision must be the app's latest (and latest ready). True for a revision this
+   * deploy created; false for an older revision a Multiple-mode rollback sends traffic back to.
+   */
+  mustBeLatest?: boolean;
 }
 
 /** passed: serve it; pending: poll again; failed: start the fallback plan. */
@@ -87,7 +97,9 @@ export function judgeRevision(snapshot: VerificationSnapshot): RevisionVerdict {
   const { revision, app } = snapshot;
   const now = parseTime("now", snapshot.now);
   const deadline = parseTime("verifyDeadline", snapshot.verifyDeadline);
-  const created = revision.createdTime !== undefined ? parseTime("revision.createdTime", revision.createdTime) : undefined;
+  const warmupStart = snapshot.warmupFrom ?? revision.createdTime;
+  const created = warmupStart !== undefined ? parseTime(snapshot.warmupFrom !== undefined ? "warmupFrom" : "revision.createdTime", warmupStart) : undefined;
+  const mustBeLatest = snapshot.mustBeLatest ?? true;
   // Without a creation time we cannot tell how long it has been up: treat it as still warming up.
   const inGrace = created === undefined || now - created < snapshot.warmupGraceSeconds * 1000;
 
@@ -106,7 +118,7 @@ export function judgeRevision(snapshot: VerificationSnapshot): RevisionVerdict {
     fatal.push(`revision ${revision.name} is ${revision.provisioningState.toLowerCase()}`);
     fatalCodes.push("not-failed");
   }
-  if (app.latestRevisionName !== undefined && app.latestRevisionName !== revision.name) {
+  if (mustBeLatest && app.latestRevisionName !== undefined && app.latestRevisionName !== revision.name) {
     fatal.push(`a newer revision ${app.latestRevisionName} replaced ${revision.name}`);
     fatalCodes.push("not-superseded");
   }
@@ -134,12 +146,12 @@ export function judgeRevision(snapshot: VerificationSnapshot): RevisionVerdict {
   need((revision.replicas ?? 0) >= snapshot.minReplicas, "replicas", `${revision.replicas ?? 0} replica(s) running, need at least ${snapshot.minReplicas}`);
   need(revision.active === true, "active", "revision is not active");
   need(
-    app.latestReadyRevisionName === revision.name,
+    !mustBeLatest || app.latestReadyRevisionName === revision.name,
     "latest-ready",
     `latest ready revision is ${app.latestReadyRevisionName ?? "none"}, not ${revision.name}`,
   );
   if (snapshot.expectedTraffic !== undefined) {
-    const expected = app.activeRevisionsMode === "Single" ? 100 : snapshot.expectedTraffic;
+    const expected = app.activeRevisionsMode === "Single" && mustBeLatest ? 100 : snapshot.expectedTraffic;
     need(revision.trafficWeight === expected, "traffic", `traffic weight is ${revision.trafficWeight ?? 0}%, expected ${expected}%`);
   }
   if (snapshot.smoke !== undefined) {

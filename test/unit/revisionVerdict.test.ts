@@ -137,3 +137,20 @@ describe("judgeRevision: failed", () => {
     expect(() => judgeRevision(snapshot({}, { createdTime: "x" }))).toThrow(/createdTime/);
   });
 });
+
+describe("judgeRevision: restart grace and rollback targets", () => {
+  it("counts the warm-up grace from a restart when warmupFrom is given", () => {
+    const unhealthy = { healthState: "Unhealthy" };
+    // 10 minutes after creation the grace is long over...
+    expect(judgeRevision(snapshot({ now: at(600), verifyDeadline: at(900) }, unhealthy)).verdict).toBe("failed");
+    // ...but 30 s after a restart it is pending again.
+    expect(judgeRevision(snapshot({ now: at(600), verifyDeadline: at(900), warmupFrom: at(570) }, unhealthy)).verdict).toBe("pending");
+  });
+
+  it("does not require an older rollback target to be the app's latest revision", () => {
+    const app = { latestReadyRevisionName: "album-api--new", latestRevisionName: "album-api--new", activeRevisionsMode: "Multiple" };
+    expect(judgeRevision(snapshot({ app, expectedTraffic: 100 })).verdict).toBe("failed");
+    expect(judgeRevision(snapshot({ app, expectedTraffic: 100, mustBeLatest: false })).verdict).toBe("passed");
+    expect(judgeRevision(snapshot({ app, expectedTraffic: 100, mustBeLatest: false }, { trafficWeight: 0 })).verdict).toBe("pending");
+  });
+});
