@@ -181,7 +181,16 @@ const pollProfileSchema = z
     if (profile.maxSeconds < profile.initialSeconds) ctx.addIssue({ code: "custom", message: "must be at least initialSeconds", path: ["maxSeconds"] });
   });
 
+const activityRetrySchema = z.strictObject({
+  maxAttempts: z.int().min(1).max(10).default(3),
+  firstIntervalSeconds: z.int().min(1).max(300).default(5),
+  backoffCoefficient: z.number().min(1).max(10).default(2),
+  maxIntervalSeconds: z.int().min(1).max(3600).default(60),
+});
+
 const settingsSchema = z.strictObject({
+  /** Retries for activities that throw (transient faults left after the SDK's own retries). */
+  activityRetry: activityRetrySchema.prefault({}),
   buildPoll: pollProfileSchema.default({ ...BUILD_POLL_PROFILE }),
   deployPoll: pollProfileSchema.default({ ...DEPLOY_POLL_PROFILE }),
   verifyPoll: pollProfileSchema.default({ ...VERIFY_POLL_PROFILE }),
@@ -225,6 +234,8 @@ export type RolloutPolicy = DeploymentInput["policy"];
 export type OnFailure = RolloutPolicy["onFailure"];
 /** Settings the orchestrator needs, carried in the input because it cannot read the environment. */
 export type OrchestrationSettings = DeploymentInput["settings"];
+/** Retry policy for activities that fail with transient faults. */
+export type ActivityRetrySettings = OrchestrationSettings["activityRetry"];
 /** One of {@link BUILD_PLATFORMS}. */
 export type BuildPlatform = (typeof BUILD_PLATFORMS)[number];
 

@@ -42,7 +42,7 @@ describe("parseDeploymentInput: defaults", () => {
     expect(result.ok).toBe(true);
     if (!result.ok) return;
     expect(result.value.policy).toEqual({ verifyTimeoutSeconds: 600, warmupGraceSeconds: 60, onFailure: "restart-then-rollback" });
-    expect(result.value.settings).toEqual({ buildPoll: BUILD_POLL_PROFILE, deployPoll: VERIFY_POLL_PROFILE, verifyPoll: VERIFY_POLL_PROFILE, maxPollsPerExecution: MAX_POLLS_PER_EXECUTION });
+    expect(result.value.settings).toEqual({ buildPoll: BUILD_POLL_PROFILE, deployPoll: VERIFY_POLL_PROFILE, verifyPoll: VERIFY_POLL_PROFILE, maxPollsPerExecution: MAX_POLLS_PER_EXECUTION, activityRetry: { maxAttempts: 3, firstIntervalSeconds: 5, backoffCoefficient: 2, maxIntervalSeconds: 60 } });
     expect(result.value.build).toEqual({
       registry: { resourceGroup: "registry-rg" }, source: { kind: "upload", relativePath: UPLOAD },
       dockerfile: "Dockerfile",

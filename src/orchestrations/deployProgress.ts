@@ -1,0 +1,94 @@
+/**
+ * The deploy's status as it runs: phase, step timeline and the ids people look for. Every change is
+ * published as the orchestration's custom status; times come from `currentUtcDateTime`, so replays
+ * rebuild exactly the same status.
+ */
+import type { OrchestrationContext } from "durable-functions";
+import type { ActivityFailure } from "../activities/contracts.js";
+import { createTimeline, finishStep, skipPendingSteps, startStep, type DeployResult, type DeployStatus, type Phase } from "../domain/timeline.js";
+import type { DeployOutcomeKind } from "../policies/deployOutcome.js";
+
+/** The orchestration's output: the result plus what an operator needs to act on a failure. */
+export interface DeployOutput extends DeployResult {
+  deploymentId: string;
+  /** The failed Azure call, with its ARM code and correlation id. */
+  error?: ActivityFailure;
+  /** The end of the build log when the build failed. */
+  logTail?: string;
+  /** The deploy that replaced this one. */
+  supersededBy?: string;
+  /** The digest quarantined because its revision failed verification. */
+  quarantinedDigest?: string;
+}
+
+/** Extra fields of the status beyond phase and steps. */
+export type StatusFields = Partial<Pick<DeployStatus, "runId" | "digest" | "newRevision" | "previousRevision">> & { image?: string };
+
+/** Tracks and publishes one deploy's status. */
+export class DeployProgress {
+  private status: DeployStatus;
+  private image: string | undefined;
+
+  constructor(
+    private readonly context: OrchestrationContext,
+    private readonly deploymentId: string,
+    steps: readonly string[],
+  ) {
+    this.status = { phase: "Pending", steps: createTimeline(steps) };
+    this.publish();
+  }
+
+  /** Moves to a new phase. */
+  phase(phase: Phase): void {
+    this.status = { ...this.status, phase };
+    this.publish();
+  }
+
+  /** Marks a step running. */
+  start(step: string, detail?: string): void {
+    this.status = { ...this.status, steps: startStep(this.status.steps, step, this.now(), detail) };
+    this.publish();
+  }
+
+  /** Marks a step finished. */
+  finish(step: string, status: "succeeded" | "failed" | "skipped", detail?: string): void {
+    this.status = { ...this.status, steps: finishStep(this.status.steps, step, status, this.now(), detail) };
+    this.publish();
+  }
+
+  /** Records ids as they become known. */
+  set(fields: StatusFields): void {
+    const { image, ...rest } = fields;
+    if (image !== undefined) this.image = image;
+    this.status = { ...this.status, ...definedOnly(rest) };
+    this.publish();
+  }
+
+  /** Ends the deploy: skips steps that never ran, publishes the terminal phase, returns the output. */
+  result(outcome: DeployOutcomeKind, reason: string, extra: Partial<Pick<DeployOutput, "error" | "logTail" | "supersededBy" | "quarantinedDigest">> = {}): DeployOutput {
+    this.status = { ...this.status, phase: outcome, steps: skipPendingSteps(this.status.steps, this.now()) };
+    this.publish();
+    const { phase: _phase, steps, ...ids } = this.status;
+    return {
+      deploymentId: this.deploymentId,
+      outcome,
+      reason,
+      steps,
+      ...definedOnly(ids),
+      ...(this.image !== undefined ? { image: this.image } : {}),
+      ...definedOnly(extra),
+    };
+  }
+
+  private now(): string {
+    return this.context.df.currentUtcDateTime.toISOString();
+  }
+
+  private publish(): void {
+    this.context.df.setCustomStatus(this.status);
+  }
+}
+
+function definedOnly<T extends object>(value: T): Partial<T> {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
+}

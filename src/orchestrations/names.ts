@@ -1,0 +1,6 @@
+/** Orchestration function names. */
+export const ORCHESTRATIONS = {
+  deploy: "deploy",
+  waitForBuildRun: "waitForBuildRun",
+  verifyRevision: "verifyRevision",
+} as const;

@@ -1,0 +1,91 @@
+/**
+ * Sub-orchestration: watches one revision until it passes or fails verification (see
+ * `judgeRevision`). Polls with backoff and `continueAsNew` after a bounded number of polls.
+ */
+import * as df from "durable-functions";
+import type { OrchestrationContext } from "durable-functions";
+import { ACTIVITIES, type ActivityFailure, type ReadRevisionOutput, type RevisionObservation, type TrafficWeight } from "../activities/contracts.js";
+import type { ActivityRetrySettings, DeploymentTarget } from "../domain/deployment.js";
+import { pollDelaySeconds, shouldContinueAsNew, type PollProfile } from "../policies/pollSchedule.js";
+import { judgeRevision, type RevisionVerdict } from "../policies/revisionVerdict.js";
+import { activityRetryOptions } from "./activityRetry.js";
+import { ORCHESTRATIONS } from "./names.js";
+
+/** Input (and `continueAsNew` state) of a verification. */
+export interface VerifyRevisionInput {
+  target: DeploymentTarget;
+  revisionName: string;
+  smokePath?: string;
+  /** Expected traffic weight; undefined when the app has no ingress. Single mode always expects 100. */
+  expectedTraffic: number | undefined;
+  minReplicas: number;
+  warmupGraceSeconds: number;
+  /** When the warm-up grace starts, if not at the revision's creation (after a restart). */
+  warmupFrom?: string;
+  /** False for an older revision a Multiple-mode rollback returns to. */
+  mustBeLatest: boolean;
+  /** ISO deadline. */
+  deadline: string;
+  poll: PollProfile;
+  maxPollsPerExecution: number;
+  attempt: number;
+  retry: ActivityRetrySettings;
+}
+
+/** The final verdict (never `pending`), or why the revision could not be read. */
+export type VerifyRevisionOutput =
+  | { ok: true; verdict: RevisionVerdict; observation: RevisionObservation }
+  | { ok: false; failure: ActivityFailure };
+
+/** Expected weight for a revision under an app's traffic rules (Multiple mode). */
+export function expectedWeight(traffic: readonly TrafficWeight[] | undefined, revisionName: string): number | undefined {
+  if (traffic === undefined) return undefined;
+  return traffic.filter((t) => t.latestRevision === true || t.revisionName === revisionName).reduce((sum, t) => sum + t.weight, 0);
+}
+
+/** The orchestrator function. */
+export function* verifyRevisionOrchestrator(context: OrchestrationContext): Generator<df.Task, VerifyRevisionOutput | undefined, unknown> {
+  const input = context.df.getInput<VerifyRevisionInput>();
+  const retry = activityRetryOptions(input.retry);
+  const deadline = Date.parse(input.deadline);
+  let attempt = input.attempt;
+  for (let polls = 1; ; polls++) {
+    const read = (yield context.df.callActivityWithRetry(ACTIVITIES.readRevision, retry, {
+      target: input.target,
+      revisionName: input.revisionName,
+      ...(input.smokePath !== undefined ? { smokePath: input.smokePath } : {}),
+    })) as ReadRevisionOutput;
+    if (!read.ok) return { ok: false, failure: read.failure };
+
+    const now = context.df.currentUtcDateTime;
+    const { observation } = read;
+    const verdict: RevisionVerdict =
+      observation.revision === undefined
+        ? now.getTime() >= deadline
+          ? { verdict: "failed", reasons: [`revision ${input.revisionName} did not appear before ${input.deadline}`], conditions: ["deadline"] }
+          : { verdict: "pending", reasons: [`revision ${input.revisionName} does not exist yet`], conditions: ["provisioned"] }
+        : judgeRevision({
+            revision: observation.revision,
+            app: observation.app,
+            expectedTraffic: input.expectedTraffic,
+            minReplicas: input.minReplicas,
+            ...(observation.smoke !== undefined ? { smoke: observation.smoke } : {}),
+            now: now.toISOString(),
+            warmupGraceSeconds: input.warmupGraceSeconds,
+            verifyDeadline: input.deadline,
+            ...(input.warmupFrom !== undefined ? { warmupFrom: input.warmupFrom } : {}),
+            mustBeLatest: input.mustBeLatest,
+          });
+    if (verdict.verdict !== "pending") return { ok: true, verdict, observation };
+
+    if (shouldContinueAsNew(polls, input.maxPollsPerExecution)) {
+      context.df.continueAsNew({ ...input, attempt });
+      return undefined;
+    }
+    const delay = pollDelaySeconds(input.poll, attempt, (deadline - now.getTime()) / 1000);
+    attempt += 1;
+    yield context.df.createTimer(new Date(now.getTime() + delay * 1000));
+  }
+}
+
+df.app.orchestration(ORCHESTRATIONS.verifyRevision, verifyRevisionOrchestrator);

@@ -1,0 +1,34 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { LOGIN_SERVER, REPOSITORY, outputOf, startDeployWorld, stepStatus, type DeployWorld } from "./world.js";
+
+let world: DeployWorld;
+beforeAll(async () => {
+  world = await startDeployWorld();
+});
+afterAll(async () => {
+  await world?.stop();
+});
+
+describe("deploy without a build", () => {
+  it("resolves the tag to its digest through the data plane and deploys by digest", async () => {
+    const app = await world.seedApp("web-nobuild");
+    const v2 = await world.pushImage("v2");
+    const id = await world.start(world.request(app.name));
+    const status = await world.runToEnd(id);
+    const out = outputOf(status);
+    if (process.env.E2E_DEBUG) console.log(JSON.stringify(out, null, 1));
+    expect(status.runtimeStatus).toBe("Completed");
+    expect(out.outcome).toBe("Succeeded");
+    expect(out.digest).toBe(v2);
+    expect(out.image).toBe(`${LOGIN_SERVER}/${REPOSITORY}@${v2}`);
+    expect(stepStatus(out, "build")).toBe("skipped");
+    expect(stepStatus(out, "resolve-digest")).toBe("succeeded");
+    expect(stepStatus(out, "verify")).toBe("succeeded");
+    const live = world.app(app.name);
+    expect(live.template.containers[0]?.image).toBe(`${LOGIN_SERVER}/${REPOSITORY}@${v2}`);
+    expect(live.latestReadyRevisionName).toBe(out.newRevision);
+    // The data plane was asked for the tag (challenge, token exchange, then the tag read).
+    const dataCalls = world.sandbox.callLog.calls({ plane: "data" }).map((c) => `${c.method} ${c.path}`);
+    expect(dataCalls.some((c) => c.includes("/_tags/v2"))).toBe(true);
+  });
+});

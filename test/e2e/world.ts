@@ -1,0 +1,204 @@
+/**
+ * An end-to-end world for deploy tests: the Azure sandbox (with Debian's docker-registry behind the
+ * ACR data plane when installed) and the local runtime running the real product modules, both on one
+ * virtual clock. Nothing of the product is mocked; the tests talk to it the way Azure and the
+ * Functions host would.
+ */
+import { randomUUID } from "node:crypto";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import type { DeploymentRequest } from "../../src/domain/deployment.js";
+import { VirtualClock } from "../../src/local/clock.js";
+import type { InstanceStatus } from "../../src/local/engine/api.js";
+import { startLocalRuntime, type LocalRuntime } from "../../src/local/host.js";
+import { isDockerRegistryInstalled, startDockerRegistry } from "../../src/local/services/dockerRegistry.js";
+import { registryEndpointsSetting } from "../../src/sandbox/providers/acrDataPlane/index.js";
+import type { SeedAppOptions } from "../../src/sandbox/providers/containerApps/requestSchemas.js";
+import { startSandbox, type Sandbox } from "../../src/sandbox/server.js";
+import type { SandboxDurations } from "../../src/sandbox/kernel/types.js";
+
+export const SUBSCRIPTION = "11111111-2222-4333-8444-555555555555";
+export const RESOURCE_GROUP = "rg-e2e";
+export const REGISTRY_NAME = "e2eacr";
+export const LOGIN_SERVER = `${REGISTRY_NAME}.azurecr.io`;
+export const REPOSITORY = "team/web";
+
+/** The module that registers the whole deploy workflow with the host. */
+export const WORKFLOW_MODULE = resolve(import.meta.dirname, "../../src/functions/deployWorkflow.ts");
+
+/** Durations on the virtual clock (ms) that make a realistic but quick deploy. */
+export const E2E_DURATIONS: Partial<SandboxDurations> = {
+  runQueued: 5_000,
+  runRunning: 60_000,
+  revisionProvisioning: 20_000,
+  revisionActivating: 10_000,
+  revisionHealthy: 10_000,
+  // Below 1 s so the SDK's LRO poller never sleeps in real time.
+  lroPoll: 500,
+};
+
+const TERMINAL = new Set(["Completed", "Failed", "Terminated", "Canceled"]);
+
+/** A running world. */
+export interface DeployWorld {
+  clock: VirtualClock;
+  sandbox: Sandbox;
+  runtime: LocalRuntime;
+  caFile: string;
+  /** Seeds an app running `image` (default a freshly pushed `v1`) and returns its name. */
+  seedApp(name: string, options?: Partial<SeedAppOptions> & { imageTag?: string }): Promise<{ name: string; image: string; digest: string }>;
+  /** Pushes an image to the registry and returns its digest. */
+  pushImage(tag: string, nonce?: string): Promise<string>;
+  /** A valid deploy request for `app`, to be overridden per test. */
+  request(app: string, overrides?: Partial<DeploymentRequest>): DeploymentRequest;
+  /** Starts a deploy; returns its id. */
+  start(request: DeploymentRequest): Promise<string>;
+  /** Advances virtual time timer by timer until the instance finishes; returns its final status. */
+  runToEnd(instanceId: string, options?: { maxVirtualMs?: number; until?: (status: InstanceStatus) => boolean }): Promise<InstanceStatus>;
+  /** The app as ARM shows it now, reduced to what deploy tests check. */
+  app(name: string): AppView;
+  /** The app's revisions as ARM shows them now. */
+  revisions(name: string): RevisionView[];
+  /** Lets in-flight work finish without moving time. */
+  settle(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+/** Starts the sandbox, the registry and the local runtime with the product's deploy workflow. */
+export async function startDeployWorld(options: { durations?: Partial<SandboxDurations> } = {}): Promise<DeployWorld> {
+  const dir = mkdtempSync(join(tmpdir(), "aca-e2e-"));
+  const clock = new VirtualClock("2026-11-28T09:00:00.000Z");
+  const registry = (await isDockerRegistryInstalled()) ? await startDockerRegistry({ dataDir: join(dir, "registry") }) : undefined;
+  const sandbox = await startSandbox({
+    clock,
+    durations: { ...E2E_DURATIONS, ...options.durations },
+    registries: [{ subscriptionId: SUBSCRIPTION, resourceGroup: RESOURCE_GROUP, name: REGISTRY_NAME }],
+    ...(registry ? { dataPlane: { upstreamUrl: registry.url } } : {}),
+  });
+  const caFile = join(dir, "ca.pem");
+  writeFileSync(caFile, sandbox.caPem);
+  Object.assign(process.env, {
+    ACA_ROLLOUT_MODE: "sandbox",
+    ACA_ROLLOUT_ARM_ENDPOINT: sandbox.origin,
+    ACA_ROLLOUT_ARM_CA_FILE: caFile,
+    ACA_ROLLOUT_REGISTRY_ENDPOINTS: registryEndpointsSetting(sandbox.origin, [LOGIN_SERVER]),
+  });
+  const runtime = await startLocalRuntime({ functionModules: [WORKFLOW_MODULE], clock, dataDir: join(dir, "data"), log: () => {} });
+
+  const settle = (): Promise<void> => runtime.engine.idle();
+
+  const pushImage = (tag: string, nonce?: string): Promise<string> =>
+    sandbox.dataPlane.seedImage(LOGIN_SERVER, REPOSITORY, tag, { nonce: nonce ?? `${tag}-${randomUUID()}` });
+
+  const world: DeployWorld = {
+    clock,
+    sandbox,
+    runtime,
+    caFile,
+    pushImage,
+    async seedApp(name, seed = {}) {
+      const { imageTag = "v1", ...rest } = seed;
+      const digest = await pushImage(imageTag);
+      const image = `${LOGIN_SERVER}/${REPOSITORY}@${digest}`;
+      sandbox.apps.seedApp({
+        subscriptionId: SUBSCRIPTION,
+        resourceGroup: RESOURCE_GROUP,
+        name,
+        containers: [{ name: "web", image }],
+        registries: [{ server: LOGIN_SERVER, identity: "system" }],
+        template: { scale: { minReplicas: 1 } },
+        ...rest,
+      });
+      return { name, image, digest };
+    },
+    request(app, overrides = {}) {
+      return {
+        deploymentId: `dep-${randomUUID().slice(0, 8)}`,
+        requestedAt: new Date(clock.now()).toISOString(),
+        target: { subscriptionId: SUBSCRIPTION, resourceGroup: RESOURCE_GROUP, containerApp: app },
+        image: { loginServer: LOGIN_SERVER, repository: REPOSITORY, tag: "v2" },
+        policy: { verifyTimeoutSeconds: 300, warmupGraceSeconds: 60 },
+        settings: { activityRetry: { maxAttempts: 3, firstIntervalSeconds: 5, backoffCoefficient: 2, maxIntervalSeconds: 30 } },
+        ...overrides,
+      } as DeploymentRequest;
+    },
+    async start(request) {
+      return runtime.engine.startNew("deploy", { instanceId: request.deploymentId, input: request });
+    },
+    async runToEnd(instanceId, { maxVirtualMs = 4 * 60 * 60 * 1000, until } = {}) {
+      const limit = clock.now() + maxVirtualMs;
+      for (;;) {
+        await settle();
+        const status = await runtime.engine.getStatus(instanceId);
+        if (!status) throw new Error(`no instance ${instanceId}`);
+        if (TERMINAL.has(status.runtimeStatus) || until?.(status)) return status;
+        const next = clock.nextTimerAt();
+        if (next === undefined) throw new Error(`instance ${instanceId} is ${status.runtimeStatus} with nothing scheduled: ${JSON.stringify(status.customStatus)}`);
+        if (next > limit) throw new Error(`instance ${instanceId} did not finish within ${maxVirtualMs} virtual ms: ${JSON.stringify(status.customStatus)}`);
+        await clock.advanceTo(next, settle);
+      }
+    },
+    app(name) {
+      const resource = sandbox.apps.getApp({ subscriptionId: SUBSCRIPTION, resourceGroup: RESOURCE_GROUP, name });
+      if (!resource) throw new Error(`no app ${name}`);
+      return JSON.parse(JSON.stringify(resource.properties)) as AppView;
+    },
+    revisions(name) {
+      const list = sandbox.apps.listRevisions({ subscriptionId: SUBSCRIPTION, resourceGroup: RESOURCE_GROUP, name });
+      return list.map((r) => ({ name: r.name, ...(JSON.parse(JSON.stringify(r.properties)) as Omit<RevisionView, "name">) }));
+    },
+    settle,
+    async stop() {
+      await runtime.stop();
+      await sandbox.stop();
+      await registry?.stop();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+  return world;
+}
+
+/** The app fields deploy tests read. */
+export interface AppView {
+  latestRevisionName?: string;
+  latestReadyRevisionName?: string;
+  configuration: { activeRevisionsMode?: string; ingress?: { traffic?: { revisionName?: string; latestRevision?: boolean; weight: number }[] } };
+  template: { containers: { name: string; image: string }[]; initContainers?: { name: string; image: string }[] };
+}
+
+/** The revision fields deploy tests read. */
+export interface RevisionView {
+  name: string;
+  active?: boolean;
+  trafficWeight?: number;
+  healthState?: string;
+  template: { containers: { name: string; image: string }[] };
+}
+
+/** The custom status / output shape the deploy publishes. */
+export interface DeployView {
+  phase?: string;
+  outcome?: string;
+  reason?: string;
+  steps: { name: string; status: string; startedAt?: string; finishedAt?: string; detail?: string }[];
+  runId?: string;
+  digest?: string;
+  newRevision?: string;
+  previousRevision?: string;
+  image?: string;
+  logTail?: string;
+  supersededBy?: string;
+  quarantinedDigest?: string;
+  error?: { code: string; message: string; statusCode?: number; correlationId?: string };
+}
+
+/** The deploy's output, typed. */
+export function outputOf(status: InstanceStatus): DeployView {
+  return status.output as DeployView;
+}
+
+/** Status of one named step. */
+export function stepStatus(view: DeployView, name: string): string | undefined {
+  return view.steps.find((s) => s.name === name)?.status;
+}
