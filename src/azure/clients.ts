@@ -6,6 +6,7 @@ import { ContainerAppsAPIClient } from "@azure/arm-appcontainers";
 import { ContainerRegistryManagementClient } from "@azure/arm-containerregistry";
 import type { TokenCredential } from "@azure/core-auth";
 import { ContainerRegistryClient, KnownContainerRegistryAudience } from "@azure/container-registry";
+import { BlobClient, type StoragePipelineOptions } from "@azure/storage-blob";
 import type { Settings } from "../config/settings.js";
 import { credentialFor } from "./credential.js";
 
@@ -82,6 +83,20 @@ export class AzureClients {
       this.dataPlanes.set(loginServer, client);
     }
     return client;
+  }
+
+  /**
+   * A blob client for a SAS URL handed out by Azure (e.g. an ACR run's log link). Not cached: each URL
+   * carries its own short-lived token. `StoragePipelineOptions` does not declare `tlsOptions`, but
+   * @azure/storage-blob 12 passes its options to core-rest-pipeline, which applies them.
+   */
+  blobClient(sasUrl: string): BlobClient {
+    const options: StoragePipelineOptions & { tlsOptions?: { ca: string } } = {
+      tlsOptions: this.commonOptions().tlsOptions,
+      // Storage counts tries, not retries.
+      retryOptions: { maxTries: this.retry.maxRetries + 1, retryDelayInMs: this.retry.retryDelayInMs, maxRetryDelayInMs: this.retry.maxRetryDelayInMs },
+    };
+    return new BlobClient(sasUrl, undefined, options);
   }
 
   /** The token audience: ARM's public-cloud audience, or the sandbox's own origin. */

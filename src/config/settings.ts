@@ -25,6 +25,13 @@ export interface Settings {
   dataDir: string;
   /** Default subscription for targets that don't name one. */
   subscriptionId: string | undefined;
+  /**
+   * `ACA_ROLLOUT_INGRESS_PROXY`: optional https base URL. When set, smoke requests go to
+   * `<proxy>/<revision fqdn><smokePath>` instead of `https://<revision fqdn><smokePath>`. The sandbox's
+   * revision host names are fake, so `npm start` and tests point this at `<sandbox origin>/_sandbox/ingress`;
+   * on Azure leave it unset (or use it for a reverse proxy that reaches internal-only ingress).
+   */
+  ingressProxy: string | undefined;
 }
 
 const DEFAULT_ARM_ENDPOINT = "https://management.azure.com";
@@ -45,6 +52,7 @@ const schema = z.object({
     .default("acarollout"),
   ACA_ROLLOUT_DATA_DIR: z.string().min(1).default(".aca-rollout"),
   AZURE_SUBSCRIPTION_ID: z.string().uuid().optional(),
+  ACA_ROLLOUT_INGRESS_PROXY: httpsUrl.optional(),
 });
 
 const registryEndpointsSchema = z.record(z.string().min(1), httpsUrl);
@@ -96,6 +104,7 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env): Settings {
     taskHub: raw.ACA_ROLLOUT_TASK_HUB,
     dataDir: raw.ACA_ROLLOUT_DATA_DIR,
     subscriptionId: raw.AZURE_SUBSCRIPTION_ID,
+    ingressProxy: raw.ACA_ROLLOUT_INGRESS_PROXY?.replace(/\/+$/, ""),
   };
 }
 
