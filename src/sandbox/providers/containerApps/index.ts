@@ -1,7 +1,8 @@
 /**
  * The sandbox's Azure Container Apps provider (Microsoft.App containerApps + revisions, api-version
  * 2026-07-01 as `@azure/arm-appcontainers` 4.0.0 calls it), plus the programmatic scenario API tests
- * use in-process. HTTP control routes are documented in `controlRoutes.ts`.
+ * use in-process. HTTP control routes are documented in `controlRoutes.ts`; the ingress that answers
+ * smoke requests to revision host names in `ingress.ts`.
  */
 import type { SandboxContext, SandboxProvider } from "../../kernel/types.js";
 import type { ContainerAppResource, RevisionResource } from "./armBodies.js";
@@ -9,6 +10,7 @@ import { renderContainerApp, renderRevision } from "./armBodies.js";
 import { containerAppsArmRoutes } from "./armRoutes.js";
 import type { RevisionBehaviour } from "./behaviours.js";
 import { containerAppsControlRoutes, parseBehaviour } from "./controlRoutes.js";
+import { containerAppsIngressRoutes, IngressResponses, type IngressResponseRule } from "./ingress.js";
 import { ContainerAppsModel, findRevision, type AppRef } from "./model.js";
 import type { SeedAppOptions } from "./requestSchemas.js";
 
@@ -16,6 +18,7 @@ export type { AppRef } from "./model.js";
 export type { ContainerAppResource, ContainerAppProperties, RevisionResource, RevisionProperties, OperationStatusResource } from "./armBodies.js";
 export type { RevisionBehaviour, RevisionBehaviourKind, RevisionDurations } from "./behaviours.js";
 export type { SeedAppOptions, ContainerSpec } from "./requestSchemas.js";
+export type { IngressResponseRule } from "./ingress.js";
 export type { RevisionHealthState, RevisionProvisioningState, RevisionRunningState } from "./revisionLifecycle.js";
 export type { JsonObject, JsonValue } from "./json.js";
 export { ArmRequestError } from "./errors.js";
@@ -45,16 +48,23 @@ export interface ContainerAppsProvider extends SandboxProvider {
   getRevision(app: AppRef, revisionName: string): RevisionResource | undefined;
   /** Summary of every app (for `GET /_sandbox/state`). */
   state(): { apps: ContainerAppSummary[] };
+  /** A serving revision (the named one, or any) answers smoke GETs of `rule.path` with `rule.status`; lasts until reset. */
+  setIngressResponse(rule: IngressResponseRule): void;
 }
 
 /** Creates the Container Apps provider over the sandbox's shared clock, ids and durations. */
 export function createContainerAppsProvider(context: SandboxContext): ContainerAppsProvider {
   const model = new ContainerAppsModel(context);
+  const ingressResponses = new IngressResponses();
   return {
     name: "containerApps",
     routes: containerAppsArmRoutes(model, context),
-    controlRoutes: containerAppsControlRoutes(model),
-    reset: () => model.reset(),
+    controlRoutes: [...containerAppsControlRoutes(model), ...containerAppsIngressRoutes(model, ingressResponses)],
+    reset: () => {
+      model.reset();
+      ingressResponses.clear();
+    },
+    setIngressResponse: (rule) => ingressResponses.set(rule),
     seedApp: (options) => renderContainerApp(model, model.seedApp(options)),
     setNextRevisionBehaviour: (app, behaviour) => model.setNextRevisionBehaviour(app, behaviour === undefined ? undefined : parseBehaviour(behaviour)),
     setImageBehaviour: (image, behaviour) => model.setImageBehaviour(image, behaviour === undefined ? undefined : parseBehaviour(behaviour)),
