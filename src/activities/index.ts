@@ -1,0 +1,15 @@
+/**
+ * Registers every deploy activity with the Functions host: import this module (for its side
+ * effects) from the module that registers the deploy orchestration.
+ */
+import "./inspectTarget.js";
+import "./scheduleBuild.js";
+import "./getBuildRun.js";
+import "./readBuildLogTail.js";
+import "./cancelBuildRun.js";
+import "./resolveDigest.js";
+import "./updateContainerApp.js";
+import "./readRevision.js";
+import "./restartRevision.js";
+import "./moveTraffic.js";
+import "./notifyDeployQueue.js";

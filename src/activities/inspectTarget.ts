@@ -1,0 +1,85 @@
+/**
+ * `inspectTarget`: reads the Container App before anything changes. Picks the container the deploy
+ * updates, checks the app can pull from the new image's registry, and records the last known good
+ * state (ready revision, image, digest, traffic) that a rollback returns to.
+ */
+import * as df from "durable-functions";
+import type { ContainerApp } from "@azure/arm-appcontainers";
+import { ACTIVITIES, type ActivityFailure, type InspectTargetInput, type InspectTargetOutput, type TemplateContainer } from "./contracts.js";
+import { containersOf, readApp, revisionsModeOf, trafficOf } from "./appModel.js";
+import { activityServices, type ActivityServices } from "./services.js";
+
+const DIGEST_SUFFIX = /@(sha256:[0-9a-f]{64})$/;
+
+/** The container the deploy updates: the named one, else the only one. Init containers never count. */
+export function chooseContainer(containers: readonly TemplateContainer[], wanted: string | undefined, appName: string): { ok: true; container: TemplateContainer } | { ok: false; failure: ActivityFailure } {
+  const names = containers.map((container) => container.name);
+  const listed = names.length > 0 ? names.map((name) => `'${name}'`).join(", ") : "none";
+  if (wanted !== undefined) {
+    const container = containers.find((candidate) => candidate.name === wanted);
+    if (container) return { ok: true, container };
+    return { ok: false, failure: { code: "ContainerNotFound", message: `Container app '${appName}' has no container '${wanted}'; its containers are ${listed}.` } };
+  }
+  const only = containers.length === 1 ? containers[0] : undefined;
+  if (only) return { ok: true, container: only };
+  return {
+    ok: false,
+    failure: {
+      code: "ContainerAmbiguous",
+      message:
+        containers.length === 0
+          ? `Container app '${appName}' has no containers in its template.`
+          : `Container app '${appName}' has ${containers.length} containers (${listed}); name the one to update in target.container.`,
+    },
+  };
+}
+
+/** Whether the app lists `loginServer` among its registries (host names compare case-insensitively). */
+function registryConfigured(app: ContainerApp, loginServer: string): boolean {
+  const wanted = loginServer.toLowerCase();
+  return (app.configuration?.registries ?? []).some((registry) => registry.server?.toLowerCase() === wanted);
+}
+
+/** Reads the target app and returns its snapshot, or why this deploy cannot go ahead. */
+export async function inspectTarget(input: InspectTargetInput, services: ActivityServices): Promise<InspectTargetOutput> {
+  const { target, loginServer } = input;
+  const client = services.azure.containerApps(target.subscriptionId);
+  const read = await readApp(() => client.containerApps.get(target.resourceGroup, target.containerApp), target);
+  if (!read.ok) return read;
+  const { app } = read;
+
+  const containers = containersOf(app);
+  const chosen = chooseContainer(containers, target.container, target.containerApp);
+  if (!chosen.ok) return chosen;
+
+  if (!registryConfigured(app, loginServer)) {
+    const servers = (app.configuration?.registries ?? []).map((registry) => `'${registry.server ?? ""}'`);
+    return {
+      ok: false,
+      failure: {
+        code: "RegistryNotConfigured",
+        message:
+          `Container app '${target.containerApp}' has no registry entry for '${loginServer}' (configuration.registries: ${servers.length > 0 ? servers.join(", ") : "none"}), ` +
+          "so it could not pull the new image; add the registry to the app (e.g. with a managed identity that has AcrPull) and deploy again.",
+      },
+    };
+  }
+
+  const currentImage = chosen.container.image;
+  return {
+    ok: true,
+    snapshot: {
+      location: app.location,
+      revisionsMode: revisionsModeOf(app),
+      containerName: chosen.container.name,
+      containers,
+      currentRevision: app.latestReadyRevisionName || undefined,
+      currentImage,
+      currentDigest: DIGEST_SUFFIX.exec(currentImage)?.[1],
+      traffic: trafficOf(app),
+      minReplicas: app.template?.scale?.minReplicas ?? 0,
+    },
+  };
+}
+
+df.app.activity(ACTIVITIES.inspectTarget, { handler: (input: InspectTargetInput) => inspectTarget(input, activityServices()) });

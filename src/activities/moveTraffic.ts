@@ -1,0 +1,116 @@
+/**
+ * `moveTraffic`: the Multiple-revision-mode rollback. Activates `toRevision`, sends it 100% of
+ * ingress traffic, then deactivates `fromRevision`; each step reads first and is skipped when it is
+ * already done, so a retried or replayed call converges instead of repeating writes.
+ *
+ * Unlike `updateContainerApp`, this activity waits for the traffic PATCH to finish (bounded by
+ * {@link TRAFFIC_UPDATE_LIMIT_MS}): deactivating `fromRevision` while ARM is still moving traffic
+ * away from it would leave the app serving from nothing for that moment. A traffic-only PATCH
+ * creates no revision and completes in seconds. If it is still running at the limit the activity
+ * throws (transient), and the orchestrator's retry resumes at the step not yet done.
+ *
+ * The new traffic list is exactly `[{ revisionName: toRevision, weight: 100 }]`: other entries
+ * (including labels) are dropped, as a rollback to one known good revision should.
+ */
+import * as df from "durable-functions";
+import { isRestError } from "@azure/core-rest-pipeline";
+import type { ContainerAppsAPIClient, Revision } from "@azure/arm-appcontainers";
+import { ACTIVITIES, type ActivityFailure, type MoveTrafficInput, type MoveTrafficOutput, type TrafficWeight } from "./contracts.js";
+import { readApp, trafficOf } from "./appModel.js";
+import { failureOrThrow, redactUrls, statusOf, transientError } from "./azureErrors.js";
+import { activityServices, DEFAULT_LRO_POLL_INTERVAL_MS, type ActivityServices } from "./services.js";
+
+/** Longest wait for the traffic PATCH to complete before handing back to the orchestrator. */
+export const TRAFFIC_UPDATE_LIMIT_MS = 120_000;
+
+type Step = { ok: true } | { ok: false; failure: ActivityFailure };
+
+/** Whether traffic already is exactly 100% on `revisionName`. */
+export function allTrafficOn(traffic: readonly TrafficWeight[] | undefined, revisionName: string): boolean {
+  if (!traffic) return false;
+  const serving = traffic.filter((entry) => entry.weight > 0);
+  return serving.length === 1 && serving[0]?.weight === 100 && serving[0].revisionName?.toLowerCase() === revisionName.toLowerCase();
+}
+
+async function getRevision(client: ContainerAppsAPIClient, input: MoveTrafficInput, name: string): Promise<{ ok: true; revision: Revision | undefined } | { ok: false; failure: ActivityFailure }> {
+  try {
+    return { ok: true, revision: await client.containerAppsRevisions.getRevision(input.target.resourceGroup, input.target.containerApp, name) };
+  } catch (error) {
+    const failure = failureOrThrow(error, `read revision ${name}`);
+    return statusOf(error) === 404 ? { ok: true, revision: undefined } : { ok: false, failure };
+  }
+}
+
+async function revisionAction(action: () => Promise<void>, description: string): Promise<Step> {
+  try {
+    await action();
+    return { ok: true };
+  } catch (error) {
+    return { ok: false, failure: failureOrThrow(error, description) };
+  }
+}
+
+/** Sends all traffic to `toRevision` and waits for ARM to apply it. */
+async function routeAllTraffic(client: ContainerAppsAPIClient, input: MoveTrafficInput, location: string, pollIntervalMs: number): Promise<Step> {
+  const { target, toRevision } = input;
+  const action = `move traffic of container app ${target.containerApp} to ${toRevision}`;
+  const poller = client.containerApps.update(
+    target.resourceGroup,
+    target.containerApp,
+    { location, configuration: { ingress: { traffic: [{ revisionName: toRevision, weight: 100 }] } } },
+    { updateIntervalInMs: pollIntervalMs },
+  );
+  try {
+    await poller.submitted();
+  } catch (error) {
+    return { ok: false, failure: failureOrThrow(error, action) };
+  }
+  try {
+    await poller.pollUntilDone({ abortSignal: AbortSignal.timeout(TRAFFIC_UPDATE_LIMIT_MS) });
+    return { ok: true };
+  } catch (error) {
+    if (isRestError(error)) return { ok: false, failure: failureOrThrow(error, action) };
+    if (error instanceof Error && (error.name === "AbortError" || error.name === "TimeoutError")) {
+      throw transientError({ statusCode: undefined, code: "TrafficUpdateStillRunning", message: `not finished after ${TRAFFIC_UPDATE_LIMIT_MS} ms`, correlationId: undefined }, action);
+    }
+    // core-lro reports a failed operation as a plain Error: "The long-running operation has failed. <code>. <message>".
+    return { ok: false, failure: { code: "TrafficUpdateFailed", message: `${action} failed: ${redactUrls(error instanceof Error ? error.message : String(error))}` } };
+  }
+}
+
+/** Activates `toRevision`, routes 100% of traffic to it and deactivates `fromRevision`, skipping steps already done. */
+export async function moveTraffic(input: MoveTrafficInput, services: ActivityServices): Promise<MoveTrafficOutput> {
+  const { target, toRevision, fromRevision } = input;
+  if (toRevision.toLowerCase() === fromRevision.toLowerCase()) {
+    return { ok: false, failure: { code: "InvalidTrafficMove", message: `toRevision and fromRevision are both '${toRevision}'.` } };
+  }
+  const client = services.azure.containerApps(target.subscriptionId);
+  const { resourceGroup, containerApp } = target;
+
+  const to = await getRevision(client, input, toRevision);
+  if (!to.ok) return to;
+  if (!to.revision) return { ok: false, failure: { code: "RevisionNotFound", message: `Revision '${toRevision}' of container app '${containerApp}' does not exist.` } };
+  if (to.revision.active !== true) {
+    const activated = await revisionAction(() => client.containerAppsRevisions.activateRevision(resourceGroup, containerApp, toRevision), `activate revision ${toRevision}`);
+    if (!activated.ok) return activated;
+  }
+
+  const read = await readApp(() => client.containerApps.get(resourceGroup, containerApp), target);
+  if (!read.ok) return read;
+  const traffic = trafficOf(read.app);
+  // Without ingress there is no traffic to move; the deactivation below is what takes the revision out.
+  if (traffic !== undefined && !allTrafficOn(traffic, toRevision)) {
+    const routed = await routeAllTraffic(client, input, read.app.location, services.lroPollIntervalMs ?? DEFAULT_LRO_POLL_INTERVAL_MS);
+    if (!routed.ok) return routed;
+  }
+
+  const from = await getRevision(client, input, fromRevision);
+  if (!from.ok) return from;
+  if (from.revision?.active === true) {
+    const deactivated = await revisionAction(() => client.containerAppsRevisions.deactivateRevision(resourceGroup, containerApp, fromRevision), `deactivate revision ${fromRevision}`);
+    if (!deactivated.ok) return deactivated;
+  }
+  return { ok: true };
+}
+
+df.app.activity(ACTIVITIES.moveTraffic, { handler: (input: MoveTrafficInput) => moveTraffic(input, activityServices()) });
