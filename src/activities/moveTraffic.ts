@@ -3,25 +3,22 @@
  * ingress traffic, then deactivates `fromRevision`; each step reads first and is skipped when it is
  * already done, so a retried or replayed call converges instead of repeating writes.
  *
- * Unlike `updateContainerApp`, this activity waits for the traffic PATCH to finish (bounded by
- * {@link TRAFFIC_UPDATE_LIMIT_MS}): deactivating `fromRevision` while ARM is still moving traffic
- * away from it would leave the app serving from nothing for that moment. A traffic-only PATCH
- * creates no revision and completes in seconds. If it is still running at the limit the activity
- * throws (transient), and the orchestrator's retry resumes at the step not yet done.
+ * Like `updateContainerApp`, it does not wait for the traffic PATCH to finish: it awaits
+ * `poller.submitted()` (ARM accepted the change, which GET shows at once) and goes on to deactivate
+ * `fromRevision`. Waiting would hold a worker for ARM's propagation, and in the sandbox it would wait
+ * for virtual time that only moves when the activity returns. Deactivating the failed revision
+ * before the new routing has propagated costs nothing a rollback cares about (that revision was
+ * failing its requests anyway), and the orchestrator verifies the outcome with `readRevision`.
  *
  * The new traffic list is exactly `[{ revisionName: toRevision, weight: 100 }]`: other entries
  * (including labels) are dropped, as a rollback to one known good revision should.
  */
 import * as df from "durable-functions";
-import { isRestError } from "@azure/core-rest-pipeline";
 import type { ContainerAppsAPIClient, Revision } from "@azure/arm-appcontainers";
 import { ACTIVITIES, type ActivityFailure, type MoveTrafficInput, type MoveTrafficOutput, type TrafficWeight } from "./contracts.js";
 import { readApp, trafficOf } from "./appModel.js";
-import { failureOrThrow, redactUrls, statusOf, transientError } from "./azureErrors.js";
-import { activityServices, DEFAULT_LRO_POLL_INTERVAL_MS, type ActivityServices } from "./services.js";
-
-/** Longest wait for the traffic PATCH to complete before handing back to the orchestrator. */
-export const TRAFFIC_UPDATE_LIMIT_MS = 120_000;
+import { failureOrThrow, statusOf } from "./azureErrors.js";
+import { activityServices, type ActivityServices } from "./services.js";
 
 type Step = { ok: true } | { ok: false; failure: ActivityFailure };
 
@@ -50,31 +47,19 @@ async function revisionAction(action: () => Promise<void>, description: string):
   }
 }
 
-/** Sends all traffic to `toRevision` and waits for ARM to apply it. */
-async function routeAllTraffic(client: ContainerAppsAPIClient, input: MoveTrafficInput, location: string, pollIntervalMs: number): Promise<Step> {
+/** Sends all traffic to `toRevision`; returns once ARM has accepted the change. */
+async function routeAllTraffic(client: ContainerAppsAPIClient, input: MoveTrafficInput, location: string): Promise<Step> {
   const { target, toRevision } = input;
-  const action = `move traffic of container app ${target.containerApp} to ${toRevision}`;
-  const poller = client.containerApps.update(
-    target.resourceGroup,
-    target.containerApp,
-    { location, configuration: { ingress: { traffic: [{ revisionName: toRevision, weight: 100 }] } } },
-    { updateIntervalInMs: pollIntervalMs },
-  );
+  // The PollerLike sends the PATCH now; submitted() settles with ARM's answer. Never await the poller itself (it polls to the end).
+  const poller = client.containerApps.update(target.resourceGroup, target.containerApp, {
+    location,
+    configuration: { ingress: { traffic: [{ revisionName: toRevision, weight: 100 }] } },
+  });
   try {
     await poller.submitted();
-  } catch (error) {
-    return { ok: false, failure: failureOrThrow(error, action) };
-  }
-  try {
-    await poller.pollUntilDone({ abortSignal: AbortSignal.timeout(TRAFFIC_UPDATE_LIMIT_MS) });
     return { ok: true };
   } catch (error) {
-    if (isRestError(error)) return { ok: false, failure: failureOrThrow(error, action) };
-    if (error instanceof Error && (error.name === "AbortError" || error.name === "TimeoutError")) {
-      throw transientError({ statusCode: undefined, code: "TrafficUpdateStillRunning", message: `not finished after ${TRAFFIC_UPDATE_LIMIT_MS} ms`, correlationId: undefined }, action);
-    }
-    // core-lro reports a failed operation as a plain Error: "The long-running operation has failed. <code>. <message>".
-    return { ok: false, failure: { code: "TrafficUpdateFailed", message: `${action} failed: ${redactUrls(error instanceof Error ? error.message : String(error))}` } };
+    return { ok: false, failure: failureOrThrow(error, `move traffic of container app ${target.containerApp} to ${toRevision}`) };
   }
 }
 
@@ -100,7 +85,7 @@ export async function moveTraffic(input: MoveTrafficInput, services: ActivitySer
   const traffic = trafficOf(read.app);
   // Without ingress there is no traffic to move; the deactivation below is what takes the revision out.
   if (traffic !== undefined && !allTrafficOn(traffic, toRevision)) {
-    const routed = await routeAllTraffic(client, input, read.app.location, services.lroPollIntervalMs ?? DEFAULT_LRO_POLL_INTERVAL_MS);
+    const routed = await routeAllTraffic(client, input, read.app.location);
     if (!routed.ok) return routed;
   }
 

@@ -160,10 +160,13 @@ describe("moveTraffic (Multiple revision mode rollback)", () => {
     h.sandbox.callLog.clear();
   }
 
-  it("ends with 100% on the previous revision and the failed one deactivated; a second call writes nothing", async () => {
+  it("ends with 100% on the previous revision and the failed one deactivated, without waiting on the clock; a second call writes nothing", async () => {
     await failedDeploy();
+    // The traffic PATCH's operation now needs virtual time to finish: the activity must not wait for it.
+    h.sandbox.setDurations({ lroPoll: 500 });
     expect(await moveTraffic({ target: TARGET, toRevision: "web--v1", fromRevision: "web--v2" }, h.services)).toEqual({ ok: true });
     expect(h.sandbox.callLog.calls({ plane: "arm" }).filter((c) => c.method !== "GET").map((c) => c.operation)).toEqual([ACTIVATE, WRITE, DEACTIVATE]);
+    expect(h.sandbox.callLog.calls({ pathContains: "containerappOperation" })).toEqual([]);
     await h.clock.advance(7_000);
     expect(h.sandbox.apps.listRevisions(APP_REF).map((r) => ({ name: r.name, active: r.properties.active, trafficWeight: r.properties.trafficWeight }))).toEqual([
       { name: "web--v1", active: true, trafficWeight: 100 },
