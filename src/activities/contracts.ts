@@ -24,6 +24,7 @@ export const ACTIVITIES = {
   readRevision: "readRevision",
   restartRevision: "restartRevision",
   moveTraffic: "moveTraffic",
+  deactivateRevision: "deactivateRevision",
   notifyDeployQueue: "notifyDeployQueue",
 } as const;
 
@@ -212,17 +213,28 @@ export interface RestartRevisionInput {
 export type RestartRevisionOutput = Outcome<Record<never, never>>;
 
 /**
- * Input of `moveTraffic` (Multiple revision mode rollback): activate `toRevision`, send it 100% of
- * traffic, then deactivate `fromRevision`. Each step is skipped when already done, so a retry is safe.
+ * Input of `moveTraffic` (Multiple revision mode rollback): activate `toRevision` and send it 100% of
+ * traffic. The orchestrator deactivates the failed revision (`deactivateRevision`) only after it has
+ * seen the traffic arrive, so the app never serves from a revision being taken away.
  */
 export interface MoveTrafficInput {
   target: DeploymentTarget;
   toRevision: string;
+  /** The failed revision traffic moves away from (must differ from `toRevision`). */
   fromRevision: string;
 }
 
 /** Output of `moveTraffic`. */
 export type MoveTrafficOutput = Outcome<Record<never, never>>;
+
+/** Input of `deactivateRevision`. */
+export interface DeactivateRevisionInput {
+  target: DeploymentTarget;
+  revisionName: string;
+}
+
+/** Output of `deactivateRevision`. */
+export type DeactivateRevisionOutput = Outcome<Record<never, never>>;
 
 // ---- single flight -------------------------------------------------------------------------------
 

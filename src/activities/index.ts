@@ -12,4 +12,5 @@ import "./updateContainerApp.js";
 import "./readRevision.js";
 import "./restartRevision.js";
 import "./moveTraffic.js";
+import "./deactivateRevision.js";
 import "./notifyDeployQueue.js";

@@ -1,14 +1,9 @@
 /**
- * `moveTraffic`: the Multiple-revision-mode rollback. Activates `toRevision`, sends it 100% of
- * ingress traffic, then deactivates `fromRevision`; each step reads first and is skipped when it is
- * already done, so a retried or replayed call converges instead of repeating writes.
- *
- * Like `updateContainerApp`, it does not wait for the traffic PATCH to finish: it awaits
- * `poller.submitted()` (ARM accepted the change, which GET shows at once) and goes on to deactivate
- * `fromRevision`. Waiting would hold a worker for ARM's propagation, and in the sandbox it would wait
- * for virtual time that only moves when the activity returns. Deactivating the failed revision
- * before the new routing has propagated costs nothing a rollback cares about (that revision was
- * failing its requests anyway), and the orchestrator verifies the outcome with `readRevision`.
+ * `moveTraffic`: the first half of a Multiple-revision-mode rollback. Activates `toRevision` (always:
+ * ARM treats activating an active revision as a no-op, and it brings back one that was scaled away)
+ * and sends it 100% of ingress traffic. The traffic PATCH is only submitted, not awaited: waiting is
+ * the orchestrator's job, with durable timers, and it deactivates the failed revision
+ * (`deactivateRevision`) only once it has seen the traffic arrive.
  *
  * The new traffic list is exactly `[{ revisionName: toRevision, weight: 100 }]`: other entries
  * (including labels) are dropped, as a rollback to one known good revision should.
@@ -63,7 +58,7 @@ async function routeAllTraffic(client: ContainerAppsAPIClient, input: MoveTraffi
   }
 }
 
-/** Activates `toRevision`, routes 100% of traffic to it and deactivates `fromRevision`, skipping steps already done. */
+/** Activates `toRevision` and routes 100% of traffic to it; a traffic move already in place is not sent again. */
 export async function moveTraffic(input: MoveTrafficInput, services: ActivityServices): Promise<MoveTrafficOutput> {
   const { target, toRevision, fromRevision } = input;
   if (toRevision.toLowerCase() === fromRevision.toLowerCase()) {
@@ -75,26 +70,18 @@ export async function moveTraffic(input: MoveTrafficInput, services: ActivitySer
   const to = await getRevision(client, input, toRevision);
   if (!to.ok) return to;
   if (!to.revision) return { ok: false, failure: { code: "RevisionNotFound", message: `Revision '${toRevision}' of container app '${containerApp}' does not exist.` } };
-  if (to.revision.active !== true) {
-    const activated = await revisionAction(() => client.containerAppsRevisions.activateRevision(resourceGroup, containerApp, toRevision), `activate revision ${toRevision}`);
-    if (!activated.ok) return activated;
-  }
+  const activated = await revisionAction(() => client.containerAppsRevisions.activateRevision(resourceGroup, containerApp, toRevision), `activate revision ${toRevision}`);
+  if (!activated.ok) return activated;
 
   const read = await readApp(() => client.containerApps.get(resourceGroup, containerApp), target);
   if (!read.ok) return read;
   const traffic = trafficOf(read.app);
-  // Without ingress there is no traffic to move; the deactivation below is what takes the revision out.
+  // Without ingress there is no traffic to move; deactivating the failed revision is what takes it out.
   if (traffic !== undefined && !allTrafficOn(traffic, toRevision)) {
     const routed = await routeAllTraffic(client, input, read.app.location);
     if (!routed.ok) return routed;
   }
 
-  const from = await getRevision(client, input, fromRevision);
-  if (!from.ok) return from;
-  if (from.revision?.active === true) {
-    const deactivated = await revisionAction(() => client.containerAppsRevisions.deactivateRevision(resourceGroup, containerApp, fromRevision), `deactivate revision ${fromRevision}`);
-    if (!deactivated.ok) return deactivated;
-  }
   return { ok: true };
 }
 

@@ -125,6 +125,8 @@ async function setUpSandbox(dataDir: string, env: NodeJS.ProcessEnv, stack: Stop
   env.ACA_ROLLOUT_ARM_ENDPOINT = sandbox.origin;
   env.ACA_ROLLOUT_ARM_CA_FILE = caFile;
   env.ACA_ROLLOUT_REGISTRY_ENDPOINTS = registryEndpointsSetting(sandbox.origin, [DEMO_REGISTRY.loginServer]);
+  // Revision host names are fake in the sandbox: smoke requests go through its ingress route instead.
+  env.ACA_ROLLOUT_INGRESS_PROXY = `${sandbox.origin}/_sandbox/ingress`;
   env.AzureWebJobsStorage = azurite ? azurite.connectionString : "UseDevelopmentStorage=true";
   env.AZURE_SUBSCRIPTION_ID ||= DEMO_SUBSCRIPTION_ID;
   return { sandbox, caFile, registryBackend: sandbox.dataPlane.backendKind, blobBackend: azurite ? "azurite" : "sandbox", demoImage };

@@ -13,6 +13,7 @@ import type { OrchestrationContext } from "durable-functions";
 import {
   ACTIVITIES,
   type ActivityFailure,
+  type DeactivateRevisionOutput,
   type InspectTargetOutput,
   type MoveTrafficOutput,
   type QueueNotice,
@@ -371,7 +372,18 @@ function* rollBack(
       quarantinedDigest: digest,
     });
   }
-  progress.finish("verify-rollback", "succeeded", `${rollbackRevision} is serving again`);
+  if (snapshot.revisionsMode === "Multiple") {
+    // Only now that the previous revision is seen taking all traffic is the failed one taken away.
+    const deactivated = (yield context.df.callActivityWithRetry(ACTIVITIES.deactivateRevision, retry, { target: input.target, revisionName: failedRevision })) as DeactivateRevisionOutput;
+    if (!deactivated.ok) {
+      progress.finish("verify-rollback", "failed", `${deactivated.failure.code}: ${deactivated.failure.message}`);
+      return progress.result("Failed", `${reason}; traffic is back on ${rollbackRevision} but ${failedRevision} could not be deactivated: ${deactivated.failure.code}: ${deactivated.failure.message}`, {
+        error: deactivated.failure,
+        quarantinedDigest: digest,
+      });
+    }
+  }
+  progress.finish("verify-rollback", "succeeded", `${rollbackRevision} is serving again${snapshot.revisionsMode === "Multiple" ? `; ${failedRevision} deactivated` : ""}`);
   context.df.signalEntity(new df.EntityId(ENTITIES.deployTarget, targetKey(input.target)), "recordKnownGood", {
     revision: rollbackRevision,
     image: snapshot.currentImage,

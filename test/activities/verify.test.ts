@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { ReadRevisionInput } from "../../src/activities/contracts.js";
+import { deactivateRevision } from "../../src/activities/deactivateRevision.js";
 import { moveTraffic } from "../../src/activities/moveTraffic.js";
 import { readRevision } from "../../src/activities/readRevision.js";
 import { restartRevision } from "../../src/activities/restartRevision.js";
@@ -160,24 +161,32 @@ describe("moveTraffic (Multiple revision mode rollback)", () => {
     h.sandbox.callLog.clear();
   }
 
-  it("ends with 100% on the previous revision and the failed one deactivated, without waiting on the clock; a second call writes nothing", async () => {
+  it("activates the previous revision and sends it 100% without waiting on the clock; a second call sends no second traffic PATCH", async () => {
     await failedDeploy();
     // The traffic PATCH's operation now needs virtual time to finish: the activity must not wait for it.
     h.sandbox.setDurations({ lroPoll: 500 });
     expect(await moveTraffic({ target: TARGET, toRevision: "web--v1", fromRevision: "web--v2" }, h.services)).toEqual({ ok: true });
-    expect(h.sandbox.callLog.calls({ plane: "arm" }).filter((c) => c.method !== "GET").map((c) => c.operation)).toEqual([ACTIVATE, WRITE, DEACTIVATE]);
+    expect(h.sandbox.callLog.calls({ plane: "arm" }).filter((c) => c.method !== "GET").map((c) => c.operation)).toEqual([ACTIVATE, WRITE]);
     expect(h.sandbox.callLog.calls({ pathContains: "containerappOperation" })).toEqual([]);
     await h.clock.advance(7_000);
     expect(h.sandbox.apps.listRevisions(APP_REF).map((r) => ({ name: r.name, active: r.properties.active, trafficWeight: r.properties.trafficWeight }))).toEqual([
       { name: "web--v1", active: true, trafficWeight: 100 },
-      { name: "web--v2", active: false, trafficWeight: 0 },
+      { name: "web--v2", active: true, trafficWeight: 0 },
     ]);
     expect(h.sandbox.apps.getApp(APP_REF)!.properties.configuration["ingress"]).toMatchObject({ traffic: [{ revisionName: "web--v1", weight: 100 }] });
     expect(h.sandbox.apps.getRevision(APP_REF, "web--v1")!.properties.healthState).toBe("Healthy");
 
     h.sandbox.callLog.clear();
     expect(await moveTraffic({ target: TARGET, toRevision: "web--v1", fromRevision: "web--v2" }, h.services)).toEqual({ ok: true });
-    expect(h.sandbox.callLog.calls({ plane: "arm" }).filter((c) => c.method !== "GET")).toEqual([]);
+    expect(h.sandbox.callLog.calls({ plane: "arm" }).filter((c) => c.method !== "GET").map((c) => c.operation)).toEqual([ACTIVATE]);
+
+    // The orchestrator deactivates the failed revision once it has seen the traffic arrive; a retry writes nothing.
+    expect(await deactivateRevision({ target: TARGET, revisionName: "web--v2" }, h.services)).toEqual({ ok: true });
+    expect(h.sandbox.apps.getRevision(APP_REF, "web--v2")!.properties.active).toBe(false);
+    h.sandbox.callLog.clear();
+    expect(await deactivateRevision({ target: TARGET, revisionName: "web--v2" }, h.services)).toEqual({ ok: true });
+    expect(await deactivateRevision({ target: TARGET, revisionName: "web--gone" }, h.services)).toEqual({ ok: true });
+    expect(h.sandbox.callLog.calls({ operation: DEACTIVATE })).toEqual([]);
   });
 
   it("keeps the failed revision active when moving traffic is refused", async () => {

@@ -83,6 +83,7 @@ export async function startDeployWorld(options: { durations?: Partial<SandboxDur
     ACA_ROLLOUT_ARM_ENDPOINT: sandbox.origin,
     ACA_ROLLOUT_ARM_CA_FILE: caFile,
     ACA_ROLLOUT_REGISTRY_ENDPOINTS: registryEndpointsSetting(sandbox.origin, [LOGIN_SERVER]),
+    ACA_ROLLOUT_INGRESS_PROXY: `${sandbox.origin}/_sandbox/ingress`,
   });
   const runtime = await startLocalRuntime({ functionModules: [WORKFLOW_MODULE], clock, dataDir: join(dir, "data"), log: () => {} });
 
