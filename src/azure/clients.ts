@@ -17,8 +17,6 @@ export interface RetrySettings {
   maxRetryDelayInMs: number;
 }
 
-/** Default retries: a few quick attempts, leaving long waits to the orchestrator's durable timers. */
-export const DEFAULT_RETRY: RetrySettings = { maxRetries: 3, retryDelayInMs: 800, maxRetryDelayInMs: 10_000 };
 
 /** Factory for the SDK clients aca-rollout uses, with per-subscription / per-registry caching. */
 export class AzureClients {
@@ -29,7 +27,7 @@ export class AzureClients {
 
   constructor(
     private readonly settings: Settings,
-    private readonly retry: RetrySettings = DEFAULT_RETRY,
+    private readonly retry: RetrySettings = settings.armRetry,
     credential?: TokenCredential,
   ) {
     this.credential = credential ?? credentialFor(settings.mode);

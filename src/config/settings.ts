@@ -32,6 +32,11 @@ export interface Settings {
    * on Azure leave it unset (or use it for a reverse proxy that reaches internal-only ingress).
    */
   ingressProxy: string | undefined;
+  /**
+   * The SDK's own retries for transient answers (429, 5xx, network): how many, and the first
+   * exponential delay when the answer carries no Retry-After. Longer waits are the orchestrator's.
+   */
+  armRetry: { maxRetries: number; retryDelayInMs: number; maxRetryDelayInMs: number };
 }
 
 const DEFAULT_ARM_ENDPOINT = "https://management.azure.com";
@@ -53,6 +58,8 @@ const schema = z.object({
   ACA_ROLLOUT_DATA_DIR: z.string().min(1).default(".aca-rollout"),
   AZURE_SUBSCRIPTION_ID: z.string().uuid().optional(),
   ACA_ROLLOUT_INGRESS_PROXY: httpsUrl.optional(),
+  ACA_ROLLOUT_ARM_MAX_RETRIES: z.coerce.number().int().min(0).max(10).default(3),
+  ACA_ROLLOUT_ARM_RETRY_DELAY_MS: z.coerce.number().int().min(1).max(60_000).default(800),
 });
 
 const registryEndpointsSchema = z.record(z.string().min(1), httpsUrl);
@@ -105,6 +112,7 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env): Settings {
     dataDir: raw.ACA_ROLLOUT_DATA_DIR,
     subscriptionId: raw.AZURE_SUBSCRIPTION_ID,
     ingressProxy: raw.ACA_ROLLOUT_INGRESS_PROXY?.replace(/\/+$/, ""),
+    armRetry: { maxRetries: raw.ACA_ROLLOUT_ARM_MAX_RETRIES, retryDelayInMs: raw.ACA_ROLLOUT_ARM_RETRY_DELAY_MS, maxRetryDelayInMs: 10_000 },
   };
 }
 

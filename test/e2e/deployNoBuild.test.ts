@@ -31,4 +31,24 @@ describe("deploy without a build", () => {
     const dataCalls = world.sandbox.callLog.calls({ plane: "data" }).map((c) => `${c.method} ${c.path}`);
     expect(dataCalls.some((c) => c.includes("/_tags/v2"))).toBe(true);
   });
+
+  it("fails verification when the smoke request to the new revision does not answer 2xx", async () => {
+    const app = await world.seedApp("web-smoke");
+    await world.pushImage("v2");
+    world.sandbox.apps.setIngressResponse({ path: "/healthz", status: 500 });
+    const id = await world.start(world.request(app.name, { policy: { smokePath: "/healthz", onFailure: "none", verifyTimeoutSeconds: 120, warmupGraceSeconds: 30 } }));
+    const out = outputOf(await world.runToEnd(id));
+    expect(out.outcome).toBe("Failed");
+    expect(out.reason).toContain("smoke request answered 500");
+    expect(stepStatus(out, "verify")).toBe("failed");
+    expect(out.quarantinedDigest).toBe(out.digest);
+  });
+
+  it("passes verification when the smoke path answers 2xx", async () => {
+    const app = await world.seedApp("web-smoke-ok");
+    await world.pushImage("v2");
+    const id = await world.start(world.request(app.name, { policy: { smokePath: "/ready", verifyTimeoutSeconds: 120, warmupGraceSeconds: 30 } }));
+    const out = outputOf(await world.runToEnd(id));
+    expect(out.outcome).toBe("Succeeded");
+  });
 });

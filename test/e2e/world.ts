@@ -84,6 +84,8 @@ export async function startDeployWorld(options: { durations?: Partial<SandboxDur
     ACA_ROLLOUT_ARM_CA_FILE: caFile,
     ACA_ROLLOUT_REGISTRY_ENDPOINTS: registryEndpointsSetting(sandbox.origin, [LOGIN_SERVER]),
     ACA_ROLLOUT_INGRESS_PROXY: `${sandbox.origin}/_sandbox/ingress`,
+    // The SDK's own backoff runs in real time; keep it short so fault tests stay fast.
+    ACA_ROLLOUT_ARM_RETRY_DELAY_MS: "20",
   });
   const runtime = await startLocalRuntime({ functionModules: [WORKFLOW_MODULE], clock, dataDir: join(dir, "data"), log: () => {} });
 

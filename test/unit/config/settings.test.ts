@@ -19,6 +19,12 @@ describe("loadSettings", () => {
     const s = loadSettings({ ACA_ROLLOUT_MODE: "azure" });
     expect(s).toMatchObject({ mode: "azure", armEndpoint: "https://management.azure.com", taskHub: "acarollout", dataDir: ".aca-rollout" });
     expect(s.armCaPem).toBeUndefined();
+    expect(s.armRetry).toEqual({ maxRetries: 3, retryDelayInMs: 800, maxRetryDelayInMs: 10_000 });
+  });
+
+  it("reads the SDK retry policy and rejects nonsense", () => {
+    expect(loadSettings({ ACA_ROLLOUT_MODE: "azure", ACA_ROLLOUT_ARM_MAX_RETRIES: "0", ACA_ROLLOUT_ARM_RETRY_DELAY_MS: "25" }).armRetry).toMatchObject({ maxRetries: 0, retryDelayInMs: 25 });
+    expect(() => loadSettings({ ACA_ROLLOUT_MODE: "azure", ACA_ROLLOUT_ARM_MAX_RETRIES: "lots" })).toThrow(/ACA_ROLLOUT_ARM_MAX_RETRIES/);
   });
 
   it("reads the sandbox endpoint, CA and registry map", () => {
