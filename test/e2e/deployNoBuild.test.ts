@@ -51,4 +51,35 @@ describe("deploy without a build", () => {
     const out = outputOf(await world.runToEnd(id));
     expect(out.outcome).toBe("Succeeded");
   });
+
+  it("fails fast with a precise message when the app does not exist, and writes nothing", async () => {
+    world.sandbox.callLog.clear();
+    const id = await world.start(world.request("web-missing"));
+    const out = outputOf(await world.runToEnd(id));
+    expect(out.outcome).toBe("Failed");
+    expect(stepStatus(out, "inspect")).toBe("failed");
+    expect(out.error?.code).toBe("ContainerAppNotFound");
+    expect(out.reason).toContain("web-missing");
+    expect(world.sandbox.callLog.calls().filter((c) => c.method !== "GET")).toEqual([]);
+  });
+
+  it("updates only the named container and leaves the sidecar and init container untouched", async () => {
+    const sidecar = { name: "otel", image: "mcr.microsoft.com/otel/collector:0.98", env: [{ name: "MODE", value: "agent" }] };
+    const init = { name: "migrate", image: `${LOGIN_SERVER}/team/migrate:7` };
+    const app = await world.seedApp("web-sidecar", { sidecars: [sidecar], initContainers: [init] });
+    const v2 = await world.pushImage("v2");
+
+    // Two containers and no name: ambiguous, refused before any write.
+    const ambiguous = outputOf(await world.runToEnd(await world.start(world.request(app.name))));
+    expect(ambiguous.outcome).toBe("Failed");
+    expect(ambiguous.error?.code).toBe("ContainerAmbiguous");
+    expect(ambiguous.reason).toMatch(/web.*otel|otel.*web/);
+
+    const request = world.request(app.name);
+    const id = await world.start({ ...request, target: { ...request.target, container: "web" } });
+    expect(outputOf(await world.runToEnd(id)).outcome).toBe("Succeeded");
+    const template = world.app(app.name).template;
+    expect(template.containers).toEqual([expect.objectContaining({ name: "web", image: `${LOGIN_SERVER}/${REPOSITORY}@${v2}` }), expect.objectContaining(sidecar)]);
+    expect(template.initContainers).toEqual([expect.objectContaining(init)]);
+  });
 });

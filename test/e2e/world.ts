@@ -47,7 +47,7 @@ export interface DeployWorld {
   runtime: LocalRuntime;
   caFile: string;
   /** Seeds an app running `image` (default a freshly pushed `v1`) and returns its name. */
-  seedApp(name: string, options?: Partial<SeedAppOptions> & { imageTag?: string }): Promise<{ name: string; image: string; digest: string }>;
+  seedApp(name: string, options?: Partial<SeedAppOptions> & { imageTag?: string; sidecars?: SeedAppOptions["containers"] }): Promise<{ name: string; image: string; digest: string }>;
   /** Pushes an image to the registry and returns its digest. */
   pushImage(tag: string, nonce?: string): Promise<string>;
   /** A valid deploy request for `app`, to be overridden per test. */
@@ -101,14 +101,14 @@ export async function startDeployWorld(options: { durations?: Partial<SandboxDur
     caFile,
     pushImage,
     async seedApp(name, seed = {}) {
-      const { imageTag = "v1", ...rest } = seed;
+      const { imageTag = "v1", sidecars = [], ...rest } = seed;
       const digest = await pushImage(imageTag);
       const image = `${LOGIN_SERVER}/${REPOSITORY}@${digest}`;
       sandbox.apps.seedApp({
         subscriptionId: SUBSCRIPTION,
         resourceGroup: RESOURCE_GROUP,
         name,
-        containers: [{ name: "web", image }],
+        containers: [{ name: "web", image }, ...sidecars],
         registries: [{ server: LOGIN_SERVER, identity: "system" }],
         template: { scale: { minReplicas: 1 } },
         ...rest,
