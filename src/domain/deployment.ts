@@ -58,7 +58,8 @@ const message = (problem: (value: string) => string | undefined) => (value: stri
   if (issue) ctx.addIssue({ code: "custom", message: issue });
 };
 
-const targetSchema = z.strictObject({
+/** A Container App and the container in it (the deploy input's `target`). */
+export const targetSchema = z.strictObject({
   subscriptionId: z.guid({ error: "must be a subscription GUID (8-4-4-4-12 hex digits)" }),
   resourceGroup: z.string().regex(RESOURCE_GROUP_PATTERN, {
     error: "must be 1-90 letters, digits, '-', '_', '.', '(' or ')', not ending with '.'",
@@ -129,7 +130,8 @@ const registrySchema = z.strictObject({
   name: z.string().regex(REGISTRY_NAME_PATTERN, { error: "must be 5-50 letters or digits" }).optional(),
 });
 
-const buildSchema = z.strictObject({
+/** An ACR Tasks build (the deploy input's `build`). */
+export const buildSchema = z.strictObject({
   /** Where the ACR Tasks run is scheduled; defaults: the target's subscription, the login server's first label. */
   registry: registrySchema,
   source: z.discriminatedUnion("kind", [uploadSourceSchema, gitSourceSchema], { error: 'kind must be "upload" or "git"' }),
@@ -154,7 +156,8 @@ const buildSchema = z.strictObject({
 /** What to do when the new revision fails verification. */
 export const ON_FAILURE_ACTIONS = ["restart-then-rollback", "restart", "rollback", "none"] as const;
 
-const policySchema = z
+/** Verification and failure handling (the deploy input's `policy`). */
+export const policySchema = z
   .strictObject({
     verifyTimeoutSeconds: z.int().min(60).max(7200).default(600),
     smokePath: z

@@ -1,0 +1,110 @@
+/**
+ * The HTTP API's resource shapes: what `/api/deployments`, `/api/targets` and `/api/health` return.
+ * The OpenAPI document (`/api/openapi.json`) describes exactly these; the contract tests validate
+ * every response against it.
+ */
+import type { TimelineStep } from "../../domain/timeline.js";
+
+/** Every status a deployment can show. The last six are final. */
+export const DEPLOYMENT_STATUSES = [
+  "Pending",
+  "Queued",
+  "Building",
+  "Deploying",
+  "Verifying",
+  "Restarting",
+  "RollingBack",
+  "Succeeded",
+  "Failed",
+  "RolledBack",
+  "Canceled",
+  "Superseded",
+] as const;
+
+/** One of {@link DEPLOYMENT_STATUSES}. */
+export type DeploymentStatusName = (typeof DEPLOYMENT_STATUSES)[number];
+
+/** The failed Azure call behind a failure. */
+export interface ApiError {
+  code: string;
+  message: string;
+  statusCode?: number;
+  correlationId?: string;
+}
+
+/** `GET /api/deployments/{id}` and each item of the list. */
+export interface DeploymentResource {
+  id: string;
+  /** The target's name. */
+  target: string;
+  image: {
+    loginServer: string;
+    repository: string;
+    tag?: string;
+    /** Known once resolved (or when the deploy was requested by digest). */
+    digest?: string;
+  };
+  status: DeploymentStatusName;
+  createdAt: string;
+  updatedAt: string;
+  /** Why it ended as it did (final statuses only). */
+  reason?: string;
+  steps: TimelineStep[];
+  runId?: string;
+  /** The end of the build log, when the build failed. */
+  logTail?: string;
+  /** The revision this deploy created. */
+  revision?: string;
+  /** The revision that was serving before. */
+  previousRevision?: string;
+  supersededBy?: string;
+  quarantinedDigest?: string;
+  error?: ApiError;
+}
+
+/** `202` answer of `POST /api/deployments`. */
+export interface DeploymentAccepted {
+  id: string;
+  /** Absolute URL of `GET /api/deployments/{id}`. */
+  statusUrl: string;
+}
+
+/** `GET /api/deployments`: newest first. */
+export interface DeploymentPage {
+  value: DeploymentResource[];
+  /** Pass back as `continuationToken` for the next page; absent on the last page. */
+  continuationToken?: string;
+  /** The next page's absolute URL; absent on the last page. */
+  nextLink?: string;
+}
+
+/** One quarantined digest of a target. */
+export interface QuarantineResource {
+  digest: string;
+  deploymentId: string;
+  reason: string;
+  at: string;
+}
+
+/** `GET /api/targets/{name}` and each item of `GET /api/targets`. */
+export interface TargetResource {
+  name: string;
+  /** The target's configuration as loaded, secrets masked (`***`). */
+  configuration: Record<string, unknown>;
+  lastKnownGood?: { revision: string; image: string; digest?: string; deploymentId?: string; at: string };
+  lastDeployment?: { id: string; outcome: string; at: string };
+  quarantine: QuarantineResource[];
+}
+
+/** `GET /api/targets`. */
+export interface TargetList {
+  value: TargetResource[];
+}
+
+/** `GET /api/health` (anonymous). */
+export interface HealthResource {
+  status: "healthy" | "unhealthy";
+  version: string;
+  mode: "sandbox" | "azure";
+  configuration: { valid: boolean; errors: { path: string; message: string }[] };
+}
