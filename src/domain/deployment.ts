@@ -119,6 +119,9 @@ const buildArgSchema = z.strictObject({
   secret: z.boolean().default(false),
 });
 
+/** Target names: lowercase, URL-safe. */
+export const TARGET_NAME_PATTERN = /^[a-z][a-z0-9-]{0,62}$/;
+
 /** ACR registry names: 5-50 letters or digits. */
 export const REGISTRY_NAME_PATTERN = /^[A-Za-z0-9]{5,50}$/;
 
@@ -205,6 +208,8 @@ export const deploymentInputSchema = z
   .strictObject({
     deploymentId: z.string().regex(DEPLOYMENT_ID_PATTERN, { error: "must be 1-64 lowercase letters, digits or inner '-'" }),
     requestedAt: z.iso.datetime({ offset: true, error: "must be an ISO 8601 date-time, e.g. 2026-01-31T12:00:00Z" }),
+    /** The configured target this deploy was started for, when it came through the HTTP API or a webhook. */
+    targetName: z.string().regex(TARGET_NAME_PATTERN, { error: "must be 1-63 lowercase letters, digits or '-', starting with a letter" }).optional(),
     target: targetSchema,
     image: imageSchema,
     build: buildSchema.optional(),
