@@ -13,6 +13,7 @@ import type { OrchestrationContext } from "durable-functions";
 import {
   ACTIVITIES,
   type ActivityFailure,
+  type CancelBuildRunOutput,
   type DeactivateRevisionOutput,
   type InspectTargetOutput,
   type MoveTrafficOutput,
@@ -31,10 +32,11 @@ import { formatByDigest } from "../domain/imageReference.js";
 import { ENTITIES, targetKey } from "../entities/names.js";
 import type { EnqueueAnswer, ReleaseAnswer } from "../entities/targetRecord.js";
 import { nextFallbackStep } from "../policies/fallbackPlan.js";
+import { pollDelaySeconds } from "../policies/pollSchedule.js";
 import { revisionSuffix } from "../policies/revisionSuffix.js";
 import { activityRetryOptions } from "./activityRetry.js";
 import { DeployProgress, type DeployOutput } from "./deployProgress.js";
-import { ORCHESTRATIONS } from "./names.js";
+import { CANCEL_EVENT, ORCHESTRATIONS } from "./names.js";
 import type { WaitForBuildRunInput, WaitForBuildRunOutput } from "./waitForBuildRun.js";
 import { expectedWeight, type VerifyRevisionInput, type VerifyRevisionOutput } from "./verifyRevision.js";
 
@@ -72,26 +74,38 @@ export function* deployOrchestrator(context: OrchestrationContext): Step {
   const progress = new DeployProgress(context, input.deploymentId, DEPLOY_TIMELINE);
   const entity = new df.EntityId(ENTITIES.deployTarget, targetKey(input.target));
 
+  // Created once and raced against every wait; it is only noticed at those waits.
+  const cancel = context.df.waitForExternalEvent(CANCEL_EVENT);
+
   progress.start("queue");
   const turn = (yield context.df.callEntity(entity, "enqueue", { deploymentId: input.deploymentId })) as EnqueueAnswer;
+  let output: DeployOutput | undefined;
   if (!turn.granted) {
     progress.phase("Queued");
-    const notice = (yield context.df.waitForExternalEvent(DEPLOY_QUEUE_EVENT)) as QueueNotice;
-    if (notice.kind === "superseded") {
-      progress.finish("queue", "skipped", `superseded by ${notice.supersededBy ?? "a newer deploy"}`);
-      return progress.result("Superseded", `a newer deploy (${notice.supersededBy ?? "unknown"}) replaced this one while it waited`, {
-        ...(notice.supersededBy !== undefined ? { supersededBy: notice.supersededBy } : {}),
-      });
+    const noticeTask = context.df.waitForExternalEvent(DEPLOY_QUEUE_EVENT);
+    const first = (yield context.df.Task.any([noticeTask, cancel])) as df.Task;
+    if (first === cancel) {
+      progress.finish("queue", "skipped", "canceled while waiting for the app");
+      output = progress.result("Canceled", "canceled while waiting for the app; nothing was changed");
+    } else {
+      const notice = noticeTask.result as QueueNotice;
+      if (notice.kind === "superseded") {
+        progress.finish("queue", "skipped", `superseded by ${notice.supersededBy ?? "a newer deploy"}`);
+        return progress.result("Superseded", `a newer deploy (${notice.supersededBy ?? "unknown"}) replaced this one while it waited`, {
+          ...(notice.supersededBy !== undefined ? { supersededBy: notice.supersededBy } : {}),
+        });
+      }
     }
   }
-  progress.finish("queue", "succeeded", turn.granted ? "the app was free" : "the previous deploy finished");
 
-  let output: DeployOutput;
-  try {
-    output = yield* runDeploy(context, input, progress);
-  } catch (error) {
-    // An activity that kept failing after its retries: end cleanly so the app is released.
-    output = progress.result("Failed", `unexpected failure: ${error instanceof Error ? error.message : String(error)}`);
+  if (output === undefined) {
+    progress.finish("queue", "succeeded", turn.granted ? "the app was free" : "the previous deploy finished");
+    try {
+      output = yield* runDeploy(context, input, progress, cancel);
+    } catch (error) {
+      // An activity that kept failing after its retries: end cleanly so the app is released.
+      output = progress.result("Failed", `unexpected failure: ${error instanceof Error ? error.message : String(error)}`);
+    }
   }
 
   context.df.signalEntity(entity, "recordDeployment", { deploymentId: input.deploymentId, outcome: output.outcome, at: context.df.currentUtcDateTime.toISOString() });
@@ -103,7 +117,7 @@ export function* deployOrchestrator(context: OrchestrationContext): Step {
 }
 
 /** Everything between taking the app and releasing it. */
-function* runDeploy(context: OrchestrationContext, input: DeploymentInput, progress: DeployProgress): Step {
+function* runDeploy(context: OrchestrationContext, input: DeploymentInput, progress: DeployProgress, cancel: df.Task): Step {
   const retry = activityRetryOptions(input.settings.activityRetry);
   const { target, image } = input;
   const fail = (step: string, failure: ActivityFailure, what: string): DeployOutput => {
@@ -151,7 +165,16 @@ function* runDeploy(context: OrchestrationContext, input: DeploymentInput, progr
       attempt: 0,
       retry: input.settings.activityRetry,
     };
-    const waited = (yield context.df.callSubOrchestrator(ORCHESTRATIONS.waitForBuildRun, waitInput, `${input.deploymentId}-build`)) as WaitForBuildRunOutput;
+    const buildTask = context.df.callSubOrchestrator(ORCHESTRATIONS.waitForBuildRun, waitInput, `${input.deploymentId}-build`);
+    const first = (yield context.df.Task.any([buildTask, cancel])) as df.Task;
+    if (first === cancel) {
+      // The wait sees the run end Canceled and finishes by itself.
+      const canceled = (yield context.df.callActivityWithRetry(ACTIVITIES.cancelBuildRun, retry, { registry, runId: scheduled.runId })) as CancelBuildRunOutput;
+      const how = canceled.ok ? `ACR run ${scheduled.runId} canceled` : `canceling ACR run ${scheduled.runId} failed: ${canceled.failure.code}`;
+      progress.finish("build", "failed", `canceled by request; ${how}`);
+      return progress.result("Canceled", `canceled during the build; ${how}; the Container App was not changed`, canceled.ok ? {} : { error: canceled.failure });
+    }
+    const waited = buildTask.result as WaitForBuildRunOutput;
     if (!waited.ok) return fail("build", waited.failure, `build run ${scheduled.runId} could not be read`);
     if (waited.run.status !== "Succeeded") {
       if (waited.timedOut) yield context.df.callActivityWithRetry(ACTIVITIES.cancelBuildRun, retry, { registry, runId: scheduled.runId });
@@ -186,12 +209,12 @@ function* runDeploy(context: OrchestrationContext, input: DeploymentInput, progr
   // 4. Update the app; the suffix makes a replayed or retried PATCH name the same revision.
   progress.phase("Deploying");
   progress.start("deploy");
-  const updated = (yield context.df.callActivityWithRetry(ACTIVITIES.updateContainerApp, retry, {
+  const updated = yield* writeWhenIdle<UpdateContainerAppOutput>(context, input, ACTIVITIES.updateContainerApp, {
     target,
     containerName: snapshot.containerName,
     image: newImage,
     revisionSuffix: revisionSuffix(input.deploymentId, target.containerApp, "deploy"),
-  })) as UpdateContainerAppOutput;
+  });
   if (!updated.ok) return fail("deploy", updated.failure, `updating ${target.containerApp} failed`);
   const newRevision = updated.revisionName;
   progress.set({ newRevision });
@@ -202,13 +225,26 @@ function* runDeploy(context: OrchestrationContext, input: DeploymentInput, progr
   progress.start("verify");
   const expectedTraffic = snapshot.revisionsMode === "Single" ? (snapshot.traffic === undefined ? undefined : 100) : expectedWeight(snapshot.traffic, newRevision);
   const verifyNew = (step: string, instanceSuffix: string, warmupFrom?: string) =>
-    verify(context, input, snapshot, step, `${input.deploymentId}-${instanceSuffix}`, {
-      revisionName: newRevision,
-      expectedTraffic,
-      mustBeLatest: true,
-      ...(warmupFrom !== undefined ? { warmupFrom } : {}),
-    });
+    verify(
+      context,
+      input,
+      snapshot,
+      step,
+      `${input.deploymentId}-${instanceSuffix}`,
+      {
+        revisionName: newRevision,
+        expectedTraffic,
+        mustBeLatest: true,
+        ...(warmupFrom !== undefined ? { warmupFrom } : {}),
+      },
+      cancel,
+    );
+  const restoreAfterCancel = (step: string): Step => {
+    progress.finish(step, "failed", "canceled by request");
+    return rollBack(context, input, progress, snapshot, newRevision, digest, "canceled by request", "Canceled");
+  };
   let verdict = yield* verifyNew("verify", "verify");
+  if (verdict.canceled) return yield* restoreAfterCancel("verify");
   if (verdict.passed) return passed(context, input, progress, newRevision, newImage, digest, "the new revision passed verification");
   if (verdict.failure) return fail("verify", verdict.failure, `reading revision ${newRevision} failed`);
   let failureReason = verdict.reason;
@@ -232,6 +268,7 @@ function* runDeploy(context: OrchestrationContext, input: DeploymentInput, progr
       progress.phase("Verifying");
       progress.start("verify-after-restart");
       verdict = yield* verifyNew("verify-after-restart", "verify-restart", context.df.currentUtcDateTime.toISOString());
+      if (verdict.canceled) return yield* restoreAfterCancel("verify-after-restart");
       if (verdict.passed) return passed(context, input, progress, newRevision, newImage, digest, "the new revision passed verification after a restart", "verify-after-restart");
       if (verdict.failure) return fail("verify-after-restart", verdict.failure, `reading revision ${newRevision} failed`);
       failureReason = verdict.reason;
@@ -243,7 +280,7 @@ function* runDeploy(context: OrchestrationContext, input: DeploymentInput, progr
     if (decision.step === "give-up") {
       return progress.result("Failed", `${failureReason}; ${decision.reason}`, { quarantinedDigest: digest });
     }
-    return yield* rollBack(context, input, progress, snapshot, newRevision, digest, `${failureReason}; ${decision.reason}`);
+    return yield* rollBack(context, input, progress, snapshot, newRevision, digest, `${failureReason}; ${decision.reason}`, "RolledBack");
   }
 }
 
@@ -252,6 +289,32 @@ interface VerifyResult {
   passed: boolean;
   reason: string;
   failure?: ActivityFailure;
+  /** The deploy was canceled while this verification ran. */
+  canceled?: boolean;
+}
+
+/** ARM's answer while an earlier operation on the app is still running. */
+const APP_BUSY = "ContainerAppOperationInProgress";
+/** How many times a write waits for the app to become idle before giving up. */
+const MAX_BUSY_WAITS = 12;
+
+/**
+ * Calls an activity that writes to the app, waiting with durable timers while ARM reports that an
+ * earlier operation (typically this deploy's own PATCH) is still in progress.
+ */
+function* writeWhenIdle<T extends { ok: true } | { ok: false; failure: ActivityFailure }>(
+  context: OrchestrationContext,
+  input: DeploymentInput,
+  activity: string,
+  activityInput: unknown,
+): Generator<df.Task, T, unknown> {
+  const retry = activityRetryOptions(input.settings.activityRetry);
+  for (let attempt = 0; ; attempt++) {
+    const result = (yield context.df.callActivityWithRetry(activity, retry, activityInput)) as T;
+    if (result.ok || result.failure.code !== APP_BUSY || attempt >= MAX_BUSY_WAITS) return result;
+    const delay = pollDelaySeconds(input.settings.deployPoll, attempt);
+    yield context.df.createTimer(new Date(context.df.currentUtcDateTime.getTime() + delay * 1000));
+  }
 }
 
 /** Runs the verification sub-orchestration for a revision. */
@@ -262,6 +325,7 @@ function* verify(
   step: string,
   instanceId: string,
   revision: Pick<VerifyRevisionInput, "revisionName" | "expectedTraffic" | "mustBeLatest" | "warmupFrom">,
+  cancel?: df.Task,
 ): Generator<df.Task, VerifyResult, unknown> {
   const now = context.df.currentUtcDateTime.getTime();
   const verifyInput: VerifyRevisionInput = {
@@ -276,7 +340,14 @@ function* verify(
     attempt: 0,
     retry: input.settings.activityRetry,
   };
-  const result = (yield context.df.callSubOrchestrator(ORCHESTRATIONS.verifyRevision, verifyInput, instanceId)) as VerifyRevisionOutput;
+  const task = context.df.callSubOrchestrator(ORCHESTRATIONS.verifyRevision, verifyInput, instanceId);
+  if (cancel !== undefined) {
+    const first = (yield context.df.Task.any([task, cancel])) as df.Task;
+    if (first === cancel) return { passed: false, reason: "canceled by request", canceled: true };
+  } else {
+    yield task;
+  }
+  const result = task.result as VerifyRevisionOutput;
   if (!result.ok) return { passed: false, reason: `${step}: ${result.failure.message}`, failure: result.failure };
   if (result.verdict.verdict === "passed") return { passed: true, reason: "" };
   return { passed: false, reason: `revision ${revision.revisionName} failed verification: ${result.verdict.reasons.join("; ")}` };
@@ -325,9 +396,16 @@ function* rollBack(
   failedRevision: string,
   digest: string,
   reason: string,
+  outcome: "RolledBack" | "Canceled",
 ): Step {
   const retry = activityRetryOptions(input.settings.activityRetry);
-  const previous = snapshot.currentRevision ?? "";
+  // A bad digest is quarantined by the caller; a canceled one was never judged, so it is not.
+  const quarantined = outcome === "RolledBack" ? { quarantinedDigest: digest } : {};
+  if (snapshot.currentRevision === undefined) {
+    // First deploy of the app: there is nothing to go back to.
+    return progress.result(outcome === "Canceled" ? "Canceled" : "Failed", `${reason}; no previous revision to restore`, quarantined);
+  }
+  const previous = snapshot.currentRevision;
   progress.phase("RollingBack");
   progress.start("rollback");
 
@@ -335,23 +413,23 @@ function* rollBack(
   let mustBeLatest: boolean;
   if (snapshot.revisionsMode === "Single") {
     // Single mode can only serve the latest revision: deploy the old image again, under its own suffix.
-    const updated = (yield context.df.callActivityWithRetry(ACTIVITIES.updateContainerApp, retry, {
+    const updated = yield* writeWhenIdle<UpdateContainerAppOutput>(context, input, ACTIVITIES.updateContainerApp, {
       target: input.target,
       containerName: snapshot.containerName,
       image: snapshot.currentImage,
       revisionSuffix: revisionSuffix(input.deploymentId, input.target.containerApp, "rollback"),
-    })) as UpdateContainerAppOutput;
+    });
     if (!updated.ok) {
       progress.finish("rollback", "failed", `${updated.failure.code}: ${updated.failure.message}`);
-      return progress.result("Failed", `${reason}; the rollback failed: ${updated.failure.code}: ${updated.failure.message}`, { error: updated.failure, quarantinedDigest: digest });
+      return progress.result("Failed", `${reason}; the rollback failed: ${updated.failure.code}: ${updated.failure.message}`, { error: updated.failure, ...quarantined });
     }
     rollbackRevision = updated.revisionName;
     mustBeLatest = true;
   } else {
-    const moved = (yield context.df.callActivityWithRetry(ACTIVITIES.moveTraffic, retry, { target: input.target, toRevision: previous, fromRevision: failedRevision })) as MoveTrafficOutput;
+    const moved = yield* writeWhenIdle<MoveTrafficOutput>(context, input, ACTIVITIES.moveTraffic, { target: input.target, toRevision: previous, fromRevision: failedRevision });
     if (!moved.ok) {
       progress.finish("rollback", "failed", `${moved.failure.code}: ${moved.failure.message}`);
-      return progress.result("Failed", `${reason}; the rollback failed: ${moved.failure.code}: ${moved.failure.message}`, { error: moved.failure, quarantinedDigest: digest });
+      return progress.result("Failed", `${reason}; the rollback failed: ${moved.failure.code}: ${moved.failure.message}`, { error: moved.failure, ...quarantined });
     }
     rollbackRevision = previous;
     mustBeLatest = false;
@@ -369,7 +447,7 @@ function* rollBack(
     progress.finish("verify-rollback", "failed", verdict.reason);
     return progress.result("Failed", `${reason}; the rollback did not pass verification either: ${verdict.reason}`, {
       ...(verdict.failure ? { error: verdict.failure } : {}),
-      quarantinedDigest: digest,
+      ...quarantined,
     });
   }
   if (snapshot.revisionsMode === "Multiple") {
@@ -379,7 +457,7 @@ function* rollBack(
       progress.finish("verify-rollback", "failed", `${deactivated.failure.code}: ${deactivated.failure.message}`);
       return progress.result("Failed", `${reason}; traffic is back on ${rollbackRevision} but ${failedRevision} could not be deactivated: ${deactivated.failure.code}: ${deactivated.failure.message}`, {
         error: deactivated.failure,
-        quarantinedDigest: digest,
+        ...quarantined,
       });
     }
   }
@@ -390,7 +468,7 @@ function* rollBack(
     ...(snapshot.currentDigest !== undefined ? { digest: snapshot.currentDigest } : {}),
     at: context.df.currentUtcDateTime.toISOString(),
   });
-  return progress.result("RolledBack", `${reason}; rolled back to ${rollbackRevision}`, { quarantinedDigest: digest });
+  return progress.result(outcome, `${reason}; ${outcome === "Canceled" ? "restored" : "rolled back to"} ${rollbackRevision}`, quarantined);
 }
 
 df.app.orchestration(ORCHESTRATIONS.deploy, deployOrchestrator);

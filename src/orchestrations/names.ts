@@ -4,3 +4,10 @@ export const ORCHESTRATIONS = {
   waitForBuildRun: "waitForBuildRun",
   verifyRevision: "verifyRevision",
 } as const;
+
+/**
+ * The external event that cancels a deploy. The orchestrator races it against each wait (queue,
+ * build, verification): a deploy canceled before its PATCH leaves the app alone (and cancels an
+ * in-flight ACR run); one canceled after restores the last known good.
+ */
+export const CANCEL_EVENT = "cancel";
