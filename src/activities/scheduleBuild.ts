@@ -21,7 +21,8 @@
  */
 import * as df from "durable-functions";
 import type { EncodedTaskRunRequest, Run } from "@azure/arm-containerregistry";
-import { buildEncodedTask, InvalidBuildTaskInputError } from "./build/encodedTask.js";
+import { buildArgValueProblem, type BuildArg } from "../domain/deployment.js";
+import { buildEncodedTask, InvalidBuildTaskInputError, type ResolvedBuildArg } from "./build/encodedTask.js";
 import { ACTIVITIES, type ScheduleBuildInput, type ScheduleBuildOutput } from "./contracts.js";
 import { failureOrThrow, redactUrls } from "./azureErrors.js";
 import { activityServices, DEFAULT_LRO_POLL_INTERVAL_MS, type ActivityServices } from "./services.js";
@@ -29,9 +30,36 @@ import { activityServices, DEFAULT_LRO_POLL_INTERVAL_MS, type ActivityServices }
 /** How long to poll a ScheduleRun operation that ACR answered with 202 (it ends once the run is queued). */
 const SCHEDULE_OPERATION_LIMIT_MS = 60_000;
 
-/** The `Registries_ScheduleRun` body for a deploy's build. */
-export function scheduleRunRequest(input: ScheduleBuildInput): { request: EncodedTaskRunRequest; resultTag: string } {
-  const task = buildEncodedTask({ deploymentId: input.deploymentId, image: { repository: input.repository, tag: input.tag }, build: input.build });
+/** Build args with their values, or why a secret one cannot be read (names the setting, never a value). */
+export type ResolvedBuildArgs = { ok: true; args: ResolvedBuildArg[] } | { ok: false; failure: { code: "BuildSecretMissing" | "BuildSecretInvalid"; message: string } };
+
+/**
+ * Reads each secret build arg's value from its app setting. This happens here, in the activity, and
+ * only here: the value goes to ACR as an `isSecret` value and is never returned, so it stays out of
+ * the orchestration's input, history, status and output. An empty setting counts as missing.
+ */
+export function resolveBuildArgs(buildArgs: readonly BuildArg[], env: NodeJS.ProcessEnv = process.env): ResolvedBuildArgs {
+  const args: ResolvedBuildArg[] = [];
+  const missing: string[] = [];
+  const invalid: string[] = [];
+  for (const arg of buildArgs) {
+    if (arg.fromSetting === undefined) {
+      args.push({ name: arg.name, value: arg.value ?? "", secret: false });
+      continue;
+    }
+    const value = env[arg.fromSetting];
+    if (value === undefined || value === "") missing.push(`${arg.fromSetting} (build arg ${arg.name})`);
+    else if (buildArgValueProblem(value) !== undefined) invalid.push(`${arg.fromSetting} (build arg ${arg.name}): ${buildArgValueProblem(value)}`);
+    else args.push({ name: arg.name, value, secret: true });
+  }
+  if (missing.length > 0) return { ok: false, failure: { code: "BuildSecretMissing", message: `App setting not set for a secret build arg: ${missing.join(", ")}` } };
+  if (invalid.length > 0) return { ok: false, failure: { code: "BuildSecretInvalid", message: `App setting cannot be a build-arg value: ${invalid.join("; ")}` } };
+  return { ok: true, args };
+}
+
+/** The `Registries_ScheduleRun` body for a deploy's build, with the build args already resolved. */
+export function scheduleRunRequest(input: ScheduleBuildInput, buildArgs: ResolvedBuildArg[]): { request: EncodedTaskRunRequest; resultTag: string } {
+  const task = buildEncodedTask({ deploymentId: input.deploymentId, image: { repository: input.repository, tag: input.tag }, build: { ...input.build, buildArgs } });
   const request: EncodedTaskRunRequest = {
     type: "EncodedTaskRunRequest",
     encodedTaskContent: Buffer.from(task.taskYaml, "utf8").toString("base64"),
@@ -52,11 +80,13 @@ function runIdOf(body: unknown): string | undefined {
   return typeof id === "string" && id.length > 0 ? id : undefined;
 }
 
-/** Schedules the build run; the run id comes back as soon as ACR has queued it. */
-export async function scheduleBuild(input: ScheduleBuildInput, services: ActivityServices): Promise<ScheduleBuildOutput> {
+/** Schedules the build run; the run id comes back as soon as ACR has queued it. Secret build args are read from `env`. */
+export async function scheduleBuild(input: ScheduleBuildInput, services: ActivityServices, env: NodeJS.ProcessEnv = process.env): Promise<ScheduleBuildOutput> {
+  const resolved = resolveBuildArgs(input.build.buildArgs, env);
+  if (!resolved.ok) return { ok: false, failure: resolved.failure };
   let prepared: ReturnType<typeof scheduleRunRequest>;
   try {
-    prepared = scheduleRunRequest(input);
+    prepared = scheduleRunRequest(input, resolved.args);
   } catch (error) {
     if (error instanceof InvalidBuildTaskInputError) return { ok: false, failure: { code: "InvalidBuildInput", message: error.message } };
     throw error;

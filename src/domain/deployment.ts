@@ -113,11 +113,27 @@ function gitUrlProblem(url: string): string | undefined {
   return undefined;
 }
 
-const buildArgSchema = z.strictObject({
-  name: z.string().regex(BUILD_ARG_NAME_PATTERN, { error: "must be a Dockerfile ARG name: a letter or '_' then letters, digits or '_'" }),
-  value: z.string().superRefine(message(buildArgValueProblem)),
-  secret: z.boolean().default(false),
-});
+/** App setting names (`fromSetting`, notification settings): a letter or `_`, then letters, digits or `_`. */
+export const APP_SETTING_NAME_PATTERN = /^[A-Za-z_][A-Za-z0-9_]{0,127}$/;
+
+/**
+ * One `--build-arg`: `{name, value}` (plain) or `{name, fromSetting}` (secret). A secret value never
+ * travels in the input: the input is the orchestration's input, kept in its history and status, so
+ * it names the app setting holding the value and the `scheduleBuild` activity reads it at run time.
+ */
+const buildArgSchema = z
+  .strictObject({
+    name: z.string().regex(BUILD_ARG_NAME_PATTERN, { error: "must be a Dockerfile ARG name: a letter or '_' then letters, digits or '_'" }),
+    value: z.string().superRefine(message(buildArgValueProblem)).optional(),
+    fromSetting: z.string().regex(APP_SETTING_NAME_PATTERN, { error: "must be an app setting name: a letter or '_' then letters, digits or '_' (at most 128)" }).optional(),
+    // Named so the old inline form gets a useful answer rather than "unknown field".
+    secret: z.never({ error: "inline secret values are not accepted: put the value in an app setting and give its name as fromSetting" }).optional(),
+  })
+  .superRefine((arg, ctx) => {
+    if ((arg.value === undefined) === (arg.fromSetting === undefined)) {
+      ctx.addIssue({ code: "custom", message: "give exactly one of value (plain) or fromSetting (secret: the app setting holding the value)", path: [] });
+    }
+  });
 
 /** Target names: lowercase, URL-safe. */
 export const TARGET_NAME_PATTERN = /^[a-z][a-z0-9-]{0,62}$/;
@@ -278,9 +294,20 @@ export function assertDeploymentInput(raw: unknown): DeploymentInput {
   return result.value;
 }
 
-/** Build args safe for status and logs: secret values replaced by {@link REDACTED}. */
+/** Whether a build arg is secret: its value is read from the app setting `fromSetting` at build time. */
+export function isSecretBuildArg(arg: BuildArg): arg is BuildArg & { fromSetting: string } {
+  return arg.fromSetting !== undefined;
+}
+
+/**
+ * Build args safe for status and logs. Inputs hold no secret values (secret args name a setting), so
+ * this only guarantees it: a secret arg keeps its name and setting, and any value attached to it by
+ * mistake shows as {@link REDACTED}.
+ */
 export function redactBuildArgs(buildArgs: readonly BuildArg[]): BuildArg[] {
-  return buildArgs.map((arg) => ({ name: arg.name, value: arg.secret ? REDACTED : arg.value, secret: arg.secret }));
+  return buildArgs.map((arg) =>
+    isSecretBuildArg(arg) ? { name: arg.name, fromSetting: arg.fromSetting, ...(arg.value !== undefined ? { value: REDACTED } : {}) } : { name: arg.name, value: arg.value ?? "" },
+  );
 }
 
 /** The whole input safe for status and logs: secret build-arg values redacted, nothing else changed. */

@@ -15,14 +15,17 @@ const SCHEDULE = "Microsoft.ContainerRegistry/registries/scheduleRun/action";
 const BLOB_READ = "Microsoft.Storage/storageAccounts/blobServices/containers/blobs/read";
 const REGISTRY: RegistryRef = { subscriptionId: SUBSCRIPTION, resourceGroup: RESOURCE_GROUP, name: REGISTRY_NAME };
 const SECRET = "npm-token-s3cr3t";
+// The activity reads secret build args from app settings (the environment) at run time.
+const SECRET_SETTING = "BUILD_TEST_NPM_TOKEN";
+process.env[SECRET_SETTING] = SECRET;
 
 const build: BuildSpec = {
   registry: { resourceGroup: RESOURCE_GROUP },
   source: { kind: "git", url: "https://github.com/contoso/web.git", ref: "main" },
   dockerfile: "Dockerfile",
   buildArgs: [
-    { name: "NODE_ENV", value: "production", secret: false },
-    { name: "NPM_TOKEN", value: SECRET, secret: true },
+    { name: "NODE_ENV", value: "production" },
+    { name: "NPM_TOKEN", fromSetting: SECRET_SETTING },
   ],
   platform: "linux/arm64",
   timeoutSeconds: 600,
@@ -72,6 +75,16 @@ describe("scheduleBuild", () => {
     const invalid = await scheduleBuild({ ...input, tag: "-bad tag" }, h.services);
     expect(invalid).toMatchObject({ ok: false, failure: { code: "InvalidBuildInput", message: expect.stringContaining("image.tag") } });
     expect(h.sandbox.callLog.calls({ operation: SCHEDULE }).map((c) => c.status)).toEqual([404]);
+  });
+
+  it("fails with BuildSecretMissing naming the setting, never a value, and does not call ACR when a secret setting is unset", async () => {
+    const withMissing: ScheduleBuildInput = { ...input, build: { ...build, buildArgs: [...build.buildArgs, { name: "OTHER_TOKEN", fromSetting: "BUILD_TEST_UNSET" }] } };
+    const out = await scheduleBuild(withMissing, h.services, { [SECRET_SETTING]: SECRET });
+    expect(out).toEqual({ ok: false, failure: { code: "BuildSecretMissing", message: expect.stringContaining("BUILD_TEST_UNSET (build arg OTHER_TOKEN)") } });
+    expect(JSON.stringify(out)).not.toContain(SECRET);
+    expect(await scheduleBuild(input, h.services, { [SECRET_SETTING]: "" })).toMatchObject({ ok: false, failure: { code: "BuildSecretMissing" } });
+    expect(await scheduleBuild(input, h.services, { [SECRET_SETTING]: "line\nbreak" })).toMatchObject({ ok: false, failure: { code: "BuildSecretInvalid" } });
+    expect(h.sandbox.callLog.calls({ operation: SCHEDULE })).toHaveLength(0);
   });
 
   it("a 503 burst is retried by the SDK and still creates exactly one run; a lasting one throws", async () => {

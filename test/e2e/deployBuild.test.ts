@@ -11,6 +11,9 @@ afterAll(async () => {
 });
 
 const SECRET = "npm-s3cr3t-7f1e";
+// Secret build args name an app setting; the build activity reads it from the environment at run time.
+const SECRET_SETTING = "E2E_BUILD_NPM_TOKEN";
+process.env[SECRET_SETTING] = SECRET;
 
 function buildRequest(app: string) {
   return world.request(app, {
@@ -21,7 +24,7 @@ function buildRequest(app: string) {
       dockerfile: "docker/Web.Dockerfile",
       buildArgs: [
         { name: "NODE_ENV", value: "production" },
-        { name: "NPM_TOKEN", value: SECRET, secret: true },
+        { name: "NPM_TOKEN", fromSetting: SECRET_SETTING },
       ],
     },
   });
@@ -70,9 +73,13 @@ describe("deploy with a cached ACR Tasks build", () => {
     const build = out.steps.find((x) => x.name === "build")!;
     expect(Date.parse(build.finishedAt!) - Date.parse(build.startedAt!)).toBeGreaterThanOrEqual(65_000);
 
-    // Secret build args never reach the published status or the output.
+    // The secret reached ACR (as a secret value) but never the published status, the output or the history.
+    expect(run!.values["buildArg1"]).toBe(`NPM_TOKEN=${SECRET}`);
     expect(JSON.stringify(status.customStatus)).not.toContain(SECRET);
     expect(JSON.stringify(out)).not.toContain(SECRET);
+    const history = JSON.stringify(world.runtime.engine.getHistory(id) ?? null);
+    expect(history).toContain(SECRET_SETTING);
+    expect(history).not.toContain(SECRET);
   });
 
   it("stops on a failed build with the run id and the log tail, and never touches the Container App", async () => {

@@ -53,13 +53,13 @@ describe("parseDeploymentInput: defaults", () => {
     });
   });
 
-  it("keeps given values and fills secret: false on build args", () => {
+  it("keeps given values; build args are plain values or app-setting references", () => {
     const result = parseDeploymentInput(
       request({
         build: {
           registry: { resourceGroup: "registry-rg" }, source: { kind: "git", url: "https://github.com/org/repo.git", ref: "release/1.2", folder: "services/api" },
           dockerfile: "docker/Dockerfile.prod",
-          buildArgs: [{ name: "NODE_ENV", value: "production" }, { name: "TOKEN", value: "s3cr3t", secret: true }],
+          buildArgs: [{ name: "NODE_ENV", value: "production" }, { name: "TOKEN", fromSetting: "BUILD_TOKEN" }],
           target: "runtime",
           platform: "linux/arm64",
           timeoutSeconds: 300,
@@ -72,8 +72,8 @@ describe("parseDeploymentInput: defaults", () => {
     expect(result.ok).toBe(true);
     if (!result.ok) return;
     expect(result.value.build?.buildArgs).toEqual([
-      { name: "NODE_ENV", value: "production", secret: false },
-      { name: "TOKEN", value: "s3cr3t", secret: true },
+      { name: "NODE_ENV", value: "production" },
+      { name: "TOKEN", fromSetting: "BUILD_TOKEN" },
     ]);
     expect(result.value.policy.onFailure).toBe("none");
     expect(result.value.settings.buildPoll).toEqual({ initialSeconds: 30, factor: 1.5, maxSeconds: 300 });
@@ -239,26 +239,53 @@ describe("build args", () => {
     }
   });
 
-  it("redactBuildArgs masks secret values only", () => {
+  it("redactBuildArgs keeps plain values and setting names, and masks a value attached to a secret arg", () => {
     const args = [
-      { name: "A", value: "visible", secret: false },
-      { name: "B", value: "hidden", secret: true },
+      { name: "A", value: "visible" },
+      { name: "B", fromSetting: "B_SETTING" },
+      { name: "C", fromSetting: "C_SETTING", value: "hidden" },
     ];
     expect(redactBuildArgs(args)).toEqual([
-      { name: "A", value: "visible", secret: false },
-      { name: "B", value: REDACTED, secret: true },
+      { name: "A", value: "visible" },
+      { name: "B", fromSetting: "B_SETTING" },
+      { name: "C", fromSetting: "C_SETTING", value: REDACTED },
     ]);
-    expect(args[1]!.value).toBe("hidden");
+    expect(args[2]!.value).toBe("hidden");
+  });
+
+  it("refuses inline secret values, args with both or neither of value and fromSetting, and bad setting names", () => {
+    const result = parseDeploymentInput(
+      request({
+        build: {
+          registry: { resourceGroup: "registry-rg" },
+          source: { kind: "upload", relativePath: UPLOAD },
+          buildArgs: [
+            { name: "A", value: "pat-123456", secret: true },
+            { name: "B", value: "x", fromSetting: "B_SETTING" },
+            { name: "C" },
+            { name: "D", fromSetting: "not-a-setting" },
+          ],
+        },
+      }),
+    );
+    expect(result.ok).toBe(false);
+    if (result.ok) return;
+    expect(result.issues).toEqual([
+      { path: "/build/buildArgs/0/secret", message: expect.stringContaining("fromSetting") },
+      { path: "/build/buildArgs/1", message: expect.stringContaining("exactly one of value") },
+      { path: "/build/buildArgs/2", message: expect.stringContaining("exactly one of value") },
+      { path: "/build/buildArgs/3/fromSetting", message: expect.stringContaining("app setting name") },
+    ]);
+    expect(JSON.stringify(result.issues)).not.toContain("pat-123456");
   });
 
   it("redactDeploymentInput leaves no secret value anywhere in the serialized input", () => {
     const input = assertDeploymentInput(
-      request({ build: { registry: { resourceGroup: "registry-rg" }, source: { kind: "upload", relativePath: UPLOAD }, buildArgs: [{ name: "TOKEN", value: "pat-123456", secret: true }, { name: "MODE", value: "prod" }] } }),
+      request({ build: { registry: { resourceGroup: "registry-rg" }, source: { kind: "upload", relativePath: UPLOAD }, buildArgs: [{ name: "TOKEN", fromSetting: "BUILD_TOKEN" }, { name: "MODE", value: "prod" }] } }),
     );
     const redacted = JSON.stringify(redactDeploymentInput(input));
-    expect(redacted).not.toContain("pat-123456");
+    expect(redacted).toContain('{"name":"TOKEN","fromSetting":"BUILD_TOKEN"}');
     expect(redacted).toContain('"prod"');
-    expect(JSON.stringify(input)).toContain("pat-123456");
     const withoutBuild = assertDeploymentInput(request());
     expect(redactDeploymentInput(withoutBuild)).toBe(withoutBuild);
   });

@@ -14,14 +14,16 @@ import {
   runPlatformFor,
   type BuildTaskInput,
   type EncodedBuildTask,
+  type ResolvedBuildArg,
+  type ResolvedBuildSpec,
 } from "../../src/activities/build/encodedTask.js";
-import { BUILD_PLATFORMS, MAX_BUILD_ARGS, parseDeploymentInput, type BuildArg, type BuildSpec } from "../../src/domain/deployment.js";
+import { BUILD_PLATFORMS, MAX_BUILD_ARGS, parseDeploymentInput } from "../../src/domain/deployment.js";
 import { readSteps, renderTask, splitInertShellWords } from "./acrTaskEmulator.js";
 
 const REGISTRY = "myregistry.azurecr.io";
 const UPLOAD = "source/201802130000/b52f12d8-c3d6-4d75-9107-220f0bfc681d.tar.gz";
 
-function spec(overrides: Partial<BuildSpec> = {}): BuildSpec {
+function spec(overrides: Partial<ResolvedBuildSpec> = {}): ResolvedBuildSpec {
   return {
     registry: { resourceGroup: "registry-rg" }, source: { kind: "upload", relativePath: UPLOAD },
     dockerfile: "Dockerfile",
@@ -33,7 +35,7 @@ function spec(overrides: Partial<BuildSpec> = {}): BuildSpec {
   };
 }
 
-function input(overrides: Partial<BuildSpec> = {}, image = { repository: "team/album-api", tag: "v1.2.3" }): BuildTaskInput {
+function input(overrides: Partial<ResolvedBuildSpec> = {}, image = { repository: "team/album-api", tag: "v1.2.3" }): BuildTaskInput {
   return { deploymentId: "dep-42", image, build: spec(overrides) };
 }
 
@@ -148,7 +150,7 @@ describe("buildEncodedTask", () => {
   });
 
   it("fills all build-arg slots in order", () => {
-    const args: BuildArg[] = Array.from({ length: MAX_BUILD_ARGS }, (_, i) => ({ name: `ARG_${i}`, value: `v${i}`, secret: i % 3 === 0 }));
+    const args: ResolvedBuildArg[] = Array.from({ length: MAX_BUILD_ARGS }, (_, i) => ({ name: `ARG_${i}`, value: `v${i}`, secret: i % 3 === 0 }));
     const task = buildEncodedTask(input({ buildArgs: args }));
     expect(task.values.filter((v) => v.name.startsWith("buildArg")).map((v) => v.name)).toEqual(args.map((_, i) => buildArgValueName(i)));
     expect(task.values.filter((v) => v.isSecret).map((v) => v.name)).toEqual(args.flatMap((a, i) => (a.secret ? [buildArgValueName(i)] : [])));
@@ -158,7 +160,7 @@ describe("buildEncodedTask", () => {
 
 describe("security: user values never reach the task text and stay inert", () => {
   it("keeps the YAML byte-identical whatever the values, which appear only in values", () => {
-    const args: BuildArg[] = HOSTILE_VALUES.map((value, i) => ({ name: `A${i}`, value, secret: i % 2 === 0 }));
+    const args: ResolvedBuildArg[] = HOSTILE_VALUES.map((value, i) => ({ name: `A${i}`, value, secret: i % 2 === 0 }));
     for (let start = 0; start < args.length; start += MAX_BUILD_ARGS) {
       for (const cache of [true, false]) {
         const slice = args.slice(start, start + MAX_BUILD_ARGS);
@@ -174,7 +176,7 @@ describe("security: user values never reach the task text and stay inert", () =>
   });
 
   it("renders hostile build args into exactly one argv entry each, with no shell interpretation", () => {
-    const args: BuildArg[] = HOSTILE_VALUES.map((value, i) => ({ name: `A${i}`, value, secret: false }));
+    const args: ResolvedBuildArg[] = HOSTILE_VALUES.map((value, i) => ({ name: `A${i}`, value, secret: false }));
     for (let start = 0; start < args.length; start += MAX_BUILD_ARGS) {
       const c = input({ buildArgs: args.slice(start, start + MAX_BUILD_ARGS) });
       expect(stepsAfterRendering(buildEncodedTask(c))[1]!.argv).toEqual(expectedBuildArgv(c));
@@ -193,7 +195,7 @@ describe("security: user values never reach the task text and stay inert", () =>
     const alphabet = [..."'\"\\`$(){}[]<>|&;#*?~!%^=: \t-_./,@+aZ9", "é", "🙂", "{{", "}}", "<no", " value>", "'\\''"];
     for (let round = 0; round < 300; round += 1) {
       const count = 1 + Math.floor(random() * 4);
-      const buildArgs: BuildArg[] = [];
+      const buildArgs: ResolvedBuildArg[] = [];
       for (let i = 0; i < count; i += 1) {
         let value = "";
         const length = Math.floor(random() * 24);
@@ -230,7 +232,7 @@ describe("security: user values never reach the task text and stay inert", () =>
     ["a shell payload in the dockerfile", input({ dockerfile: "Dockerfile'; rm -rf /" }), /build\.dockerfile/],
     ["a parent path in the dockerfile", input({ dockerfile: "../secrets/Dockerfile" }), /build\.dockerfile/],
     ["a shell payload in the target", input({ target: "prod$(id)" }), /build\.target/],
-    ["an unknown platform", input({ platform: "linux/amd64 --push" as BuildSpec["platform"] }), /build\.platform/],
+    ["an unknown platform", input({ platform: "linux/amd64 --push" as ResolvedBuildSpec["platform"] }), /build\.platform/],
     ["an odd timeout", input({ timeoutSeconds: 3600.5 }), /build\.timeoutSeconds/],
     ["a bad build-arg name", input({ buildArgs: [{ name: "A B", value: "1", secret: false }] }), /buildArgs\[0\]\.name/],
     ["too many build args", input({ buildArgs: Array.from({ length: MAX_BUILD_ARGS + 1 }, (_, i) => ({ name: `A${i}`, value: "", secret: false })) }), /at most 32/],

@@ -35,7 +35,8 @@
  * through fixed slots `buildArg0..buildArg31` (names carry indices only), each holding `NAME=value`,
  * rendered inside single quotes with `'` escaped as `'\''` by the template itself (sprig
  * `replace`); values with line breaks or control characters are refused (a line break would end
- * the YAML scalar). Secret build args are passed as `isSecret: true` values.
+ * the YAML scalar). Secret build args (read from app settings by `scheduleBuild`) are passed as
+ * `isSecret: true` values.
  */
 import {
   BUILD_ARG_NAME_PATTERN,
@@ -139,11 +140,22 @@ export interface EncodedBuildTask {
   sourceLocation: string;
 }
 
+/** A build arg with its value at hand: a secret one was read from its app setting by `scheduleBuild`. */
+export interface ResolvedBuildArg {
+  name: string;
+  value: string;
+  /** Sent as an `isSecret` value, which ACR keeps out of run details and logs. */
+  secret: boolean;
+}
+
+/** The deploy's build with every build-arg value resolved. */
+export type ResolvedBuildSpec = Omit<BuildSpec, "buildArgs"> & { buildArgs: ResolvedBuildArg[] };
+
 /** What {@link buildEncodedTask} needs from the deploy input. */
 export interface BuildTaskInput {
   deploymentId: string;
   image: { repository: string; tag: string };
-  build: BuildSpec;
+  build: ResolvedBuildSpec;
 }
 
 /** Input that cannot be put into a build task; lists every problem. */
