@@ -23,8 +23,10 @@ export interface TimelineStep {
 /** A deploy's steps, in order. */
 export type Timeline = readonly TimelineStep[];
 
-/** Step names the orchestrator uses, in the order they can happen. */
+/** Every deploy's timeline lists these steps, in the order they can happen. */
 export const DEPLOY_STEPS = [
+  "queue",
+  "inspect",
   "build",
   "resolve-digest",
   "deploy",
@@ -33,7 +35,7 @@ export const DEPLOY_STEPS = [
   "verify-after-restart",
   "rollback",
   "verify-rollback",
-  "notify",
+  "quarantine",
 ] as const;
 /** One of {@link DEPLOY_STEPS}. */
 export type DeployStepName = (typeof DEPLOY_STEPS)[number];

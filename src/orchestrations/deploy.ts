@@ -29,6 +29,7 @@ import {
 } from "../activities/contracts.js";
 import { parseDeploymentInput, type DeploymentInput } from "../domain/deployment.js";
 import { formatByDigest } from "../domain/imageReference.js";
+import { DEPLOY_STEPS } from "../domain/timeline.js";
 import { ENTITIES, targetKey } from "../entities/names.js";
 import type { EnqueueAnswer, ReleaseAnswer } from "../entities/targetRecord.js";
 import { nextFallbackStep } from "../policies/fallbackPlan.js";
@@ -39,21 +40,6 @@ import { DeployProgress, type DeployOutput } from "./deployProgress.js";
 import { CANCEL_EVENT, ORCHESTRATIONS } from "./names.js";
 import type { WaitForBuildRunInput, WaitForBuildRunOutput } from "./waitForBuildRun.js";
 import { expectedWeight, type VerifyRevisionInput, type VerifyRevisionOutput } from "./verifyRevision.js";
-
-/** The steps every deploy's timeline lists, in order. */
-export const DEPLOY_TIMELINE = [
-  "queue",
-  "inspect",
-  "build",
-  "resolve-digest",
-  "deploy",
-  "verify",
-  "restart",
-  "verify-after-restart",
-  "rollback",
-  "verify-rollback",
-  "quarantine",
-] as const;
 
 /** Bytes of build log kept when a build fails. */
 const LOG_TAIL_BYTES = 4096;
@@ -67,11 +53,11 @@ export function* deployOrchestrator(context: OrchestrationContext): Step {
   const parsed = parseDeploymentInput(context.df.getInput());
   if (!parsed.ok) {
     // Triggers validate first; this guards against a bad direct start and records why.
-    const progress = new DeployProgress(context, context.df.instanceId, DEPLOY_TIMELINE);
+    const progress = new DeployProgress(context, context.df.instanceId, DEPLOY_STEPS);
     return progress.result("Failed", `invalid deploy input: ${parsed.issues.map((i) => `${i.path} ${i.message}`).join("; ")}`);
   }
   const input = parsed.value;
-  const progress = new DeployProgress(context, input.deploymentId, DEPLOY_TIMELINE);
+  const progress = new DeployProgress(context, input.deploymentId, DEPLOY_STEPS);
   const entity = new df.EntityId(ENTITIES.deployTarget, targetKey(input.target));
 
   // Created once and raced against every wait; it is only noticed at those waits.

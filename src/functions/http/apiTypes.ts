@@ -3,23 +3,10 @@
  * The OpenAPI document (`/api/openapi.json`) describes exactly these; the contract tests validate
  * every response against it.
  */
-import type { TimelineStep } from "../../domain/timeline.js";
+import { PHASES, type TimelineStep } from "../../domain/timeline.js";
 
-/** Every status a deployment can show. The last six are final. */
-export const DEPLOYMENT_STATUSES = [
-  "Pending",
-  "Queued",
-  "Building",
-  "Deploying",
-  "Verifying",
-  "Restarting",
-  "RollingBack",
-  "Succeeded",
-  "Failed",
-  "RolledBack",
-  "Canceled",
-  "Superseded",
-] as const;
+/** Every status a deployment can show: the deploy's phases (the last five are final). */
+export const DEPLOYMENT_STATUSES = PHASES;
 
 /** One of {@link DEPLOYMENT_STATUSES}. */
 export type DeploymentStatusName = (typeof DEPLOYMENT_STATUSES)[number];
