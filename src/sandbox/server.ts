@@ -3,9 +3,9 @@
  * data planes the product touches) for the real Azure SDK clients. `npm start` runs it so a newcomer
  * can watch a deploy with no cloud; tests start one per file with a virtual clock.
  */
+import { listenOnLoopback } from "../local/loopbackServer.js";
 import { randomUUID } from "node:crypto";
 import { createServer } from "node:https";
-import type { AddressInfo } from "node:net";
 import { RealClock, type Clock } from "../local/clock.js";
 import { loadOrCreateTlsMaterial } from "./cert.js";
 import { ArmThrottle } from "./kernel/armThrottle.js";
@@ -115,14 +115,7 @@ export async function startSandbox(options: StartSandboxOptions = {}): Promise<S
   const front = createFront({ context, routes: providers.list.flatMap((p) => p.routes), controlRoutes, callLog, faults, throttle, origin: () => origin });
 
   const server = createServer({ key: tls.keyPem, cert: tls.certPem }, front);
-  await new Promise<void>((resolve, reject) => {
-    server.once("error", reject);
-    server.listen(options.port ?? 0, "127.0.0.1", () => {
-      server.off("error", reject);
-      resolve();
-    });
-  });
-  origin = `https://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  origin = `https://127.0.0.1:${await listenOnLoopback(server, options.port)}`;
 
   return {
     origin,

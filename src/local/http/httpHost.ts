@@ -7,10 +7,10 @@
  */
 import { randomUUID } from "node:crypto";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
-import type { AddressInfo } from "node:net";
 import { DURABLE_WEBHOOK_PATH, type ExtraInputsBuilder } from "../rpc/clientBinding.js";
 import type { DurableApi } from "../rpc/durableApi.js";
-import { closeServer, originOf, writeDurableReply } from "../rpc/rpcServer.js";
+import { closeServer, listenOnLoopback } from "../loopbackServer.js";
+import { originOf, writeDurableReply } from "../rpc/rpcServer.js";
 import { DURABLE_SYSTEM_KEY_NAME, KeyChecker, presentedKey, type HostKeys } from "./hostKeys.js";
 import type { HttpFunctionSpec } from "./httpFunction.js";
 import { invokeHttpFunction, type FunctionLogger } from "./invokeHttpFunction.js";
@@ -138,14 +138,7 @@ export async function startHttpHost(options: HttpHostOptions): Promise<HttpHost>
   });
   server.keepAliveTimeout = 30_000;
 
-  await new Promise<void>((resolve, reject) => {
-    server.once("error", reject);
-    server.listen(options.port ?? 0, "127.0.0.1", () => {
-      server.off("error", reject);
-      resolve();
-    });
-  });
-  const port = (server.address() as AddressInfo).port;
+  const port = await listenOnLoopback(server, options.port);
   selfHost = `127.0.0.1:${port}`;
   return {
     origin: `http://127.0.0.1:${port}`,

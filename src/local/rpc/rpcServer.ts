@@ -4,8 +4,8 @@
  * why it binds to 127.0.0.1 and nothing else.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
-import type { AddressInfo } from "node:net";
 import { BodyTooLargeError, readRequestBody, sendEmpty, sendJson } from "../http/requestBody.js";
+import { closeServer, listenOnLoopback } from "../loopbackServer.js";
 import type { DurableApi, DurableApiReply } from "./durableApi.js";
 
 /** The path the rpc API lives under, as in the extension (`http://127.0.0.1:17071/durabletask/`). */
@@ -71,14 +71,7 @@ export async function startRpcServer(options: { port?: number } = {}): Promise<R
       );
   });
   server.keepAliveTimeout = 30_000;
-  await new Promise<void>((resolve, reject) => {
-    server.once("error", reject);
-    server.listen(options.port ?? 0, "127.0.0.1", () => {
-      server.off("error", reject);
-      resolve();
-    });
-  });
-  const port = (server.address() as AddressInfo).port;
+  const port = await listenOnLoopback(server, options.port);
   selfHost = `127.0.0.1:${port}`;
   return {
     rpcBaseUrl: `http://127.0.0.1:${port}${RPC_BASE_PATH}`,
@@ -94,12 +87,3 @@ function headerValue(value: string | string[] | undefined): string | undefined {
   return Array.isArray(value) ? value[0] : value;
 }
 
-/** Closes a server and every connection it holds, resolving once it has stopped. */
-export function closeServer(server: Server): Promise<void> {
-  return new Promise((resolve) => {
-    server.close(() => resolve());
-    server.closeIdleConnections();
-    // In-flight requests are cut after a short grace period so stop() cannot hang on a stuck client.
-    setTimeout(() => server.closeAllConnections(), 1000).unref();
-  });
-}
