@@ -5,7 +5,7 @@
  * tests validate every response against it; response schemas are closed (`additionalProperties:
  * false`) so a field added to a resource but not described here fails those tests.
  */
-import { DEPLOYMENT_ID_PATTERN, ON_FAILURE_ACTIONS, TARGET_NAME_PATTERN } from "../../domain/deployment.js";
+import { BUILD_PLATFORMS, DEPLOYMENT_ID_PATTERN, ON_FAILURE_ACTIONS, TARGET_NAME_PATTERN } from "../../domain/deployment.js";
 import { DIGEST_PATTERN, TAG_PATTERN } from "../../domain/imageReference.js";
 import type { StepStatus } from "../../domain/timeline.js";
 import { PRODUCT_VERSION } from "../../config/version.js";
@@ -39,6 +39,7 @@ export interface SchemaObject {
   required?: readonly string[];
   additionalProperties?: boolean | SchemaObject;
   minProperties?: number;
+  maxProperties?: number;
   allOf?: readonly SchemaObject[];
   anyOf?: readonly SchemaObject[];
   oneOf?: readonly SchemaObject[];
@@ -254,10 +255,25 @@ const schemas: Record<string, SchemaObject> = {
       target: { type: "string", pattern: TARGET_NAME_PATTERN.source, description: "A target name from ACA_ROLLOUT_TARGETS." },
       tag: { type: "string", pattern: TAG_PATTERN.source },
       digest: { type: "string", pattern: DIGEST_PATTERN.source },
-      build: { type: "object", description: "Overrides of the target's build (source, buildArgs, target, dockerfile)." },
+      build: {
+        type: "object",
+        additionalProperties: false,
+        description: "Overrides of the target's build; each field needs the target's allowOverrides. Secret build args are declared on the target only.",
+        properties: {
+          registry: { type: "object" },
+          source: { type: "object", description: '`{ kind: "git", url, ref?, folder? }` or `{ kind: "upload", relativePath }`.' },
+          dockerfile: { type: "string", maxLength: 512 },
+          buildArgs: { type: "array", maxItems: 32, items: { type: "object", required: ["name", "value"], properties: { name: { type: "string" }, value: { type: "string" } } } },
+          target: { type: "string", description: "The Dockerfile stage to build." },
+          platform: { type: "string", enum: BUILD_PLATFORMS },
+          timeoutSeconds: { type: "integer", minimum: 300, maximum: 28800 },
+          cache: { type: "boolean" },
+        },
+      },
       policy: {
         type: "object",
-        description: "Overrides of the target's rollout policy.",
+        additionalProperties: false,
+        description: "Overrides of the target's rollout policy; each field needs the target's allowOverrides.",
         properties: {
           verifyTimeoutSeconds: { type: "integer", minimum: 60, maximum: 7200 },
           smokePath: { type: "string", maxLength: 2048 },
@@ -418,8 +434,8 @@ const deploymentPaths: PathsObject = {
         {
           name: "Idempotency-Key",
           in: "header",
-          description: "Retrying with the same key and body returns the first answer; the same key with another body is a 409.",
-          schema: { type: "string", minLength: 1, maxLength: 255 },
+          description: "Makes the request safe to retry: the same key and request get the first answer; the same key with another request is a 409.",
+          schema: { type: "string", pattern: "^[ -~]{1,128}$" },
         },
       ],
       requestBody: { required: true, content: json(schemaRef("DeploymentRequest")) },
@@ -432,6 +448,7 @@ const deploymentPaths: PathsObject = {
         "400": ref("responses", "InvalidBody"),
         "401": ref("responses", "Unauthorized"),
         "500": ref("responses", "InternalError"),
+        "403": problem(403, "The request names a registry or scope outside the configured allow list.", ["forbiddenTarget"]),
         "404": problem(404, "The target does not exist.", ["notFound"]),
         "409": problem(409, "The Idempotency-Key was used for a different request.", ["idempotencyKeyReused"]),
         "413": ref("responses", "PayloadTooLarge"),
@@ -446,12 +463,12 @@ const deploymentPaths: PathsObject = {
       parameters: [
         { name: "target", in: "query", description: "Only this target's deployments.", schema: { type: "string", pattern: TARGET_NAME_PATTERN.source } },
         { name: "status", in: "query", description: "Only deployments in this status.", schema: schemaRef("DeploymentStatus") },
-        { name: "top", in: "query", description: "Page size.", schema: { type: "integer", minimum: 1, maximum: 100 } },
+        { name: "top", in: "query", description: "Page size.", schema: { type: "integer", minimum: 1, maximum: 100, default: 20 } },
         { name: "continuationToken", in: "query", description: "From the previous page.", schema: { type: "string" } },
       ],
       responses: {
         "200": { description: "A page of deployments.", content: json(schemaRef("DeploymentPage")) },
-        "400": ref("responses", "InvalidRequest"),
+        "400": problem(400, "A query parameter is invalid or unknown; `errors` points at each (`/query/<name>`).", ["validation"]),
         "401": ref("responses", "Unauthorized"),
         "500": ref("responses", "InternalError"),
       },
@@ -478,12 +495,20 @@ const deploymentPaths: PathsObject = {
       tags: ["deployments"],
       summary: "Cancel a running deployment",
       description: "Stops the deploy, cancels an in-flight build and restores the last known good revision if it had already been replaced. It ends as Canceled.",
+      requestBody: { required: false, description: "None, or an empty JSON object.", content: json({ type: "object", maxProperties: 0 }) },
       responses: {
-        "202": { description: "Cancellation requested.", content: json(schemaRef("DeploymentAccepted")) },
+        "202": {
+          description: "Cancellation requested; poll the Location until the status is Canceled (or another final status if the deploy ended first).",
+          headers: { Location: ref("headers", "Location"), "Retry-After": ref("headers", "RetryAfter") },
+          content: json(schemaRef("DeploymentAccepted")),
+        },
+        "400": ref("responses", "InvalidBody"),
         "401": ref("responses", "Unauthorized"),
         "500": ref("responses", "InternalError"),
         "404": ref("responses", "NotFound"),
         "409": problem(409, "The deployment has already finished.", ["conflict"]),
+        "413": ref("responses", "PayloadTooLarge"),
+        "415": ref("responses", "UnsupportedMediaType"),
       },
     },
   },

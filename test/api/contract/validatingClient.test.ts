@@ -119,7 +119,7 @@ describe("validating client", () => {
   });
 
   it("prefers concrete paths and resolves absolute URLs such as a statusUrl", async () => {
-    next = json({ id: "dep-1", statusUrl: "http://127.0.0.1/api/deployments/dep-1" }, 202);
+    next = json({ id: "dep-1", statusUrl: "http://127.0.0.1/api/deployments/dep-1" }, 202, { location: "http://127.0.0.1/api/deployments/dep-1", "retry-after": "10" });
     const response = await client.request("POST", client.url("/deployments/dep-1/cancel"));
     expect(response.operationId).toBe("cancelDeployment");
   });
