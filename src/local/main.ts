@@ -18,7 +18,9 @@ import { isDockerRegistryInstalled, startDockerRegistry, type DockerRegistryServ
 import { startSandbox, type Sandbox } from "../sandbox/server.js";
 import { registryEndpointsSetting } from "../sandbox/providers/acrDataPlane/index.js";
 import { loadSettings } from "../config/settings.js";
+import { loadTargets, TARGETS_FILE_SETTING, TARGETS_SETTING } from "../config/targets.js";
 import { ConfigurationError } from "../domain/errors.js";
+import { OVERRIDABLE_FIELDS, type TargetsDocumentInput } from "../domain/target.js";
 
 /** The fixed subscription the demo resources live in (not a real subscription). */
 export const DEMO_SUBSCRIPTION_ID = "de300000-0000-4000-8000-000000000001";
@@ -33,6 +35,20 @@ export const DEMO_APPS = [
   { name: "demo-single", activeRevisionsMode: "Single" },
   { name: "demo-multi", activeRevisionsMode: "Multiple" },
 ] as const;
+
+/** The targets `npm start` declares for the demo apps (named like the apps), unless the user declared their own. */
+export function demoTargetsDocument(): TargetsDocumentInput {
+  return {
+    allow: { subscriptions: [DEMO_SUBSCRIPTION_ID], resourceGroups: [DEMO_RESOURCE_GROUP] },
+    targets: DEMO_APPS.map((app) => ({
+      name: app.name,
+      containerApp: { subscriptionId: DEMO_SUBSCRIPTION_ID, resourceGroup: DEMO_RESOURCE_GROUP, containerApp: app.name },
+      image: { loginServer: DEMO_REGISTRY.loginServer, repository: DEMO_IMAGE.repository },
+      // The demo is for trying things: a request may bring a build and tune the policy.
+      allowOverrides: [...OVERRIDABLE_FIELDS],
+    })),
+  };
+}
 
 /** Something started here that must be stopped on the way out. */
 interface Stoppable {
@@ -129,16 +145,13 @@ async function setUpSandbox(dataDir: string, env: NodeJS.ProcessEnv, stack: Stop
   env.ACA_ROLLOUT_INGRESS_PROXY = `${sandbox.origin}/_sandbox/ingress`;
   env.AzureWebJobsStorage = azurite ? azurite.connectionString : "UseDevelopmentStorage=true";
   env.AZURE_SUBSCRIPTION_ID ||= DEMO_SUBSCRIPTION_ID;
+  if (!env[TARGETS_SETTING] && !env[TARGETS_FILE_SETTING]) env[TARGETS_SETTING] = JSON.stringify(demoTargetsDocument());
   return { sandbox, caFile, registryBackend: sandbox.dataPlane.backendKind, blobBackend: azurite ? "azurite" : "sandbox", demoImage };
 }
 
 function printBanner(runtime: LocalRuntime, keys: LocalKeys, setup: SandboxSetup | undefined, publicUrl: string): void {
-  // The demo target exists only in the sandbox; against Azure the user fills in their own.
-  const deployBody = JSON.stringify(
-    setup
-      ? { subscriptionId: DEMO_SUBSCRIPTION_ID, resourceGroup: DEMO_RESOURCE_GROUP, app: "demo-single", image: `${DEMO_REGISTRY.loginServer}/${DEMO_IMAGE.repository}:${DEMO_IMAGE.nextTag}` }
-      : { subscriptionId: "<subscription id>", resourceGroup: "<resource group>", app: "<container app>", image: "<registry>.azurecr.io/<repository>:<tag>" },
-  );
+  // The demo targets exist only in the sandbox; against Azure the user declares their own.
+  const deployBody = JSON.stringify(setup ? { target: DEMO_APPS[0].name, tag: DEMO_IMAGE.nextTag } : { target: "<target name>", tag: "<tag>" });
   say("");
   if (setup) {
     const origin = setup.sandbox.origin;
@@ -159,6 +172,7 @@ function printBanner(runtime: LocalRuntime, keys: LocalKeys, setup: SandboxSetup
   say("Trigger a deploy:");
   say(`  curl -X POST "${publicUrl}/api/deployments" -H "x-functions-key: ${keys.functionKey}" -H "content-type: application/json" \\`);
   say(`       -d '${deployBody}'`);
+  say(`Targets:            curl "${publicUrl}/api/targets" -H "x-functions-key: ${keys.functionKey}"`);
   if (setup) {
     const origin = setup.sandbox.origin;
     const app = `${origin}/_sandbox/containerApps/${DEMO_SUBSCRIPTION_ID}/${DEMO_RESOURCE_GROUP}/demo-single`;
@@ -222,6 +236,8 @@ export async function main(env: NodeJS.ProcessEnv = process.env): Promise<void> 
       // Keep serving: GET /api/health reports the same problems with a 503.
       warn(`Settings are invalid: ${error.issues.map((i) => `${i.path} ${i.message}`).join("; ")}`);
     }
+    const targets = loadTargets(env);
+    if (!targets.ok) warn(`Targets are invalid: ${targets.issues.map((i) => `${i.path} ${i.message}`).join("; ")}`);
     const keys = await loadOrCreateKeys(dataDir, env.ACA_ROLLOUT_FUNCTION_KEY?.trim() || undefined);
     const modules = await productFunctionModules();
     const runtime = await startLocalRuntime({
