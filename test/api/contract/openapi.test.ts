@@ -3,28 +3,19 @@
  * the product registers: every `app.http` route and method is in it, and nothing else is, with the
  * same anonymous/function-key split.
  */
-import { mkdtempSync, readdirSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
+import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildOpenApiDocument, PATH_ITEM_METHODS, type OpenApiDocument } from "../../../src/functions/http/openapiDocument.js";
 import { toHttpFunctionSpec } from "../../../src/local/http/httpFunction.js";
 import { startLocalRuntime, type LocalRuntime } from "../../../src/local/host.js";
+import { productFunctionModules } from "./contractWorld.js";
 import { validateOpenApiDocument } from "./documentValidator.js";
 import { createApiClient, fetchOpenApiDocument } from "./validatingClient.js";
 
-const FUNCTIONS_DIR = resolve(import.meta.dirname, "../../../src/functions");
-
-/** Every product function module (`src/functions/*.ts`), so a new endpoint file is covered without editing this test. */
-export function productFunctionModules(): string[] {
-  return readdirSync(FUNCTIONS_DIR)
-    .filter((file) => file.endsWith(".ts"))
-    .sort()
-    .map((file) => join(FUNCTIONS_DIR, file));
-}
-
 /** A Functions route template as an OpenAPI path: `deployments/{id:regex(...)}` → `/deployments/{id}`. */
-export function openApiPathOf(route: string): string {
+function openApiPathOf(route: string): string {
   return `/${route.replace(/^\/+/, "")}`.replace(/\{\*?([A-Za-z0-9_]+)[^}]*\}/g, "{$1}");
 }
 
