@@ -1,0 +1,75 @@
+/**
+ * `npm run bench`: a few honest figures for aca-rollout, printed as `metric: value unit (details)`.
+ * No thresholds and no pass/fail: compare runs on the same machine. Figures:
+ *
+ * 1. Deploy on the virtual clock. One warm-up deploy (not counted), then N=20 sequential no-build
+ *    deploys, each to its own seeded Single-mode app, through the local runtime and the HTTPS Azure
+ *    sandbox (docker-registry behind the ACR data plane when installed, else the in-memory registry).
+ *    - wall p50/p95: real milliseconds from `startNew` to the terminal status, virtual time advanced
+ *      timer by timer: the CPU/IO cost of the product, the runtime (journal on disk) and the sandbox
+ *      in this one process, not simulated Azure latency. Nearest-rank.
+ *    - virtual duration: the same span on the virtual clock (simulated Azure time).
+ *    - detection lag: the verify step's `finishedAt` minus the moment the sandbox made the new
+ *      revision Healthy and ready (its `createdTime` + provisioning + activating + healthy durations):
+ *      how late the poll schedule notices. Virtual seconds.
+ *    - ARM reads: sandbox call-log entries on the ARM plane with method GET (incl. LRO status polls).
+ *    - history events: `engine.getHistory(id).length` of the deploy plus its `-verify`
+ *      sub-orchestration (last execution only, if it continued as new).
+ * 2. Build length vs history. One build deploy (git source, ACR Tasks) per simulated build length
+ *    (sandbox `runRunning` 5, 30, 90 min): history events of the deploy instance (expected flat) and
+ *    of the `-build` wait sub-orchestration's last execution, with the ACR run reads as the poll count.
+ * 3. Cold import. A fresh `node` process installs the runtime's capture and imports every current
+ *    `dist/src/functions/*.js` (stale outputs without a source are skipped), against one that only
+ *    imports `@azure/functions`; median of 5 alternating runs, timed inside the child.
+ * 4. HTTP intake. `GET /api/health` on the local runtime from 32 keep-alive clients in a separate
+ *    node process (node:http Agent; undici is not installed) for 3 s after a 0.5 s warm-up: responses
+ *    completed in the window per second, with statuses and latency p50/p99.
+ */
+import { cpus } from "node:os";
+import { benchBuildLengths } from "./buildBench.js";
+import { startBenchWorld, type BenchWorld } from "./benchWorld.js";
+import { benchColdImport } from "./coldImport.js";
+import { benchDeploys } from "./deployBench.js";
+import { printFigure } from "./figures.js";
+import { benchHttpIntake } from "./httpIntake.js";
+import { productFunctionModules } from "./productModules.js";
+
+const DEPLOYS = 20;
+const BUILD_MINUTES = [5, 30, 90] as const;
+const COLD_IMPORT_RUNS = 5;
+const HTTP_CLIENTS = 32;
+const HTTP_MEASURE_MS = 3_000;
+
+async function main(): Promise<number> {
+  const started = performance.now();
+  const cpuList = cpus();
+  printFigure("machine", cpuList.length, "cpus", `${cpuList[0]?.model.trim() ?? "unknown cpu"}; node ${process.version}; ${process.platform} ${process.arch}`);
+
+  const { modules, stale } = productFunctionModules();
+  if (stale.length > 0) process.stderr.write(`skipping stale build outputs without a source: ${stale.join(", ")}\n`);
+
+  let world: BenchWorld | undefined;
+  try {
+    await benchColdImport(modules, COLD_IMPORT_RUNS);
+    world = await startBenchWorld(modules);
+    await benchDeploys(world, DEPLOYS);
+    await benchBuildLengths(world, BUILD_MINUTES);
+    await benchHttpIntake(world.runtime.url, HTTP_CLIENTS, HTTP_MEASURE_MS);
+    return 0;
+  } catch (error) {
+    process.stderr.write(`bench failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    return 1;
+  } finally {
+    await world?.stop();
+    printFigure("bench total", (performance.now() - started) / 1000, "s", "wall, including set-up and clean-up");
+  }
+}
+
+const code = await main();
+process.exitCode = code;
+// Everything started has been stopped, so the process should end by itself; if a handle survives,
+// say which and end anyway rather than hang.
+setTimeout(() => {
+  process.stderr.write(`bench: still-open handles after clean-up: ${process.getActiveResourcesInfo().join(", ")}\n`);
+  process.exit(code);
+}, 2_000).unref();
