@@ -1,0 +1,162 @@
+/**
+ * Turns a `deploy` orchestration instance into the API's {@link DeploymentResource}. Everything is
+ * read defensively from the instance (its input, custom status and output are JSON the API does not
+ * control) and copied field by field, so nothing else in the input, such as build args, can leak.
+ */
+import { ORCHESTRATIONS } from "../../orchestrations/names.js";
+import { DEPLOYMENT_STATUSES, type ApiError, type DeploymentResource, type DeploymentStatusName } from "./apiTypes.js";
+import type { TimelineStep } from "../../domain/timeline.js";
+
+/** What the API reads of an orchestration instance (a `DurableOrchestrationStatus`, or its JSON). */
+export interface DeploymentInstance {
+  name: string;
+  instanceId: string;
+  runtimeStatus: string;
+  input?: unknown;
+  customStatus?: unknown;
+  output?: unknown;
+  createdTime: Date | string;
+  lastUpdatedTime: Date | string;
+}
+
+/** The statuses a deployment ends in. */
+export const FINAL_DEPLOYMENT_STATUSES: readonly DeploymentStatusName[] = ["Succeeded", "Failed", "RolledBack", "Canceled", "Superseded"];
+
+/** Longest reason taken from an orchestrator failure or termination text. */
+const MAX_REASON_LENGTH = 1000;
+
+type Json = Record<string, unknown>;
+const isObject = (value: unknown): value is Json => typeof value === "object" && value !== null && !Array.isArray(value);
+const stringField = (value: unknown, key: string): string | undefined => (isObject(value) && typeof value[key] === "string" ? value[key] : undefined);
+const numberField = (value: unknown, key: string): number | undefined => (isObject(value) && typeof value[key] === "number" ? value[key] : undefined);
+
+/** Whether the instance is a deploy (not a sub-orchestration, entity or some other orchestration). */
+export function isDeployInstance(instance: Pick<DeploymentInstance, "name">): boolean {
+  return instance.name === ORCHESTRATIONS.deploy;
+}
+
+/** Whether a deployment in `status` has ended. */
+export function isFinalStatus(status: DeploymentStatusName): boolean {
+  return FINAL_DEPLOYMENT_STATUSES.includes(status);
+}
+
+function asStatusName(value: unknown): DeploymentStatusName | undefined {
+  return DEPLOYMENT_STATUSES.find((status) => status === value);
+}
+
+function clipReason(text: string): string {
+  return text.length > MAX_REASON_LENGTH ? `${text.slice(0, MAX_REASON_LENGTH - 1)}…` : text;
+}
+
+function describe(value: unknown): string | undefined {
+  if (typeof value === "string") return value === "" ? undefined : value;
+  const message = stringField(value, "message");
+  return message ?? (value === null || value === undefined ? undefined : JSON.stringify(value));
+}
+
+/** The API status and, where the instance itself explains it, the reason. */
+export function deploymentStatusOf(instance: DeploymentInstance): { status: DeploymentStatusName; reason?: string } {
+  switch (instance.runtimeStatus) {
+    case "Pending":
+      return { status: "Pending" };
+    case "Completed": {
+      const outcome = asStatusName(stringField(instance.output, "outcome"));
+      if (outcome && isFinalStatus(outcome)) {
+        const reason = stringField(instance.output, "reason");
+        return reason !== undefined ? { status: outcome, reason } : { status: outcome };
+      }
+      return { status: "Failed", reason: "the deploy ended without an outcome" };
+    }
+    case "Failed": {
+      const text = describe(instance.output);
+      return { status: "Failed", reason: clipReason(`the deploy orchestration failed${text ? `: ${text}` : ""}`) };
+    }
+    case "Terminated":
+    case "Canceled": {
+      const text = describe(instance.output);
+      return { status: "Canceled", reason: clipReason(`the deploy was terminated${text ? `: ${text}` : ""}`) };
+    }
+    default:
+      // Running (and ContinuedAsNew, Suspended): the phase the deploy published. Once its outcome is
+      // decided the phase is final even though the orchestrator is still releasing the app.
+      return { status: asStatusName(stringField(instance.customStatus, "phase")) ?? "Pending" };
+  }
+}
+
+function stepsOf(value: unknown): TimelineStep[] {
+  const steps = isObject(value) && Array.isArray(value.steps) ? value.steps : [];
+  const out: TimelineStep[] = [];
+  for (const step of steps) {
+    const name = stringField(step, "name");
+    const status = stringField(step, "status");
+    if (name === undefined || (status !== "pending" && status !== "running" && status !== "succeeded" && status !== "failed" && status !== "skipped")) continue;
+    const copy: TimelineStep = { name, status };
+    for (const key of ["startedAt", "finishedAt", "detail"] as const) {
+      const field = stringField(step, key);
+      if (field !== undefined) copy[key] = field;
+    }
+    out.push(copy);
+  }
+  return out;
+}
+
+function errorOf(output: unknown): ApiError | undefined {
+  const error = isObject(output) ? output.error : undefined;
+  const code = stringField(error, "code");
+  const message = stringField(error, "message");
+  if (code === undefined || message === undefined) return undefined;
+  const statusCode = numberField(error, "statusCode");
+  const correlationId = stringField(error, "correlationId");
+  return { code, message, ...(statusCode !== undefined ? { statusCode } : {}), ...(correlationId !== undefined ? { correlationId } : {}) };
+}
+
+function isoOf(time: Date | string): string {
+  const ms = time instanceof Date ? time.getTime() : Date.parse(time);
+  return Number.isNaN(ms) ? String(time) : new Date(ms).toISOString();
+}
+
+/** The target name a deploy was started for (the app's name for deploys started without a target). */
+export function targetNameOf(instance: Pick<DeploymentInstance, "input">): string {
+  return stringField(instance.input, "targetName") ?? stringField(isObject(instance.input) ? instance.input.target : undefined, "containerApp") ?? "";
+}
+
+/** Builds the resource for a deploy instance (call {@link isDeployInstance} first). */
+export function toDeploymentResource(instance: DeploymentInstance): DeploymentResource {
+  const { status, reason } = deploymentStatusOf(instance);
+  // The output is the final word once there is one; until then the custom status.
+  const progress = instance.runtimeStatus === "Completed" && isObject(instance.output) ? instance.output : instance.customStatus;
+  const input = isObject(instance.input) ? instance.input : {};
+  const image = isObject(input.image) ? input.image : {};
+  const pick = (key: string): string | undefined => stringField(progress, key) ?? stringField(instance.customStatus, key);
+  const tag = stringField(image, "tag");
+  const digest = stringField(image, "digest") ?? pick("digest");
+
+  const resource: DeploymentResource = {
+    id: instance.instanceId,
+    target: targetNameOf(instance),
+    image: {
+      loginServer: stringField(image, "loginServer") ?? "",
+      repository: stringField(image, "repository") ?? "",
+      ...(tag !== undefined ? { tag } : {}),
+      ...(digest !== undefined ? { digest } : {}),
+    },
+    status,
+    createdAt: isoOf(instance.createdTime),
+    updatedAt: isoOf(instance.lastUpdatedTime),
+    steps: stepsOf(progress),
+  };
+  if (reason !== undefined) resource.reason = reason;
+  const runId = pick("runId");
+  if (runId !== undefined) resource.runId = runId;
+  const revision = pick("newRevision");
+  if (revision !== undefined) resource.revision = revision;
+  const previousRevision = pick("previousRevision");
+  if (previousRevision !== undefined) resource.previousRevision = previousRevision;
+  for (const key of ["logTail", "supersededBy", "quarantinedDigest"] as const) {
+    const value = stringField(instance.output, key);
+    if (value !== undefined) resource[key] = value;
+  }
+  const error = errorOf(instance.output);
+  if (error) resource.error = error;
+  return resource;
+}
