@@ -65,8 +65,15 @@ export interface DeployWorld {
   stop(): Promise<void>;
 }
 
+/** How to start a world. */
+export interface DeployWorldOptions {
+  durations?: Partial<SandboxDurations>;
+  /** Product modules the runtime loads (paths); default just {@link WORKFLOW_MODULE}. */
+  functionModules?: readonly string[];
+}
+
 /** Starts the sandbox, the registry and the local runtime with the product's deploy workflow. */
-export async function startDeployWorld(options: { durations?: Partial<SandboxDurations> } = {}): Promise<DeployWorld> {
+export async function startDeployWorld(options: DeployWorldOptions = {}): Promise<DeployWorld> {
   const dir = mkdtempSync(join(tmpdir(), "aca-e2e-"));
   const clock = new VirtualClock("2026-11-28T09:00:00.000Z");
   const registry = (await isDockerRegistryInstalled()) ? await startDockerRegistry({ dataDir: join(dir, "registry") }) : undefined;
@@ -87,7 +94,7 @@ export async function startDeployWorld(options: { durations?: Partial<SandboxDur
     // The SDK's own backoff runs in real time; keep it short so fault tests stay fast.
     ACA_ROLLOUT_ARM_RETRY_DELAY_MS: "20",
   });
-  const runtime = await startLocalRuntime({ functionModules: [WORKFLOW_MODULE], clock, dataDir: join(dir, "data"), log: () => {} });
+  const runtime = await startLocalRuntime({ functionModules: options.functionModules ?? [WORKFLOW_MODULE], clock, dataDir: join(dir, "data"), log: () => {} });
 
   const settle = (): Promise<void> => runtime.engine.idle();
 
