@@ -10,7 +10,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { DURABLE_WEBHOOK_PATH, type ExtraInputsBuilder } from "../rpc/clientBinding.js";
 import type { DurableApi } from "../rpc/durableApi.js";
 import { closeServer, listenOnLoopback } from "../loopbackServer.js";
-import { originOf, writeDurableReply } from "../rpc/rpcServer.js";
+import { originOf, serveDurableApi } from "../rpc/rpcServer.js";
 import { DURABLE_SYSTEM_KEY_NAME, KeyChecker, presentedKey, type HostKeys } from "./hostKeys.js";
 import type { HttpFunctionSpec } from "./httpFunction.js";
 import { invokeHttpFunction, type FunctionLogger } from "./invokeHttpFunction.js";
@@ -64,24 +64,7 @@ export async function startHttpHost(options: HttpHostOptions): Promise<HttpHost>
       sendEmpty(response, 401);
       return;
     }
-    const origin = originOf(request, selfHost);
-    readRequestBody(request)
-      .then((body) =>
-        api.handle({
-          method: request.method ?? "GET",
-          path: pathname.slice(WEBHOOK_PREFIX.length),
-          query,
-          url: `${origin}${rawUrl}`,
-          origin,
-          contentType: request.headers["content-type"],
-          continuationToken: firstHeader(request.headers["x-ms-continuation-token"]),
-          body,
-        }),
-      )
-      .then(
-        (reply) => writeDurableReply(response, reply),
-        (error: unknown) => sendEmpty(response, error instanceof BodyTooLargeError ? 413 : 500),
-      );
+    serveDurableApi(request, response, api, { rawUrl, pathname, query, pathPrefix: WEBHOOK_PREFIX, selfHost });
   };
 
   const server: Server = createServer((request, response) => {
@@ -148,10 +131,6 @@ export async function startHttpHost(options: HttpHostOptions): Promise<HttpHost>
     },
     close: () => closeServer(server),
   };
-}
-
-function firstHeader(value: string | string[] | undefined): string | undefined {
-  return Array.isArray(value) ? value[0] : value;
 }
 
 /** An error for the server log: its stack when it has one (never sent to the client). */

@@ -33,6 +33,36 @@ export function originOf(request: IncomingMessage, fallbackHost: string): string
   return `http://${host && /^[A-Za-z0-9.\-:[\]]+$/.test(host) ? host : fallbackHost}`;
 }
 
+/**
+ * Answers one Durable API request: reads the body, hands it to `api` with the path below
+ * `pathPrefix`, writes the reply. Shared by the rpc endpoint and the host's public webhooks.
+ */
+export function serveDurableApi(
+  request: IncomingMessage,
+  response: ServerResponse,
+  api: DurableApi,
+  target: { rawUrl: string; pathname: string; query: URLSearchParams; pathPrefix: string; selfHost: string },
+): void {
+  const origin = originOf(request, target.selfHost);
+  readRequestBody(request)
+    .then((body) =>
+      api.handle({
+        method: request.method ?? "GET",
+        path: target.pathname.slice(target.pathPrefix.length),
+        query: target.query,
+        url: `${origin}${target.rawUrl}`,
+        origin,
+        contentType: request.headers["content-type"],
+        continuationToken: headerValue(request.headers["x-ms-continuation-token"]),
+        body,
+      }),
+    )
+    .then(
+      (reply) => writeDurableReply(response, reply),
+      (error: unknown) => sendEmpty(response, error instanceof BodyTooLargeError ? 413 : 500),
+    );
+}
+
 /** Starts the rpc endpoint on 127.0.0.1 (`port` 0 = any free port); it serves once an API is attached. */
 export async function startRpcServer(options: { port?: number } = {}): Promise<RpcServer> {
   let selfHost = "127.0.0.1";
@@ -51,24 +81,8 @@ export async function startRpcServer(options: { port?: number } = {}): Promise<R
       sendEmpty(response, 404);
       return;
     }
-    const origin = originOf(request, selfHost);
-    readRequestBody(request)
-      .then((body) =>
-        current.handle({
-          method: request.method ?? "GET",
-          path: pathname.slice(RPC_BASE_PATH.length),
-          query: new URLSearchParams(queryAt === -1 ? "" : rawUrl.slice(queryAt + 1)),
-          url: `${origin}${rawUrl}`,
-          origin,
-          contentType: request.headers["content-type"],
-          continuationToken: headerValue(request.headers["x-ms-continuation-token"]),
-          body,
-        }),
-      )
-      .then(
-        (reply) => writeDurableReply(response, reply),
-        (error: unknown) => sendEmpty(response, error instanceof BodyTooLargeError ? 413 : 500),
-      );
+    const query = new URLSearchParams(queryAt === -1 ? "" : rawUrl.slice(queryAt + 1));
+    serveDurableApi(request, response, current, { rawUrl, pathname, query, pathPrefix: RPC_BASE_PATH, selfHost });
   });
   server.keepAliveTimeout = 30_000;
   const port = await listenOnLoopback(server, options.port);
