@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { CACHED_BUILD_TASK_YAML } from "../../src/activities/build/encodedTask.js";
 import { cancelBuildRun } from "../../src/activities/cancelBuildRun.js";
 import type { BuildRunRef, RegistryRef, ScheduleBuildInput } from "../../src/activities/contracts.js";
@@ -9,7 +9,7 @@ import { scheduleBuild } from "../../src/activities/scheduleBuild.js";
 import type { BuildSpec } from "../../src/domain/deployment.js";
 import { AzureCallError } from "../../src/domain/errors.js";
 import { sandboxRequest } from "../sandbox/core/sandboxHttp.js";
-import { LOGIN_SERVER, REGISTRY_NAME, RESOURCE_GROUP, startActivityHarness, SUBSCRIPTION, type ActivityHarness } from "./harness.js";
+import { LOGIN_SERVER, REGISTRY_NAME, RESOURCE_GROUP, useActivityHarness, SUBSCRIPTION } from "./harness.js";
 
 const SCHEDULE = "Microsoft.ContainerRegistry/registries/scheduleRun/action";
 const BLOB_READ = "Microsoft.Storage/storageAccounts/blobServices/containers/blobs/read";
@@ -33,17 +33,7 @@ const build: BuildSpec = {
 };
 const input: ScheduleBuildInput = { deploymentId: "dep-42", registry: REGISTRY, repository: "team/web", tag: "v42", build };
 
-let h: ActivityHarness;
-
-beforeAll(async () => {
-  h = await startActivityHarness();
-});
-afterAll(async () => {
-  await h.stop();
-});
-beforeEach(() => {
-  h.sandbox.reset();
-});
+const h = useActivityHarness();
 
 async function scheduled(): Promise<BuildRunRef> {
   const out = await scheduleBuild(input, h.services);

@@ -3,6 +3,8 @@
  * against it: settings from `loadSettings` (sandbox endpoint, CA file, registry endpoints, ingress
  * proxy) and `AzureClients` with fast retries, so the real SDKs run over real HTTPS and tests stay fast.
  */
+import { afterAll, beforeAll, beforeEach } from "vitest";
+import type { SeedAppOptions } from "../../src/sandbox/providers/containerApps/index.js";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -64,4 +66,33 @@ export async function startActivityHarness(durations: Partial<SandboxDurations> 
       await rm(dir, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * One harness per test file, started before the first test, stopped after the last, with the
+ * sandbox reset before each test. The returned object is filled in once the harness is up.
+ */
+export function useActivityHarness(durations: Partial<SandboxDurations> = {}): ActivityHarness {
+  const harness = {} as ActivityHarness;
+  beforeAll(async () => {
+    Object.assign(harness, await startActivityHarness(durations));
+  });
+  afterAll(async () => {
+    await harness.stop();
+  });
+  beforeEach(() => {
+    harness.sandbox.reset();
+  });
+  return harness;
+}
+
+/** Seeds the standard app: container `web` on digest "a", revision `web--v1`, pulling from the test registry. */
+export function seedStandardApp(h: ActivityHarness, overrides: Partial<SeedAppOptions> = {}): void {
+  h.sandbox.apps.seedApp({
+    ...APP_REF,
+    revisionSuffix: "v1",
+    containers: [{ name: APP, image: imageByDigest("a") }],
+    registries: [{ server: LOGIN_SERVER, identity: "system" }],
+    ...overrides,
+  });
 }

@@ -1,30 +1,14 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { inspectTarget } from "../../src/activities/inspectTarget.js";
 import { AzureCallError } from "../../src/domain/errors.js";
 import type { SeedAppOptions } from "../../src/sandbox/providers/containerApps/index.js";
-import { APP, APP_REF, imageByDigest, LOGIN_SERVER, RESOURCE_GROUP, startActivityHarness, SUBSCRIPTION, TARGET, type ActivityHarness } from "./harness.js";
+import { APP, imageByDigest, LOGIN_SERVER, RESOURCE_GROUP, useActivityHarness, seedStandardApp, SUBSCRIPTION, TARGET } from "./harness.js";
 
 const READ = "Microsoft.App/containerApps/read";
-let h: ActivityHarness;
-
-beforeAll(async () => {
-  h = await startActivityHarness();
-});
-afterAll(async () => {
-  await h.stop();
-});
-beforeEach(() => {
-  h.sandbox.reset();
-});
+const h = useActivityHarness();
 
 function seed(overrides: Partial<SeedAppOptions> = {}): void {
-  h.sandbox.apps.seedApp({
-    ...APP_REF,
-    revisionSuffix: "v1",
-    containers: [{ name: APP, image: imageByDigest("a") }],
-    registries: [{ server: LOGIN_SERVER, identity: "system" }],
-    ...overrides,
-  });
+  seedStandardApp(h, overrides);
 }
 
 describe("inspectTarget", () => {

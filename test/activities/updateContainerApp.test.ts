@@ -1,23 +1,16 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { beforeEach, describe, expect, it } from "vitest";
 import type { UpdateContainerAppInput } from "../../src/activities/contracts.js";
 import { updateContainerApp } from "../../src/activities/updateContainerApp.js";
 import { AzureCallError } from "../../src/domain/errors.js";
-import { APP, APP_REF, imageByDigest, LOGIN_SERVER, startActivityHarness, TARGET, type ActivityHarness } from "./harness.js";
+import { APP, APP_REF, imageByDigest, LOGIN_SERVER, useActivityHarness, TARGET } from "./harness.js";
 
 const WRITE = "Microsoft.App/containerApps/write";
 const SIDECAR = { name: "proxy", image: "docker.io/library/envoy:v1", env: [{ name: "MODE", value: "edge" }] };
 const update: UpdateContainerAppInput = { target: TARGET, containerName: APP, image: imageByDigest("b"), revisionSuffix: "dep-b" };
 
-let h: ActivityHarness;
+const h = useActivityHarness();
 
-beforeAll(async () => {
-  h = await startActivityHarness();
-});
-afterAll(async () => {
-  await h.stop();
-});
 beforeEach(() => {
-  h.sandbox.reset();
   h.sandbox.apps.seedApp({
     ...APP_REF,
     revisionSuffix: "v1",

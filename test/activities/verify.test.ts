@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { ReadRevisionInput } from "../../src/activities/contracts.js";
 import { deactivateRevision } from "../../src/activities/deactivateRevision.js";
 import { moveTraffic } from "../../src/activities/moveTraffic.js";
@@ -7,30 +7,12 @@ import { restartRevision } from "../../src/activities/restartRevision.js";
 import { updateContainerApp } from "../../src/activities/updateContainerApp.js";
 import type { RevisionBehaviour, SeedAppOptions } from "../../src/sandbox/providers/containerApps/index.js";
 import { sandboxRequest } from "../sandbox/core/sandboxHttp.js";
-import { APP, APP_REF, imageByDigest, LOGIN_SERVER, RESOURCE_GROUP, startActivityHarness, SUBSCRIPTION, TARGET, type ActivityHarness } from "./harness.js";
+import { APP, APP_REF, imageByDigest, RESOURCE_GROUP, useActivityHarness, seedStandardApp, SUBSCRIPTION, TARGET } from "./harness.js";
 
-let h: ActivityHarness;
-
-beforeAll(async () => {
-  h = await startActivityHarness();
-});
-afterAll(async () => {
-  await h.stop();
-});
-beforeEach(() => {
-  h.sandbox.reset();
-});
+const h = useActivityHarness();
 
 function seed(overrides: Partial<SeedAppOptions> = {}): void {
-  h.sandbox.apps.seedApp({
-    ...APP_REF,
-    revisionSuffix: "v1",
-    containers: [{ name: APP, image: imageByDigest("a") }],
-    registries: [{ server: LOGIN_SERVER, identity: "system" }],
-    ingress: { external: true, targetPort: 8080 },
-    template: { scale: { minReplicas: 1 } },
-    ...overrides,
-  });
+  seedStandardApp(h, { ingress: { external: true, targetPort: 8080 }, template: { scale: { minReplicas: 1 } }, ...overrides });
 }
 
 /** Creates revision `web--v2` running image "b" (PATCH submitted only). */
