@@ -23,8 +23,6 @@ export interface Settings {
   taskHub: string;
   /** Folder for the local runtime's journal and the sandbox's files. */
   dataDir: string;
-  /** Default subscription for targets that don't name one. */
-  subscriptionId: string | undefined;
   /**
    * `ACA_ROLLOUT_INGRESS_PROXY`: optional https base URL. When set, smoke requests go to
    * `<proxy>/<revision fqdn><smokePath>` instead of `https://<revision fqdn><smokePath>`. The sandbox's
@@ -56,7 +54,6 @@ const schema = z.object({
     .regex(/^[A-Za-z][A-Za-z0-9]{2,44}$/, "must be 3-45 letters or digits, starting with a letter")
     .default("acarollout"),
   ACA_ROLLOUT_DATA_DIR: z.string().min(1).default(".aca-rollout"),
-  AZURE_SUBSCRIPTION_ID: z.string().uuid().optional(),
   ACA_ROLLOUT_INGRESS_PROXY: httpsUrl.optional(),
   ACA_ROLLOUT_ARM_MAX_RETRIES: z.coerce.number().int().min(0).max(10).default(3),
   ACA_ROLLOUT_ARM_RETRY_DELAY_MS: z.coerce.number().int().min(1).max(60_000).default(800),
@@ -110,7 +107,6 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env): Settings {
     registryEndpoints,
     taskHub: raw.ACA_ROLLOUT_TASK_HUB,
     dataDir: raw.ACA_ROLLOUT_DATA_DIR,
-    subscriptionId: raw.AZURE_SUBSCRIPTION_ID,
     ingressProxy: raw.ACA_ROLLOUT_INGRESS_PROXY?.replace(/\/+$/, ""),
     armRetry: { maxRetries: raw.ACA_ROLLOUT_ARM_MAX_RETRIES, retryDelayInMs: raw.ACA_ROLLOUT_ARM_RETRY_DELAY_MS, maxRetryDelayInMs: 10_000 },
   };

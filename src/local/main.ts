@@ -144,7 +144,6 @@ async function setUpSandbox(dataDir: string, env: NodeJS.ProcessEnv, stack: Stop
   // Revision host names are fake in the sandbox: smoke requests go through its ingress route instead.
   env.ACA_ROLLOUT_INGRESS_PROXY = `${sandbox.origin}/_sandbox/ingress`;
   env.AzureWebJobsStorage = azurite ? azurite.connectionString : "UseDevelopmentStorage=true";
-  env.AZURE_SUBSCRIPTION_ID ||= DEMO_SUBSCRIPTION_ID;
   if (!env[TARGETS_SETTING] && !env[TARGETS_FILE_SETTING]) env[TARGETS_SETTING] = JSON.stringify(demoTargetsDocument());
   return { sandbox, caFile, registryBackend: sandbox.dataPlane.backendKind, blobBackend: azurite ? "azurite" : "sandbox", demoImage };
 }

@@ -40,7 +40,7 @@ describe("loadSettings", () => {
   });
 
   it("treats empty strings as unset, as local.settings.json does", () => {
-    expect(loadSettings({ ACA_ROLLOUT_MODE: "azure", ACA_ROLLOUT_ARM_CA_FILE: "", AZURE_SUBSCRIPTION_ID: "" }).subscriptionId).toBeUndefined();
+    expect(loadSettings({ ACA_ROLLOUT_MODE: "azure", ACA_ROLLOUT_ARM_CA_FILE: "", ACA_ROLLOUT_TASK_HUB: "" })).toMatchObject({ armCaPem: undefined, taskHub: "acarollout" });
   });
 
   it("reports every problem with its path at once", () => {
@@ -50,14 +50,14 @@ describe("loadSettings", () => {
         ACA_ROLLOUT_MODE: "azure",
         ACA_ROLLOUT_ARM_ENDPOINT: "http://insecure.example",
         ACA_ROLLOUT_TASK_HUB: "x",
-        AZURE_SUBSCRIPTION_ID: "not-a-guid",
+        ACA_ROLLOUT_ARM_MAX_RETRIES: "-1",
       });
     } catch (error) {
       caught = error;
     }
     expect(caught).toBeInstanceOf(ConfigurationError);
     const paths = (caught as ConfigurationError).issues.map((i) => i.path).sort();
-    expect(paths).toEqual(["/ACA_ROLLOUT_ARM_ENDPOINT", "/ACA_ROLLOUT_TASK_HUB", "/AZURE_SUBSCRIPTION_ID"]);
+    expect(paths).toEqual(["/ACA_ROLLOUT_ARM_ENDPOINT", "/ACA_ROLLOUT_ARM_MAX_RETRIES", "/ACA_ROLLOUT_TASK_HUB"]);
   });
 
   it("rejects an unreadable CA file, a non-PEM file, a bad registry map and a missing sandbox endpoint", () => {
