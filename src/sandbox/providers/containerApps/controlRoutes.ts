@@ -43,7 +43,8 @@ import { isJsonObject } from "./json.js";
 import type { AppRef, ContainerAppsModel } from "./model.js";
 import { describeIssues, type SeedAppOptions } from "./requestSchemas.js";
 
-function controlRoute(method: SandboxRoute["method"], template: string, handler: (request: SandboxRequest) => SandboxReply): SandboxRoute {
+/** A scenario-control route (no RBAC operation); an {@link ArmRequestError} becomes its ARM reply. */
+export function controlRoute(method: SandboxRoute["method"], template: string, handler: (request: SandboxRequest) => SandboxReply): SandboxRoute {
   return {
     method,
     template,

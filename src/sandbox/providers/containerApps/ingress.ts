@@ -10,9 +10,10 @@
  *     a serving revision (that one, or any) answers GET `path` (query ignored) with `status`; lasts until reset.
  * DELETE /_sandbox/containerApps/ingressResponses   204: forgets every configured status.
  */
+import { controlRoute } from "./controlRoutes.js";
 import type { SandboxReply, SandboxRequest, SandboxRoute } from "../../kernel/types.js";
 import { renderRevision } from "./armBodies.js";
-import { invalidRequestContent, ArmRequestError } from "./errors.js";
+import { invalidRequestContent } from "./errors.js";
 import { isJsonObject } from "./json.js";
 import type { ContainerAppsModel } from "./model.js";
 
@@ -73,31 +74,14 @@ function serve(model: ContainerAppsModel, responses: IngressResponses, request: 
   return { status: 404, body: `no revision serves ${fqdn}\n` };
 }
 
-function route(method: SandboxRoute["method"], template: string, handler: (request: SandboxRequest) => SandboxReply): SandboxRoute {
-  return {
-    method,
-    template,
-    operation: "sandbox/control",
-    plane: "data",
-    kind: method === "GET" ? "read" : "write",
-    handler: (request) => {
-      try {
-        return handler(request);
-      } catch (error) {
-        if (error instanceof ArmRequestError) return error.reply;
-        throw error;
-      }
-    },
-  };
-}
 
 /** The ingress and ingress-response control routes (relative to `/_sandbox`). */
 export function containerAppsIngressRoutes(model: ContainerAppsModel, responses: IngressResponses): SandboxRoute[] {
   const answer = (request: SandboxRequest): SandboxReply => serve(model, responses, request);
   return [
-    route("GET", "/ingress/{fqdn}", answer),
-    route("GET", "/ingress/{fqdn}/{*path}", answer),
-    route("PUT", "/containerApps/ingressResponses", (request) => {
+    controlRoute("GET", "/ingress/{fqdn}", answer),
+    controlRoute("GET", "/ingress/{fqdn}/{*path}", answer),
+    controlRoute("PUT", "/containerApps/ingressResponses", (request) => {
       const body = isJsonObject(request.body) ? request.body : {};
       const { path, status, revisionName } = body;
       if (typeof path !== "string" || !path.startsWith("/")) throw invalidRequestContent("path: a string starting with '/' is required");
@@ -106,7 +90,7 @@ export function containerAppsIngressRoutes(model: ContainerAppsModel, responses:
       responses.set({ path, status, ...(revisionName ? { revisionName } : {}) });
       return { status: 200, body: { path, status, ...(revisionName ? { revisionName } : {}) } };
     }),
-    route("DELETE", "/containerApps/ingressResponses", () => {
+    controlRoute("DELETE", "/containerApps/ingressResponses", () => {
       responses.clear();
       return { status: 204 };
     }),
