@@ -16,7 +16,7 @@ import { loadOrCreateKeys, type LocalKeys } from "./http/keyStore.js";
 import { startAzurite, type AzuriteService } from "./services/azurite.js";
 import { isDockerRegistryInstalled, startDockerRegistry, type DockerRegistryService } from "./services/dockerRegistry.js";
 import { startSandbox, type Sandbox } from "../sandbox/server.js";
-import { registryEndpointsSetting } from "../sandbox/providers/acrDataPlane/index.js";
+import { productSettingsFor } from "../sandbox/productSettings.js";
 import { loadSettings } from "../config/settings.js";
 import { loadTargets, TARGETS_FILE_SETTING, TARGETS_SETTING } from "../config/targets.js";
 import { ConfigurationError } from "../domain/errors.js";
@@ -138,11 +138,7 @@ async function setUpSandbox(dataDir: string, env: NodeJS.ProcessEnv, stack: Stop
   }
 
   // The product reads these when its modules load, so they are set before any import.
-  env.ACA_ROLLOUT_ARM_ENDPOINT = sandbox.origin;
-  env.ACA_ROLLOUT_ARM_CA_FILE = caFile;
-  env.ACA_ROLLOUT_REGISTRY_ENDPOINTS = registryEndpointsSetting(sandbox.origin, [DEMO_REGISTRY.loginServer]);
-  // Revision host names are fake in the sandbox: smoke requests go through its ingress route instead.
-  env.ACA_ROLLOUT_INGRESS_PROXY = `${sandbox.origin}/_sandbox/ingress`;
+  Object.assign(env, productSettingsFor(sandbox.origin, caFile, [DEMO_REGISTRY.loginServer]));
   env.AzureWebJobsStorage = azurite ? azurite.connectionString : "UseDevelopmentStorage=true";
   if (!env[TARGETS_SETTING] && !env[TARGETS_FILE_SETTING]) env[TARGETS_SETTING] = JSON.stringify(demoTargetsDocument());
   return { sandbox, caFile, registryBackend: sandbox.dataPlane.backendKind, blobBackend: azurite ? "azurite" : "sandbox", demoImage };

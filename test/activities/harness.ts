@@ -14,7 +14,7 @@ import type { ActivityServices } from "../../src/activities/services.js";
 import type { DeploymentTarget } from "../../src/domain/deployment.js";
 import { VirtualClock } from "../../src/local/clock.js";
 import type { SandboxDurations } from "../../src/sandbox/kernel/types.js";
-import { registryEndpointsSetting } from "../../src/sandbox/providers/acrDataPlane/index.js";
+import { productSettingsFor } from "../../src/sandbox/productSettings.js";
 import { startSandbox, type Sandbox } from "../../src/sandbox/server.js";
 
 export const SUBSCRIPTION = "00000000-0000-0000-0000-0000000000a1";
@@ -49,13 +49,7 @@ export async function startActivityHarness(durations: Partial<SandboxDurations> 
   const dir = await mkdtemp(join(tmpdir(), "aca-rollout-activities-"));
   const caFile = join(dir, "ca.pem");
   await writeFile(caFile, sandbox.caPem);
-  const settings = loadSettings({
-    ACA_ROLLOUT_MODE: "sandbox",
-    ACA_ROLLOUT_ARM_ENDPOINT: sandbox.origin,
-    ACA_ROLLOUT_ARM_CA_FILE: caFile,
-    ACA_ROLLOUT_REGISTRY_ENDPOINTS: registryEndpointsSetting(sandbox.origin, [LOGIN_SERVER]),
-    ACA_ROLLOUT_INGRESS_PROXY: `${sandbox.origin}/_sandbox/ingress`,
-  });
+  const settings = loadSettings(productSettingsFor(sandbox.origin, caFile, [LOGIN_SERVER]));
   const azure = new AzureClients(settings, { maxRetries: 3, retryDelayInMs: 5, maxRetryDelayInMs: 20 });
   return {
     sandbox,

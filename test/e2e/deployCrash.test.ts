@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { VirtualClock } from "../../src/local/clock.js";
 import type { InstanceStatus } from "../../src/local/engine/api.js";
 import { isDockerRegistryInstalled, startDockerRegistry } from "../../src/local/services/dockerRegistry.js";
-import { registryEndpointsSetting } from "../../src/sandbox/providers/acrDataPlane/index.js";
+import { productSettingsFor } from "../../src/sandbox/productSettings.js";
 import { startSandbox, type Sandbox } from "../../src/sandbox/server.js";
 import { transpileForNode } from "../local/engine/transpile.js";
 import { E2E_DURATIONS, LOGIN_SERVER, REGISTRY_NAME, REPOSITORY, RESOURCE_GROUP, SUBSCRIPTION, type DeployView } from "./world.js";
@@ -35,10 +35,7 @@ beforeAll(async () => {
   writeFileSync(caFile, sandbox.caPem);
   env = {
     ...process.env,
-    ACA_ROLLOUT_MODE: "sandbox",
-    ACA_ROLLOUT_ARM_ENDPOINT: sandbox.origin,
-    ACA_ROLLOUT_ARM_CA_FILE: caFile,
-    ACA_ROLLOUT_REGISTRY_ENDPOINTS: registryEndpointsSetting(sandbox.origin, [LOGIN_SERVER]),
+    ...productSettingsFor(sandbox.origin, caFile, [LOGIN_SERVER]),
     ACA_ROLLOUT_ARM_RETRY_DELAY_MS: "20",
   };
 });

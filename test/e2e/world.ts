@@ -13,7 +13,7 @@ import { VirtualClock } from "../../src/local/clock.js";
 import type { InstanceStatus } from "../../src/local/engine/api.js";
 import { startLocalRuntime, type LocalRuntime } from "../../src/local/host.js";
 import { isDockerRegistryInstalled, startDockerRegistry } from "../../src/local/services/dockerRegistry.js";
-import { registryEndpointsSetting } from "../../src/sandbox/providers/acrDataPlane/index.js";
+import { productSettingsFor } from "../../src/sandbox/productSettings.js";
 import type { SeedAppOptions } from "../../src/sandbox/providers/containerApps/requestSchemas.js";
 import { startSandbox, type Sandbox } from "../../src/sandbox/server.js";
 import type { SandboxDurations } from "../../src/sandbox/kernel/types.js";
@@ -86,11 +86,7 @@ export async function startDeployWorld(options: DeployWorldOptions = {}): Promis
   const caFile = join(dir, "ca.pem");
   writeFileSync(caFile, sandbox.caPem);
   Object.assign(process.env, {
-    ACA_ROLLOUT_MODE: "sandbox",
-    ACA_ROLLOUT_ARM_ENDPOINT: sandbox.origin,
-    ACA_ROLLOUT_ARM_CA_FILE: caFile,
-    ACA_ROLLOUT_REGISTRY_ENDPOINTS: registryEndpointsSetting(sandbox.origin, [LOGIN_SERVER]),
-    ACA_ROLLOUT_INGRESS_PROXY: `${sandbox.origin}/_sandbox/ingress`,
+    ...productSettingsFor(sandbox.origin, caFile, [LOGIN_SERVER]),
     // The SDK's own backoff runs in real time; keep it short so fault tests stay fast.
     ACA_ROLLOUT_ARM_RETRY_DELAY_MS: "20",
   });
