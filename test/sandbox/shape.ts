@@ -6,8 +6,8 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { expect } from "vitest";
 
-/** Root of the official specs and examples. */
-export const REST_EXAMPLES_DIR = "/work/shared/azure-rest-examples";
+/** The official examples the tests use, vendored in the repository (source and commits in its README). */
+export const REST_EXAMPLES_DIR = join(import.meta.dirname, "../fixtures/azure-rest-examples");
 
 /**
  * Dotted key paths of a JSON value: `properties.status`, `properties.outputImages[].digest`.

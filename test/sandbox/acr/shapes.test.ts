@@ -10,7 +10,7 @@ const EXAMPLES = "containerregistry/2019-06-01-preview/examples";
 
 /**
  * Key paths of the official `RegistryGet.json` example (Microsoft.ContainerRegistry 2025-11-01,
- * Azure/azure-rest-api-specs@1ff559f), which /work/shared does not carry.
+ * Azure/azure-rest-api-specs@1ff559f), which test/fixtures/azure-rest-examples does not carry.
  */
 const REGISTRY_GET_PATHS = [
   "id", "location", "name", "properties", "properties.adminUserEnabled", "properties.anonymousPullEnabled", "properties.creationDate",

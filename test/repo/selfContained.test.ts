@@ -1,0 +1,34 @@
+/**
+ * A fresh clone has nothing beside it: no source, test or bench file may read the workplace's shared
+ * folder or any other absolute path outside the repository (fixtures are vendored under test/fixtures).
+ */
+import { readdir, readFile } from "node:fs/promises";
+import { join, relative } from "node:path";
+import { describe, expect, it } from "vitest";
+
+const REPO = join(import.meta.dirname, "../..");
+const SCANNED = ["src", "test", "bench", ".ci"];
+// Built from parts so this file does not match itself.
+const FORBIDDEN = [new RegExp(["/work", "/"].join("")), new RegExp(["\\.\\./", "shared", "\\b"].join("")), new RegExp(["shared/", "azure-rest-examples"].join(""))];
+
+async function sourceFiles(): Promise<string[]> {
+  const files: string[] = [];
+  for (const dir of SCANNED) {
+    const entries = await readdir(join(REPO, dir), { withFileTypes: true, recursive: true });
+    for (const entry of entries) if (entry.isFile() && /\.(ts|js|json|sh)$|^run$/.test(entry.name)) files.push(join(entry.parentPath, entry.name));
+  }
+  return files;
+}
+
+describe("the repository is self-contained", () => {
+  it("no source, test, bench or CI file names a path outside the repository", async () => {
+    const offenders: string[] = [];
+    for (const file of await sourceFiles()) {
+      const text = await readFile(file, "utf8");
+      text.split("\n").forEach((line, index) => {
+        if (FORBIDDEN.some((pattern) => pattern.test(line))) offenders.push(`${relative(REPO, file)}:${index + 1}: ${line.trim()}`);
+      });
+    }
+    expect(offenders).toEqual([]);
+  });
+});
