@@ -4,8 +4,9 @@
  */
 import type { JsonObject } from "./json.js";
 import { cloneJson, isJsonObject, objectAt } from "./json.js";
-import type { AppRecord, ContainerAppsModel, OperationRecord, OperationStatus } from "./model.js";
-import { operationLocation, revisionTrafficWeight } from "./model.js";
+import type { AppRecord, OperationRecord, OperationStatus } from "./appRecords.js";
+import { operationLocation, revisionTrafficWeight } from "./appRecords.js";
+import type { ContainerAppsModel } from "./model.js";
 import { containerAppId, normalizeLocation } from "./naming.js";
 import {
   revisionStatusAt,

@@ -6,8 +6,11 @@
 import { armError, type SandboxContext, type SandboxReply, type SandboxRequest, type SandboxRoute } from "../../kernel/types.js";
 import { operationError, renderContainerApp, renderOperationStatus, renderRevision, renderRevisionList } from "./armBodies.js";
 import { ArmRequestError, operationNotFound } from "./errors.js";
-import type { AppRecord, AppRef, ContainerAppsModel, OperationRecord } from "./model.js";
-import { operationLocation } from "./model.js";
+import type { AppRecord, AppRef, OperationRecord } from "./appRecords.js";
+import { operationLocation } from "./appRecords.js";
+import { createOrUpdateApp, updateApp } from "./appWrites.js";
+import type { ContainerAppsModel } from "./model.js";
+import { activateRevision, deactivateRevision, restartRevision } from "./revisionActions.js";
 import type { RevisionRecord } from "./revisionLifecycle.js";
 
 const appTemplate = "/subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.App/containerApps/{containerAppName}";
@@ -84,7 +87,7 @@ export function containerAppsArmRoutes(model: ContainerAppsModel, context: Sandb
       plane: "arm",
       kind: "write",
       handler: guarded((request) => {
-        const operation = model.update(appRef(request), request.body);
+        const operation = updateApp(model, appRef(request), request.body);
         const urls = operationUrls(request, operation);
         return {
           status: 202,
@@ -99,7 +102,7 @@ export function containerAppsArmRoutes(model: ContainerAppsModel, context: Sandb
       plane: "arm",
       kind: "write",
       handler: guarded((request) => {
-        const { app, created, operation } = model.createOrUpdate(appRef(request), request.body);
+        const { app, created, operation } = createOrUpdateApp(model, appRef(request), request.body);
         const urls = operationUrls(request, operation);
         return {
           status: created ? 201 : 200,
@@ -154,9 +157,9 @@ export function containerAppsArmRoutes(model: ContainerAppsModel, context: Sandb
         return { status: 200, body: renderRevision(app, model.requireRevision(app, param(request, "revisionName")), now()) };
       }),
     },
-    revisionAction(model, "restart", (app, revision) => model.restartRevision(app, revision)),
-    revisionAction(model, "activate", (app, revision) => model.activateRevision(app, revision)),
-    revisionAction(model, "deactivate", (app, revision) => model.deactivateRevision(app, revision)),
+    revisionAction(model, "restart", (app, revision) => restartRevision(model, app, revision)),
+    revisionAction(model, "activate", (app, revision) => activateRevision(model, app, revision)),
+    revisionAction(model, "deactivate", (_app, revision) => deactivateRevision(model, revision)),
   ];
 }
 

@@ -40,7 +40,9 @@ import { renderContainerApp, renderRevision } from "./armBodies.js";
 import { revisionBehaviourSchema, type RevisionBehaviour } from "./behaviours.js";
 import { ArmRequestError, invalidRequestContent } from "./errors.js";
 import { isJsonObject } from "./json.js";
-import type { AppRef, ContainerAppsModel } from "./model.js";
+import type { AppRef } from "./appRecords.js";
+import { seedApp } from "./appWrites.js";
+import type { ContainerAppsModel } from "./model.js";
 import { describeIssues, type SeedAppOptions } from "./requestSchemas.js";
 
 /** A scenario-control route (no RBAC operation); an {@link ArmRequestError} becomes its ARM reply. */
@@ -83,7 +85,7 @@ export function containerAppsControlRoutes(model: ContainerAppsModel): SandboxRo
   return [
     controlRoute("POST", "/containerApps", (request) => {
       if (!isJsonObject(request.body)) throw invalidRequestContent("the body must be a JSON object (SeedAppOptions)");
-      const app = model.seedApp(request.body as unknown as SeedAppOptions);
+      const app = seedApp(model, request.body as unknown as SeedAppOptions);
       return { status: 201, body: renderContainerApp(model, app) };
     }),
     controlRoute("GET", "/containerApps", () => ({ status: 200, body: { apps: model.listApps().map((app) => renderContainerApp(model, app)) } })),

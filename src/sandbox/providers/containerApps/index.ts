@@ -11,10 +11,12 @@ import { containerAppsArmRoutes } from "./armRoutes.js";
 import type { RevisionBehaviour } from "./behaviours.js";
 import { containerAppsControlRoutes, parseBehaviour } from "./controlRoutes.js";
 import { containerAppsIngressRoutes, IngressResponses, type IngressResponseRule } from "./ingress.js";
-import { ContainerAppsModel, findRevision, type AppRef } from "./model.js";
+import { findRevision, type AppRef } from "./appRecords.js";
+import { seedApp } from "./appWrites.js";
+import { ContainerAppsModel } from "./model.js";
 import type { SeedAppOptions } from "./requestSchemas.js";
 
-export type { AppRef } from "./model.js";
+export type { AppRef } from "./appRecords.js";
 export type { ContainerAppResource, ContainerAppProperties, RevisionResource, RevisionProperties, OperationStatusResource } from "./armBodies.js";
 export type { RevisionBehaviour, RevisionBehaviourKind, RevisionDurations } from "./behaviours.js";
 export type { SeedAppOptions, ContainerSpec } from "./requestSchemas.js";
@@ -65,7 +67,7 @@ export function createContainerAppsProvider(context: SandboxContext): ContainerA
       ingressResponses.clear();
     },
     setIngressResponse: (rule) => ingressResponses.set(rule),
-    seedApp: (options) => renderContainerApp(model, model.seedApp(options)),
+    seedApp: (options) => renderContainerApp(model, seedApp(model, options)),
     setNextRevisionBehaviour: (app, behaviour) => model.setNextRevisionBehaviour(app, behaviour === undefined ? undefined : parseBehaviour(behaviour)),
     setImageBehaviour: (image, behaviour) => model.setImageBehaviour(image, behaviour === undefined ? undefined : parseBehaviour(behaviour)),
     getApp: (ref) => {
