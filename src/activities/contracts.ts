@@ -26,6 +26,7 @@ export const ACTIVITIES = {
   moveTraffic: "moveTraffic",
   deactivateRevision: "deactivateRevision",
   notifyDeployQueue: "notifyDeployQueue",
+  readInstanceStatus: "readInstanceStatus",
 } as const;
 
 /** An expected failure, reported rather than thrown. `code` is the ARM code or one of ours. */
@@ -251,5 +252,32 @@ export interface NotifyDeployQueueInput {
   notices: QueueNotice[];
 }
 
+/** A notice whose instance is missing or no longer running: the event reached no one. */
+export interface GoneWaiter extends QueueNotice {
+  /** The instance's runtime status; absent when there is no such instance (never started, or purged). */
+  runtimeStatus?: string;
+}
+
+/**
+ * Output of `notifyDeployQueue`. A `granted` notice in `gone` means the app was handed to a deploy
+ * that will never release it: the caller releases it on that deploy's behalf and passes it on.
+ */
+export interface NotifyDeployQueueOutput {
+  /** Delivered to a running instance. */
+  raised: string[];
+  gone: GoneWaiter[];
+}
+
 /** The external event name a waiting deploy listens for. */
 export const DEPLOY_QUEUE_EVENT = "deployQueue";
+
+/** Input of `readInstanceStatus`: another orchestration instance (the deploy holding an app). */
+export interface ReadInstanceStatusInput {
+  instanceId: string;
+}
+
+/** Output of `readInstanceStatus`; `runtimeStatus` is absent when there is no such instance. */
+export interface ReadInstanceStatusOutput {
+  exists: boolean;
+  runtimeStatus?: string;
+}

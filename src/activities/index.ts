@@ -14,3 +14,4 @@ import "./restartRevision.js";
 import "./moveTraffic.js";
 import "./deactivateRevision.js";
 import "./notifyDeployQueue.js";
+import "./readInstanceStatus.js";

@@ -1,6 +1,8 @@
 /**
  * notifyDeployQueue through the local runtime: the activity gets its Durable client from its
- * `durableClient` extra input and raises the queue event on waiting orchestrations.
+ * `durableClient` extra input, raises the queue event on waiting orchestrations, and reports the
+ * waiters that are missing or no longer running (their event reached no one), so the caller can
+ * release an app granted to one of them.
  */
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -36,15 +38,18 @@ afterAll(async () => {
 });
 
 describe("notifyDeployQueue", () => {
-  it("wakes each waiting deploy with its notice and skips instances that are gone or finished", async () => {
+  it("wakes each waiting deploy with its notice and reports those that are missing, finished or terminated as gone", async () => {
     const { engine } = runtime;
     await engine.startNew("queueWaiter", { instanceId: "deploy-a" });
     await engine.startNew("queueWaiter", { instanceId: "deploy-b" });
     await engine.startNew("queueWaiter", { instanceId: "deploy-done" });
+    await engine.startNew("queueWaiter", { instanceId: "deploy-terminated" });
     await engine.idle();
     await engine.raiseEvent("deploy-done", DEPLOY_QUEUE_EVENT, { instanceId: "deploy-done", kind: "granted" });
+    await engine.terminate("deploy-terminated", "operator stopped it");
     await engine.idle();
     expect((await engine.getStatus("deploy-done"))?.runtimeStatus).toBe("Completed");
+    expect((await engine.getStatus("deploy-terminated"))?.runtimeStatus).toBe("Terminated");
 
     const input: NotifyDeployQueueInput = {
       notices: [
@@ -52,13 +57,24 @@ describe("notifyDeployQueue", () => {
         { instanceId: "deploy-b", kind: "superseded", supersededBy: "deploy-c" },
         { instanceId: "deploy-ghost", kind: "granted" },
         { instanceId: "deploy-done", kind: "superseded", supersededBy: "deploy-c" },
+        { instanceId: "deploy-terminated", kind: "granted" },
       ],
     };
     await engine.startNew("queueNotifier", { instanceId: "notifier", input });
     await engine.idle();
 
     const notifier = await engine.getStatus("notifier");
-    expect(notifier).toMatchObject({ runtimeStatus: "Completed", output: { raised: ["deploy-a", "deploy-b", "deploy-done"], missing: ["deploy-ghost"] } });
+    expect(notifier).toMatchObject({
+      runtimeStatus: "Completed",
+      output: {
+        raised: ["deploy-a", "deploy-b"],
+        gone: [
+          { instanceId: "deploy-ghost", kind: "granted" },
+          { instanceId: "deploy-done", kind: "superseded", supersededBy: "deploy-c", runtimeStatus: "Completed" },
+          { instanceId: "deploy-terminated", kind: "granted", runtimeStatus: "Terminated" },
+        ],
+      },
+    });
     expect(await engine.getStatus("deploy-a")).toMatchObject({ runtimeStatus: "Completed", output: { instanceId: "deploy-a", kind: "granted" } });
     expect(await engine.getStatus("deploy-b")).toMatchObject({
       runtimeStatus: "Completed",

@@ -64,6 +64,7 @@ describe("one deploy per app at a time", () => {
     expect(patches).toHaveLength(2);
 
     const record = await world.runtime.engine.readEntityState({ name: "deployTarget", key: `11111111-2222-4333-8444-555555555555_rg-e2e_${app.name}` });
-    expect((record.state as { queue: unknown }).queue).toEqual({ waiting: [] });
+    expect((record.state as { queue: { holder?: string; waiting: string[] } }).queue).toMatchObject({ waiting: [] });
+    expect((record.state as { queue: { holder?: string } }).queue.holder).toBeUndefined();
   });
 });
