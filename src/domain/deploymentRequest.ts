@@ -6,7 +6,8 @@
  * is pointed back at the body field that caused it, so a client sees exactly what to fix.
  */
 import type { ConfigurationIssue } from "./errors.js";
-import { buildSchema, parseDeploymentInput, policySchema, TARGET_NAME_PATTERN, type DeploymentInput, type DeploymentRequest } from "./deployment.js";
+import { parseDeploymentInput, TARGET_NAME_PATTERN, type DeploymentInput, type DeploymentRequest } from "./deployment.js";
+import { REQUEST_BODY_FIELDS, REQUEST_BUILD_FIELDS, REQUEST_POLICY_FIELDS } from "./deploymentRequestSchema.js";
 import { allowListIssues, type AllowList, type TargetDefinition } from "./target.js";
 
 /** One problem with the request, located by a JSON pointer into the body. */
@@ -38,11 +39,6 @@ export type ComposeResult =
   | { ok: false; kind: "invalid" | "forbidden"; issues: RequestIssue[] }
   | { ok: false; kind: "configuration"; issues: ConfigurationIssue[] };
 
-const BODY_FIELDS = ["target", "tag", "digest", "build", "policy"] as const;
-/** Fields of `build` a body may name (each still needs the target's permission). */
-export const BUILD_FIELDS: readonly string[] = Object.keys(buildSchema.shape);
-/** Fields of `policy` a body may name (each still needs the target's permission). */
-export const POLICY_FIELDS: readonly string[] = Object.keys(policySchema.shape);
 
 const isObject = (value: unknown): value is Record<string, unknown> => typeof value === "object" && value !== null && !Array.isArray(value);
 const escapePointer = (segment: string | number): string => String(segment).replace(/~/g, "~0").replace(/\//g, "~1");
@@ -52,7 +48,7 @@ export function parseDeploymentRequestBody(raw: unknown): DeploymentRequestBodyR
   if (!isObject(raw)) return { ok: false, issues: [{ pointer: "", detail: "must be a JSON object: { target, tag | digest, build?, policy? }" }] };
   const issues: RequestIssue[] = [];
   for (const key of Object.keys(raw)) {
-    if (!(BODY_FIELDS as readonly string[]).includes(key)) issues.push({ pointer: `/${escapePointer(key)}`, detail: "is not a known field" });
+    if (!REQUEST_BODY_FIELDS.includes(key)) issues.push({ pointer: `/${escapePointer(key)}`, detail: "is not a known field" });
   }
   if (raw.target === undefined) issues.push({ pointer: "/target", detail: "is required: the name of a configured target" });
   else if (typeof raw.target !== "string") issues.push({ pointer: "/target", detail: "must be a string" });
@@ -69,8 +65,8 @@ export function parseDeploymentRequestBody(raw: unknown): DeploymentRequestBodyR
       if (!known.includes(key)) issues.push({ pointer: `/${name}/${escapePointer(key)}`, detail: "is not a known field" });
     }
   };
-  section("build", BUILD_FIELDS);
-  section("policy", POLICY_FIELDS);
+  section("build", REQUEST_BUILD_FIELDS);
+  section("policy", REQUEST_POLICY_FIELDS);
 
   // A request may not read app settings: secret build args are declared on the target only.
   const build = raw.build;

@@ -1,0 +1,211 @@
+/**
+ * The document's component schemas: the API's resources (apiTypes.ts), closed with
+ * `additionalProperties: false` so a field added to a resource but not described here fails the
+ * contract tests, and the request body, generated from its zod schema.
+ */
+import { z } from "zod";
+import { DEPLOYMENT_ID_PATTERN, TARGET_NAME_PATTERN } from "../../../domain/deployment.js";
+import { deploymentRequestBodySchema } from "../../../domain/deploymentRequestSchema.js";
+import { DIGEST_PATTERN, TAG_PATTERN } from "../../../domain/imageReference.js";
+import type { StepStatus } from "../../../domain/timeline.js";
+import { DEPLOYMENT_STATUSES } from "../apiTypes.js";
+import { PROBLEM_TYPES } from "../problem.js";
+import { schemaRef } from "./refs.js";
+import type { SchemaObject } from "./types.js";
+
+// Listed here because StepStatus is a type only; the check below fails compilation if one is missing.
+const STEP_STATUSES = ["pending", "running", "succeeded", "failed", "skipped"] as const satisfies readonly StepStatus[];
+type MissingStepStatus = Exclude<StepStatus, (typeof STEP_STATUSES)[number]>;
+const stepStatusesComplete: [MissingStepStatus] extends [never] ? true : never = true;
+void stepStatusesComplete;
+
+/** The JSON Schema of a zod schema, as a Schema Object (what a request must look like, written once). */
+export function fromZod(schema: z.ZodType): SchemaObject {
+  // Unrepresentable parts throw (the default); refinements without a JSON Schema form are left out.
+  const { $schema: _dialect, ...json } = z.toJSONSchema(schema, { io: "input", target: "draft-2020-12" });
+  // The document's dialect is JSON Schema 2020-12, which is what toJSONSchema writes.
+  return json as SchemaObject;
+}
+
+const TIMESTAMP: SchemaObject = { type: "string", format: "date-time" };
+
+export const schemas: Record<string, SchemaObject> = {
+  DeploymentStatus: {
+    type: "string",
+    enum: [...DEPLOYMENT_STATUSES],
+    description: "Where a deployment is. Succeeded, Failed, RolledBack, Canceled and Superseded are final.",
+  },
+  TimelineStep: {
+    type: "object",
+    additionalProperties: false,
+    required: ["name", "status"],
+    properties: {
+      name: { type: "string", examples: ["build", "resolve-digest", "deploy", "verify"] },
+      status: { type: "string", enum: [...STEP_STATUSES] },
+      startedAt: TIMESTAMP,
+      finishedAt: TIMESTAMP,
+      detail: { type: "string", description: "Short human detail (run id, revision, failure reason); never secrets." },
+    },
+  },
+  ApiError: {
+    type: "object",
+    additionalProperties: false,
+    description: "The failed Azure call behind a failure.",
+    required: ["code", "message"],
+    properties: {
+      code: { type: "string", description: "The ARM or ACR error code." },
+      message: { type: "string" },
+      statusCode: { type: "integer" },
+      correlationId: { type: "string", description: "Azure's x-ms-correlation-request-id." },
+    },
+  },
+  DeploymentResource: {
+    type: "object",
+    additionalProperties: false,
+    required: ["id", "target", "image", "status", "createdAt", "updatedAt", "steps"],
+    properties: {
+      id: { type: "string", pattern: DEPLOYMENT_ID_PATTERN.source },
+      target: { type: "string", description: "The target's name." },
+      image: {
+        type: "object",
+        additionalProperties: false,
+        required: ["loginServer", "repository"],
+        properties: {
+          loginServer: { type: "string", examples: ["myacr.azurecr.io"] },
+          repository: { type: "string", examples: ["team/web"] },
+          tag: { type: "string", pattern: TAG_PATTERN.source },
+          digest: { type: "string", pattern: DIGEST_PATTERN.source, description: "Known once resolved, or when requested by digest." },
+        },
+      },
+      status: schemaRef("DeploymentStatus"),
+      createdAt: TIMESTAMP,
+      updatedAt: TIMESTAMP,
+      reason: { type: "string", description: "Why it ended as it did (final statuses only)." },
+      steps: { type: "array", items: schemaRef("TimelineStep") },
+      runId: { type: "string", description: "The ACR Tasks run id of the build." },
+      logTail: { type: "string", description: "The end of the build log, when the build failed." },
+      revision: { type: "string", description: "The revision this deploy created." },
+      previousRevision: { type: "string", description: "The revision that was serving before." },
+      supersededBy: { type: "string", description: "The deployment that replaced this one in the queue." },
+      quarantinedDigest: { type: "string", pattern: DIGEST_PATTERN.source },
+      error: schemaRef("ApiError"),
+    },
+  },
+  DeploymentAccepted: {
+    type: "object",
+    additionalProperties: false,
+    required: ["id", "statusUrl"],
+    properties: {
+      id: { type: "string", pattern: DEPLOYMENT_ID_PATTERN.source },
+      statusUrl: { type: "string", format: "uri", description: "Absolute URL of GET /api/deployments/{id}." },
+    },
+  },
+  DeploymentPage: {
+    type: "object",
+    additionalProperties: false,
+    required: ["value"],
+    description: "Newest first.",
+    properties: {
+      value: { type: "array", items: schemaRef("DeploymentResource") },
+      continuationToken: { type: "string", description: "Pass back as `continuationToken` for the next page; absent on the last page." },
+      nextLink: { type: "string", format: "uri", description: "The next page's absolute URL; absent on the last page." },
+    },
+  },
+  DeploymentRequest: fromZod(deploymentRequestBodySchema),
+  QuarantineResource: {
+    type: "object",
+    additionalProperties: false,
+    required: ["digest", "deploymentId", "reason", "at"],
+    properties: {
+      digest: { type: "string", pattern: DIGEST_PATTERN.source },
+      deploymentId: { type: "string" },
+      reason: { type: "string" },
+      at: TIMESTAMP,
+    },
+  },
+  TargetResource: {
+    type: "object",
+    additionalProperties: false,
+    required: ["name", "configuration", "quarantine"],
+    properties: {
+      name: { type: "string", pattern: TARGET_NAME_PATTERN.source },
+      configuration: { type: "object", description: "The target's configuration as loaded, secrets masked (`***`)." },
+      lastKnownGood: {
+        type: "object",
+        additionalProperties: false,
+        required: ["revision", "image", "at"],
+        properties: {
+          revision: { type: "string" },
+          image: { type: "string" },
+          digest: { type: "string", pattern: DIGEST_PATTERN.source },
+          deploymentId: { type: "string" },
+          at: TIMESTAMP,
+        },
+      },
+      lastDeployment: {
+        type: "object",
+        additionalProperties: false,
+        required: ["id", "outcome", "at"],
+        properties: { id: { type: "string" }, outcome: { type: "string" }, at: TIMESTAMP },
+      },
+      quarantine: { type: "array", items: schemaRef("QuarantineResource") },
+    },
+  },
+  TargetList: {
+    type: "object",
+    additionalProperties: false,
+    required: ["value"],
+    properties: { value: { type: "array", items: schemaRef("TargetResource") } },
+  },
+  HealthResource: {
+    type: "object",
+    additionalProperties: false,
+    required: ["status", "version", "mode", "configuration"],
+    properties: {
+      status: { type: "string", enum: ["healthy", "unhealthy"] },
+      version: { type: "string" },
+      mode: { type: "string", enum: ["sandbox", "azure"], description: "Whether this instance talks to the Azure sandbox or to Azure." },
+      configuration: {
+        type: "object",
+        additionalProperties: false,
+        required: ["valid", "errors"],
+        properties: {
+          valid: { type: "boolean" },
+          errors: {
+            type: "array",
+            items: {
+              type: "object",
+              additionalProperties: false,
+              required: ["path", "message"],
+              properties: { path: { type: "string" }, message: { type: "string" } },
+            },
+          },
+        },
+      },
+    },
+  },
+  Problem: {
+    type: "object",
+    description: "RFC 9457 problem details. `type` is stable per kind of problem; `errors` locates each input problem.",
+    required: ["type", "title", "status"],
+    properties: {
+      type: { type: "string", enum: Object.values(PROBLEM_TYPES) },
+      title: { type: "string" },
+      status: { type: "integer", minimum: 400, maximum: 599 },
+      detail: { type: "string" },
+      instance: { type: "string" },
+      errors: {
+        type: "array",
+        items: {
+          type: "object",
+          additionalProperties: false,
+          required: ["pointer", "detail"],
+          properties: {
+            pointer: { type: "string", description: "RFC 6901 JSON pointer into the body, or /query/<name>, /headers/<name>, /path/<name>." },
+            detail: { type: "string" },
+          },
+        },
+      },
+    },
+  },
+};
