@@ -188,7 +188,7 @@ export type UpdateContainerAppOutput = Outcome<{ revisionName: string; alreadyAp
 export interface ReadRevisionInput {
   target: DeploymentTarget;
   revisionName: string;
-  /** When set and the revision is healthy, a GET to `https://<revision fqdn><smokePath>`. */
+  /** When set and the revision is provisioned and active, a GET to `https://<revision fqdn><smokePath>`. */
   smokePath?: string;
 }
 
@@ -198,6 +198,7 @@ export interface RevisionObservation {
   revision: RevisionState | undefined;
   app: AppState & { provisioningState?: string };
   traffic: TrafficWeight[] | undefined;
+  /** Present exactly when a smoke path is set; `status` undefined when not sent (yet) or unanswered, with the reason. */
   smoke?: { status: number | undefined; error?: string };
 }
 

@@ -1,8 +1,10 @@
 /**
  * `readRevision`: one observation of the new revision and its app for `judgeRevision`: the revision
  * (undefined while Azure has not created it), the app's latest/ready revision names, mode,
- * provisioning state and traffic, and, when a smoke path is set and the revision reports Healthy,
- * the status of a GET to that path on the revision's own host name.
+ * provisioning state and traffic, and, when a smoke path is set, the status of a GET to that path on
+ * the revision's own host name. The request goes out as soon as the revision is provisioned and
+ * active, whatever its health state says: with `healthState: None` (no probe results) its answer is
+ * the proof of health, and a revision scaled to zero only starts a replica when a request arrives.
  */
 import * as df from "durable-functions";
 import type { Revision } from "@azure/arm-appcontainers";
@@ -12,7 +14,16 @@ import { failureOrThrow, statusOf } from "./azureErrors.js";
 import { activityServices, type ActivityServices } from "./services.js";
 import { smokeRequest, smokeUrl } from "./smokeRequest.js";
 
-/** Reads the revision and its app (and smoke-tests a healthy revision); a missing revision is not a failure. */
+/** Why no smoke request was sent to this revision (yet), or undefined when one should be. */
+function smokeNotSent(revision: Revision | undefined): string | undefined {
+  if (revision === undefined) return "not sent: the revision does not exist yet";
+  if (revision.provisioningState !== "Provisioned") return `not sent: the revision is ${revision.provisioningState ?? "not provisioned"}`;
+  if (revision.active !== true) return "not sent: the revision is not active";
+  if (!revision.fqdn) return "the revision has no ingress host name (fqdn)";
+  return undefined;
+}
+
+/** Reads the revision and its app (and smoke-tests it once provisioned); a missing revision is not a failure. */
 export async function readRevision(input: ReadRevisionInput, services: ActivityServices): Promise<ReadRevisionOutput> {
   const { target, revisionName, smokePath } = input;
   const client = services.azure.containerApps(target.subscriptionId);
@@ -33,10 +44,12 @@ export async function readRevision(input: ReadRevisionInput, services: ActivityS
     app: appStateOf(read.app),
     traffic: trafficOf(read.app),
   };
-  if (smokePath !== undefined && revision?.healthState === "Healthy") {
-    observation.smoke = revision.fqdn
-      ? await smokeRequest(smokeUrl(revision.fqdn, smokePath, services.settings.ingressProxy), services.settings)
-      : { status: undefined, error: "the revision has no ingress host name (fqdn)" };
+  if (smokePath !== undefined) {
+    const notSent = smokeNotSent(revision);
+    observation.smoke =
+      notSent === undefined && revision?.fqdn
+        ? await smokeRequest(smokeUrl(revision.fqdn, smokePath, services.settings.ingressProxy), services.settings)
+        : { status: undefined, error: notSent ?? "not sent" };
   }
   return { ok: true, observation };
 }

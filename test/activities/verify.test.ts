@@ -35,6 +35,7 @@ describe("readRevision", () => {
         revision: { name: "web--v2", provisioningState: "Provisioning", runningState: "Processing", healthState: "None", replicas: 0, active: true, trafficWeight: 0, createdTime: "2026-03-01T00:00:00.000Z" },
         app: { activeRevisionsMode: "Single", latestRevisionName: "web--v2", latestReadyRevisionName: "web--v1", provisioningState: "InProgress" },
         traffic: [{ weight: 100, latestRevision: true }],
+        smoke: { status: undefined, error: "not sent: the revision is Provisioning" },
       },
     });
 
@@ -60,13 +61,13 @@ describe("readRevision", () => {
     });
   });
 
-  it("smoke-tests only a Healthy revision and records a failing path's status", async () => {
+  it("smoke-tests a provisioned revision whatever its health says, and records a failing path's status", async () => {
     seed();
     await deployV2({ kind: "neverHealthy" });
     await h.clock.advance(12_000);
     const unhealthy = await readRevision(readV2("/healthz"), h.services);
-    expect(unhealthy).toMatchObject({ ok: true, observation: { revision: { runningState: "Degraded", healthState: "Unhealthy" } } });
-    expect(unhealthy.ok && unhealthy.observation.smoke).toBeUndefined();
+    expect(unhealthy).toMatchObject({ ok: true, observation: { revision: { runningState: "Degraded", healthState: "Unhealthy" }, smoke: { status: 503 } } });
+    expect(await readRevision(readV2(), h.services)).not.toHaveProperty("observation.smoke");
 
     h.sandbox.reset();
     seed();

@@ -56,7 +56,6 @@ describe("judgeRevision: pending", () => {
   it.each([
     [{ provisioningState: "Provisioning" }, "provisioned", /provisioning state is Provisioning/],
     [{ runningState: "Processing" }, "running", /running state is Processing/],
-    [{ healthState: "None" }, "healthy", /health state is None/],
     [{ replicas: 0 }, "replicas", /0 replica\(s\) running, need at least 1/],
     [{ active: false }, "active", /not active/],
     [{ trafficWeight: 0 }, "traffic", /traffic weight is 0%, expected 100%/],
@@ -93,9 +92,17 @@ describe("judgeRevision: pending", () => {
   });
 
   it("lists every unmet condition", () => {
-    const result = judgeRevision(snapshot({}, { provisioningState: "Provisioning", runningState: "Processing", healthState: "None", replicas: 0 }));
-    expect(result.conditions).toEqual(["provisioned", "running", "healthy", "replicas"]);
-    expect(result.reasons).toHaveLength(4);
+    const app = { latestReadyRevisionName: "album-api--old", activeRevisionsMode: "Single" };
+    const result = judgeRevision(snapshot({ app }, { provisioningState: "Provisioning", runningState: "Processing", healthState: "None", replicas: 0, trafficWeight: undefined }));
+    expect(result.conditions).toEqual(["provisioned", "running", "healthy", "replicas", "latest-ready", "traffic"]);
+    expect(result.reasons).toHaveLength(6);
+  });
+
+  it("treats an absent traffic weight as 0, in the check and in the reason", () => {
+    const result = judgeRevision(snapshot({}, { trafficWeight: undefined }));
+    expect(result).toEqual({ verdict: "pending", reasons: ["traffic weight is 0%, expected 100%"], conditions: ["traffic"] });
+    const multiple = { latestReadyRevisionName: "album-api--dep-abc", activeRevisionsMode: "Multiple" };
+    expect(judgeRevision(snapshot({ app: multiple, expectedTraffic: 0 }, { trafficWeight: undefined })).verdict).toBe("passed");
   });
 });
 

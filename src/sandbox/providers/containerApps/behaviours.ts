@@ -1,13 +1,14 @@
 /**
  * Behaviour faults: what a new revision will do once created (become healthy, stay unhealthy until a
- * restart, never become healthy, fail to provision, or take custom times). Scenarios set them per app
- * ("the next revision will be") or per image string (so a bad digest stays bad across rollbacks).
+ * restart, never become healthy, fail to provision or to activate, or take custom times), and how it
+ * reports it (no health probes, `Activating` while starting, scale to zero). Scenarios set them per
+ * app ("the next revision will be") or per image string (so a bad digest stays bad across rollbacks).
  */
 import { z } from "zod";
 import type { SandboxDurations } from "../../kernel/types.js";
 
 /** The outcome kinds a scenario can ask for; `slow` is `healthy` with custom durations. */
-export const revisionBehaviourKinds = ["healthy", "unhealthyUntilRestarted", "neverHealthy", "provisioningFails", "slow"] as const;
+export const revisionBehaviourKinds = ["healthy", "unhealthyUntilRestarted", "neverHealthy", "provisioningFails", "activationFails", "slow"] as const;
 
 /** One of {@link revisionBehaviourKinds}. */
 export type RevisionBehaviourKind = (typeof revisionBehaviourKinds)[number];
@@ -29,16 +30,38 @@ export interface RevisionBehaviour {
   durations?: Partial<RevisionDurations>;
   /** `provisioningFails`: the revision's `provisioningError` text. */
   message?: string;
+  /**
+   * False: the containers have no health probes, so `healthState` stays `None` and a replica is
+   * ready as soon as it starts (default true: probes pass after `durations.healthy`).
+   */
+  healthProbes?: boolean;
+  /** `runningState` while replicas start: `Processing` (default) or `Activating`, which Azure reports live but does not document. */
+  startingState?: StartingRunningState;
+  /**
+   * True: with `template.scale.minReplicas` 0 (or unset) the revision runs no replica (0 replicas,
+   * `healthState` None) and is not ready until a request to its host name wakes it; the woken
+   * replica stays for the template's `scale.cooldownPeriod` (default 300 s) after the last request.
+   */
+  scaleToZero?: boolean;
 }
 
+/** `runningState` values a starting revision can report. */
+export const startingRunningStates = ["Processing", "Activating"] as const;
+
+/** One of {@link startingRunningStates}. */
+export type StartingRunningState = (typeof startingRunningStates)[number];
+
 /** What a revision actually does, fixed when it is created. */
-export type RevisionOutcome = "healthy" | "unhealthyUntilRestarted" | "neverHealthy" | "provisioningFails";
+export type RevisionOutcome = "healthy" | "unhealthyUntilRestarted" | "neverHealthy" | "provisioningFails" | "activationFails";
 
 /** A behaviour resolved against the sandbox durations at revision creation. */
 export interface ResolvedBehaviour {
   outcome: RevisionOutcome;
   durations: RevisionDurations;
   provisioningError: string;
+  healthProbes: boolean;
+  startingState: StartingRunningState;
+  scaleToZero: boolean;
 }
 
 const durationSchema = z.number().int().min(0);
@@ -50,6 +73,9 @@ export const revisionBehaviourSchema = z.strictObject({
     .strictObject({ provisioning: durationSchema.optional(), activating: durationSchema.optional(), healthy: durationSchema.optional() })
     .optional(),
   message: z.string().min(1).optional(),
+  healthProbes: z.boolean().optional(),
+  startingState: z.enum(startingRunningStates).optional(),
+  scaleToZero: z.boolean().optional(),
 });
 
 const defaultProvisioningError =
@@ -66,5 +92,8 @@ export function resolveBehaviour(behaviour: RevisionBehaviour | undefined, defau
       healthy: behaviour?.durations?.healthy ?? defaults.revisionHealthy,
     },
     provisioningError: behaviour?.message ?? defaultProvisioningError,
+    healthProbes: behaviour?.healthProbes ?? true,
+    startingState: behaviour?.startingState ?? "Processing",
+    scaleToZero: behaviour?.scaleToZero ?? false,
   };
 }

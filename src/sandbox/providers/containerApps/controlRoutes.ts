@@ -20,14 +20,20 @@
  *        200 { "app": ContainerAppResource, "revisions": RevisionResource[] } (as ARM returns them now); 404 if unknown
  * PUT    /_sandbox/containerApps/{subscriptionId}/{resourceGroup}/{name}/nextRevision
  *        200 RevisionBehaviour. The next revision this app creates follows it (one-shot; it wins over image behaviours):
- *          { "kind": "healthy" | "unhealthyUntilRestarted" | "neverHealthy" | "provisioningFails" | "slow",
+ *          { "kind": "healthy" | "unhealthyUntilRestarted" | "neverHealthy" | "provisioningFails" | "activationFails" | "slow",
  *            "durations": { "provisioning": 5000, "activating": 3000, "healthy": 5000 },   (ms, each optional)
- *            "message": "provisioningError text (provisioningFails)" }
+ *            "message": "provisioningError text (provisioningFails)",
+ *            "healthProbes": false, "startingState": "Processing" | "Activating", "scaleToZero": true }   (each optional)
  *          healthy: Provisioning → Provisioned, Processing → Running, None → Healthy.
  *          unhealthyUntilRestarted: Provisioned but Degraded/Unhealthy until restarted, then healthy after activating+healthy.
  *          neverHealthy: Degraded/Unhealthy, a restart only repeats the cycle. provisioningFails: provisioningState Failed,
  *          runningState Failed, provisioningError set, and the PATCH operation ends Failed (ContainerAppOperationError).
+ *          activationFails: Provisioned, then runningState ActivationFailed with 0 replicas (reported live, not in the spec).
  *          slow: healthy with the given durations (any kind accepts durations).
+ *          healthProbes false: no probes, so healthState stays None and a replica is ready once started.
+ *          startingState: the runningState while replicas start (default Processing).
+ *          scaleToZero (with template.scale.minReplicas 0 or unset): 0 replicas, healthState None, not ready until a
+ *          GET to /_sandbox/ingress/<its fqdn> wakes it; the replica stays for scale.cooldownPeriod (default 300 s).
  * DELETE /_sandbox/containerApps/{subscriptionId}/{resourceGroup}/{name}/nextRevision   204
  * GET    /_sandbox/containerApps/imageBehaviours     200 { "imageBehaviours": [{ "image": "...", "behaviour": RevisionBehaviour }] }
  * PUT    /_sandbox/containerApps/imageBehaviours     200 { "image", "behaviour" }. Body { "image": "<full image or sha256:… digest>",

@@ -3,8 +3,9 @@
  * fake, so the product's `ACA_ROLLOUT_INGRESS_PROXY` points at `<origin>/_sandbox/ingress`, and
  *
  * GET /_sandbox/ingress/{fqdn}[/{*path}]
- *     200 when the revision with that fqdn is serving (active, Running, Healthy), 503 while it is not,
- *     404 for an fqdn no revision has. A serving revision answers a path with a configured status
+ *     200 when the revision with that fqdn is serving (active, Running, with a replica that is Healthy,
+ *     or has no health probes and so reports None), 503 while it is not, 404 for an fqdn no revision
+ *     has. A revision that scales to zero (behaviour `scaleToZero`) is woken by the request and answers. A serving revision answers a path with a configured status
  *     (see below) with that status instead of 200. Bodies are short text.
  * PUT /_sandbox/containerApps/ingressResponses   200. Body { "path": "/healthz", "status": 500, "revisionName"?: "web--v2" }:
  *     a serving revision (that one, or any) answers GET `path` (query ignored) with `status`; lasts until reset.
@@ -13,6 +14,7 @@
 import { controlRoute } from "./controlRoutes.js";
 import type { SandboxReply, SandboxRequest, SandboxRoute } from "../../kernel/types.js";
 import { renderRevision } from "./armBodies.js";
+import { wakeOnRequest } from "./revisionLifecycle.js";
 import { invalidRequestContent } from "./errors.js";
 import { isJsonObject } from "./json.js";
 import type { ContainerAppsModel } from "./model.js";
@@ -61,9 +63,11 @@ function serve(model: ContainerAppsModel, responses: IngressResponses, request: 
   const now = model.now();
   for (const app of model.listApps()) {
     for (const revision of app.revisions) {
+      if (renderRevision(app, revision, now).properties.fqdn.toLowerCase() !== fqdn || fqdn === "") continue;
+      wakeOnRequest(revision, now);
       const { properties } = renderRevision(app, revision, now);
-      if (properties.fqdn === "" || properties.fqdn.toLowerCase() !== fqdn) continue;
-      const serving = properties.active && properties.runningState === "Running" && properties.healthState === "Healthy";
+      const ready = properties.healthState === "Healthy" || (properties.healthState === "None" && !revision.behaviour.healthProbes);
+      const serving = properties.active && properties.runningState === "Running" && properties.replicas > 0 && ready;
       if (!serving) {
         return { status: 503, body: `revision ${revision.name} is not serving (${properties.runningState}/${properties.healthState}${properties.active ? "" : ", inactive"})\n` };
       }

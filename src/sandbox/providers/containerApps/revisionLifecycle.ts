@@ -2,7 +2,8 @@
  * A revision's state as a pure function of time: no timers, the state at `now` is derived from when
  * the revision was created, when its current activation cycle began (restart/activate) and its
  * behaviour. Phases: provisioning → activating (replicas starting) → warming up (probes) → ready, or
- * Failed / Degraded depending on the behaviour.
+ * Failed / Degraded / ActivationFailed depending on the behaviour. A revision that scales to zero
+ * skips the replica phases until a request wakes it (see {@link wakeOnRequest}).
  */
 import type { ResolvedBehaviour } from "./behaviours.js";
 import type { JsonObject } from "./json.js";
@@ -10,8 +11,12 @@ import { numberAt, objectAt } from "./json.js";
 
 /** `provisioningState` values the sandbox produces (subset of Azure's enum). */
 export type RevisionProvisioningState = "Provisioning" | "Provisioned" | "Failed";
-/** `runningState` values the sandbox produces (subset of Azure's enum). */
-export type RevisionRunningState = "Running" | "Processing" | "Stopped" | "Degraded" | "Failed";
+/**
+ * `runningState` values the sandbox produces: a subset of the REST spec's enum, plus `Activating`
+ * and `ActivationFailed`, which Azure reports live without documenting them
+ * (microsoft/azure-container-apps#1502, Azure/azure-rest-api-specs#29102).
+ */
+export type RevisionRunningState = "Running" | "Processing" | "Activating" | "Stopped" | "Degraded" | "Failed" | "ActivationFailed";
 /** `healthState` values (Azure's full enum). */
 export type RevisionHealthState = "Healthy" | "Unhealthy" | "None";
 
@@ -32,7 +37,14 @@ export interface RevisionRecord {
   inactiveSince: number;
   /** The current cycle's "became ready" event has been applied to the app (latestReady, Single hand-over). */
   readinessApplied: boolean;
+  /** Scale to zero: when a request last woke the revision from zero replicas. */
+  wokenAt?: number;
+  /** Scale to zero: the last request it served; its replica stays for the cooldown after it. */
+  lastRequestAt?: number;
 }
+
+/** KEDA's cooldown before the last replica goes away, when the template sets no `scale.cooldownPeriod` (Azure's documented default). */
+export const DEFAULT_COOLDOWN_SECONDS = 300;
 
 /** The time-dependent part of a revision resource. */
 export interface RevisionStatus {
@@ -58,11 +70,40 @@ function cycleHeals(revision: RevisionRecord): boolean {
   return outcome === "healthy" || (outcome === "unhealthyUntilRestarted" && revision.restarts > 0);
 }
 
+/** Whether the revision runs no replica until a request arrives: its behaviour says so and its template allows 0 replicas. */
+export function scalesToZero(revision: RevisionRecord): boolean {
+  return revision.behaviour.scaleToZero && (numberAt(objectAt(revision.template, "scale"), "minReplicas") ?? 0) === 0;
+}
+
+/** Whether a revision that scales to zero has a woken replica at `now` (this cycle, within the cooldown after its last request). */
+function awake(revision: RevisionRecord, now: number): boolean {
+  if (revision.wokenAt === undefined || revision.wokenAt < cycleStart(revision)) return false;
+  const cooldownSeconds = numberAt(objectAt(revision.template, "scale"), "cooldownPeriod") ?? DEFAULT_COOLDOWN_SECONDS;
+  return now < (revision.lastRequestAt ?? revision.wokenAt) + cooldownSeconds * 1000;
+}
+
+/**
+ * A request reached the revision's host name. A revision scaled to zero starts a replica; the
+ * request waits for it (as Azure's ingress holds it), so the sandbox counts the replica ready at
+ * once. Returns whether the revision was woken by this request.
+ */
+export function wakeOnRequest(revision: RevisionRecord, now: number): boolean {
+  if (!scalesToZero(revision) || !revision.active || now < provisionedAt(revision) || !cycleHeals(revision)) return false;
+  const wasAwake = awake(revision, now);
+  revision.lastRequestAt = now;
+  if (wasAwake) return false;
+  revision.wokenAt = now;
+  revision.readinessApplied = false;
+  return true;
+}
+
 /** When the current cycle becomes ready (Provisioned + Running + Healthy), or undefined if it never will. */
 export function readyAt(revision: RevisionRecord): number | undefined {
-  if (!revision.active || revision.behaviour.outcome === "provisioningFails" || !cycleHeals(revision)) return undefined;
-  const { activating, healthy } = revision.behaviour.durations;
-  return cycleStart(revision) + activating + healthy;
+  const { outcome, durations, healthProbes } = revision.behaviour;
+  if (!revision.active || outcome === "provisioningFails" || outcome === "activationFails" || !cycleHeals(revision)) return undefined;
+  if (scalesToZero(revision)) return revision.wokenAt !== undefined && revision.wokenAt >= cycleStart(revision) ? revision.wokenAt : undefined;
+  // Without probes a replica is ready as soon as its containers start (Azure's definition of a ready replica).
+  return cycleStart(revision) + durations.activating + (healthProbes ? durations.healthy : 0);
 }
 
 /** Replicas a running revision reports: its scale minimum, at least one. */
@@ -85,16 +126,25 @@ export function revisionStatusAt(revision: RevisionRecord, now: number): Revisio
     };
   }
   if (!revision.active) return { provisioningState: "Provisioned", runningState: "Stopped", healthState: "None", replicas: 0 };
-  const { activating, healthy } = revision.behaviour.durations;
+  const { durations, healthProbes, startingState, outcome } = revision.behaviour;
+  const { activating, healthy } = durations;
   const start = cycleStart(revision);
-  if (now < start + activating) return { provisioningState: "Provisioned", runningState: "Processing", healthState: "None", replicas: 0 };
+  if (scalesToZero(revision) && cycleHeals(revision)) {
+    // No replica runs until a request wakes one; with nothing to probe, the health state is None.
+    return awake(revision, now)
+      ? { provisioningState: "Provisioned", runningState: "Running", healthState: healthProbes ? "Healthy" : "None", replicas: 1 }
+      : { provisioningState: "Provisioned", runningState: "Running", healthState: "None", replicas: 0 };
+  }
+  if (now < start + activating) return { provisioningState: "Provisioned", runningState: startingState, healthState: "None", replicas: 0 };
+  if (outcome === "activationFails") return { provisioningState: "Provisioned", runningState: "ActivationFailed", healthState: "None", replicas: 0 };
   const replicas = runningReplicas(revision);
   const probesSettled = now >= start + activating + healthy;
   if (cycleHeals(revision)) {
-    return { provisioningState: "Provisioned", runningState: "Running", healthState: probesSettled ? "Healthy" : "None", replicas };
+    // Without probes there is nothing to report: Azure's health state stays None.
+    return { provisioningState: "Provisioned", runningState: "Running", healthState: healthProbes && probesSettled ? "Healthy" : "None", replicas };
   }
-  // Replicas start but never pass their probes: Azure keeps them "Activating" until the progress deadline, then Degraded.
+  // Replicas start but never pass their probes: Azure keeps them starting until the progress deadline, then Degraded.
   return probesSettled
     ? { provisioningState: "Provisioned", runningState: "Degraded", healthState: "Unhealthy", replicas }
-    : { provisioningState: "Provisioned", runningState: "Processing", healthState: "None", replicas };
+    : { provisioningState: "Provisioned", runningState: startingState, healthState: "None", replicas };
 }
