@@ -68,7 +68,6 @@ async function targetResource(client: df.DurableClient, target: TargetDefinition
 export function configurationInvalidResponse(result: Extract<TargetsResult, { ok: false }>): HttpResponseInit {
   return problemResponse({
     type: PROBLEM_TYPES.configurationInvalid,
-    title: "Targets configuration invalid",
     status: 503,
     detail: "The targets configuration (ACA_ROLLOUT_TARGETS or ACA_ROLLOUT_TARGETS_FILE) is invalid; no target can be used until it is fixed.",
     errors: result.issues.map((issue) => ({ pointer: issue.path, detail: issue.message })),
@@ -76,7 +75,7 @@ export function configurationInvalidResponse(result: Extract<TargetsResult, { ok
 }
 
 function notFound(detail: string, pointer: string): HttpResponseInit {
-  return problemResponse({ type: PROBLEM_TYPES.notFound, title: "Not found", status: 404, detail, errors: [{ pointer, detail }] });
+  return problemResponse({ type: PROBLEM_TYPES.notFound, status: 404, detail, errors: [{ pointer, detail }] });
 }
 
 function unknownTarget(name: string): HttpResponseInit {
@@ -89,7 +88,7 @@ async function withStateStore(context: InvocationContext, work: () => Promise<Ht
     return await work();
   } catch (error) {
     context.error(`Reading or signalling a deployTarget entity failed: ${error instanceof Error ? error.name : "error"}`);
-    return problemResponse({ type: PROBLEM_TYPES.internal, title: "Internal error", status: 500, detail: "The targets' state could not be read or changed; try again." });
+    return problemResponse({ type: PROBLEM_TYPES.internal, status: 500, detail: "The targets' state could not be read or changed; try again." });
   }
 }
 
@@ -128,7 +127,7 @@ export async function liftTargetQuarantine(request: HttpRequest, context: Invoca
   const digest = request.params.digest ?? "";
   if (!DIGEST_PATTERN.test(digest)) {
     const detail = 'The digest must be "sha256:" followed by 64 lowercase hex digits.';
-    return problemResponse({ type: PROBLEM_TYPES.validation, title: "Invalid request", status: 400, detail, errors: [{ pointer: "/path/digest", detail }] });
+    return problemResponse({ type: PROBLEM_TYPES.validation, status: 400, detail, errors: [{ pointer: "/path/digest", detail }] });
   }
   return withStateStore(context, async () => {
     const client = df.getClient(context);

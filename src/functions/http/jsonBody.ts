@@ -4,7 +4,7 @@
  * request it only half understood.
  */
 import type { HttpRequest, HttpResponseInit } from "@azure/functions";
-import { PROBLEM_TYPES, problemResponse } from "./problem.js";
+import { PROBLEM_TYPES, problemResponse, type ProblemType } from "./problem.js";
 
 /** The largest request body accepted (64 KiB). */
 export const MAX_BODY_BYTES = 64 * 1024;
@@ -16,24 +16,24 @@ export type JsonBodyResult = { ok: true; value: unknown } | { ok: false; respons
 export async function readJsonBody(request: HttpRequest): Promise<JsonBodyResult> {
   const contentType = (request.headers.get("content-type") ?? "").split(";")[0]!.trim().toLowerCase();
   if (contentType !== "application/json") {
-    return fail(415, PROBLEM_TYPES.unsupportedMediaType, "Unsupported media type", `Send the body as application/json${contentType ? `, not ${contentType}` : ""}.`, "/headers/content-type");
+    return fail(415, PROBLEM_TYPES.unsupportedMediaType, `Send the body as application/json${contentType ? `, not ${contentType}` : ""}.`, "/headers/content-type");
   }
   const declared = Number(request.headers.get("content-length") ?? "0");
   if (declared > MAX_BODY_BYTES) return tooLarge();
   const bytes = Buffer.from(await request.arrayBuffer());
   if (bytes.length > MAX_BODY_BYTES) return tooLarge();
-  if (bytes.length === 0) return fail(400, PROBLEM_TYPES.malformedJson, "Malformed JSON", "The request body is empty.", "");
+  if (bytes.length === 0) return fail(400, PROBLEM_TYPES.malformedJson, "The request body is empty.", "");
   try {
     return { ok: true, value: JSON.parse(new TextDecoder("utf-8", { fatal: true }).decode(bytes)) as unknown };
   } catch (error) {
-    return fail(400, PROBLEM_TYPES.malformedJson, "Malformed JSON", `The request body is not valid JSON: ${error instanceof Error ? error.message : "parse error"}.`, "");
+    return fail(400, PROBLEM_TYPES.malformedJson, `The request body is not valid JSON: ${error instanceof Error ? error.message : "parse error"}.`, "");
   }
 }
 
 function tooLarge(): JsonBodyResult {
-  return fail(413, PROBLEM_TYPES.payloadTooLarge, "Payload too large", `The request body exceeds ${MAX_BODY_BYTES} bytes.`, "");
+  return fail(413, PROBLEM_TYPES.payloadTooLarge, `The request body exceeds ${MAX_BODY_BYTES} bytes.`, "");
 }
 
-function fail(status: number, type: (typeof PROBLEM_TYPES)[keyof typeof PROBLEM_TYPES], title: string, detail: string, pointer: string): JsonBodyResult {
-  return { ok: false, response: problemResponse({ type, title, status, detail, errors: [{ pointer, detail }] }) };
+function fail(status: number, type: ProblemType, detail: string, pointer: string): JsonBodyResult {
+  return { ok: false, response: problemResponse({ type, status, detail, errors: [{ pointer, detail }] }) };
 }

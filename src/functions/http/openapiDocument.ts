@@ -32,7 +32,8 @@ export function buildOpenApiDocument(extraPaths: PathsObject = {}): OpenApiDocum
     info: {
       title: "aca-rollout",
       version: PRODUCT_VERSION,
-      description: "Deploy orchestrator for Azure Container Apps: start, follow and cancel deployments; inspect targets and lift quarantines. Errors are RFC 9457 problem details.",
+      description: "Deploy orchestrator for Azure Container Apps: start, follow and cancel deployments; inspect targets and lift quarantines. Errors are RFC 9457 problem details, one title per type. " +
+        "A method a path does not list answers 405 with an Allow header naming the methods it does (local runtime; the Azure Functions host answers 404).",
       license: { name: "MIT", identifier: "MIT" },
     },
     jsonSchemaDialect: "https://spec.openapis.org/oas/3.1/dialect/base",

@@ -18,6 +18,35 @@ export const PROBLEM_TYPES = {
   internal: "urn:aca-rollout:problem:internal-error",
 } as const;
 
+/** The name of a problem type (a key of {@link PROBLEM_TYPES}). */
+export type ProblemTypeName = keyof typeof PROBLEM_TYPES;
+
+/** One problem type URN. */
+export type ProblemType = (typeof PROBLEM_TYPES)[ProblemTypeName];
+
+/**
+ * The one title of each problem type (RFC 9457 §3.1.3: the title does not change from occurrence to
+ * occurrence). A type added above without a title here fails compilation.
+ */
+export const PROBLEM_TITLES: { readonly [K in ProblemTypeName]: string } = {
+  validation: "Validation failed",
+  malformedJson: "Malformed JSON",
+  unsupportedMediaType: "Unsupported media type",
+  payloadTooLarge: "Payload too large",
+  notFound: "Not found",
+  conflict: "Conflict",
+  idempotencyKeyReused: "Idempotency key reused",
+  configurationInvalid: "Configuration invalid",
+  forbiddenTarget: "Target not allowed",
+  internal: "Internal error",
+};
+
+/** The title of the problem type `type`. */
+export function problemTitle(type: ProblemType): string {
+  const name = (Object.keys(PROBLEM_TYPES) as ProblemTypeName[]).find((key) => PROBLEM_TYPES[key] === type);
+  return name === undefined ? "Error" : PROBLEM_TITLES[name];
+}
+
 /** One located input problem. */
 export interface ProblemError {
   /** RFC 6901 JSON pointer into the request (body, or `/query/<name>`, `/headers/<name>`, `/path/<name>`). */
@@ -27,7 +56,7 @@ export interface ProblemError {
 
 /** The problem document. */
 export interface Problem {
-  type: (typeof PROBLEM_TYPES)[keyof typeof PROBLEM_TYPES];
+  type: ProblemType;
   title: string;
   status: number;
   detail?: string;
@@ -38,11 +67,13 @@ export interface Problem {
 /** The media type of problem documents. */
 export const PROBLEM_CONTENT_TYPE = "application/problem+json";
 
-/** Builds an HTTP response carrying a problem document. */
-export function problemResponse(problem: Problem, headers: Record<string, string> = {}): HttpResponseInit {
+/** Builds an HTTP response carrying a problem document; the title is always its type's. */
+export function problemResponse(problem: Omit<Problem, "title">, headers: Record<string, string> = {}): HttpResponseInit {
+  const { type, ...rest } = problem;
+  const document: Problem = { type, title: problemTitle(type), ...rest };
   return {
     status: problem.status,
     headers: { "content-type": PROBLEM_CONTENT_TYPE, ...headers },
-    body: JSON.stringify(problem),
+    body: JSON.stringify(document),
   };
 }

@@ -92,6 +92,12 @@ export async function startHttpHost(options: HttpHostOptions): Promise<HttpHost>
         response.end(LANDING_PAGE);
         return;
       }
+      const allowed = routes.allowedMethods(pathname);
+      if (allowed.length > 0) {
+        response.setHeader("Allow", allowed.join(", "));
+        sendEmpty(response, 405);
+        return;
+      }
       sendEmpty(response, 404);
       return;
     }

@@ -1,7 +1,8 @@
 /**
  * Maps a request's method and path to an HTTP function, the way the Functions host's routing does:
- * the route prefix from host.json, most specific template first, and a method the function does not
- * accept is simply no match (the host answers 404, not 405).
+ * the route prefix from host.json, most specific template first. A path some function serves with
+ * other methods is not "not found": the local runtime answers 405 with `Allow` (RFC 9110 §15.5.6),
+ * where the Azure Functions host answers 404.
  */
 import type { HttpFunctionSpec } from "./httpFunction.js";
 import { compareRoutePrecedence, compileRouteTemplate, type RouteTemplate } from "./routeTemplate.js";
@@ -53,5 +54,15 @@ export class RouteTable {
       if (params) return { spec: route.spec, params };
     }
     return undefined;
+  }
+
+  /** Every method some function accepts on `pathname` (sorted; empty when no route matches the path). */
+  allowedMethods(pathname: string): string[] {
+    const segments = splitPath(pathname);
+    const methods = new Set<string>();
+    for (const route of this.routes) {
+      if (route.template.match(segments)) for (const method of route.spec.methods) methods.add(method);
+    }
+    return [...methods].sort();
   }
 }

@@ -102,4 +102,14 @@ describe("route coverage", () => {
       }
     }
   });
+
+  it("a method a documented path does not support answers 405 with Allow naming exactly the documented methods", async () => {
+    const sample = (path: string): string => path.replace("{id}", "dep-1").replace("{name}", "web").replace("{digest}", `sha256:${"a".repeat(64)}`);
+    for (const [path, methods] of documented()) {
+      const unsupported = ["PUT", "PATCH", "DELETE", "POST", "GET"].find((m) => !methods.has(m.toLowerCase()))!;
+      const response = await fetch(`${runtime.url}/api${sample(path)}`, { method: unsupported });
+      const allow = [...methods].map((m) => m.toUpperCase()).sort().join(", ");
+      expect({ path, unsupported, status: response.status, allow: response.headers.get("allow") }).toEqual({ path, unsupported, status: 405, allow });
+    }
+  });
 });

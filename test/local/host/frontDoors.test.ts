@@ -96,12 +96,14 @@ describe("HTTP host", () => {
     expect(logs.some((l) => l.functionName === "hello" && l.message === "hello called")).toBe(true);
   });
 
-  it("applies route constraints and answers 404 for unknown routes and unaccepted methods", async () => {
+  it("applies route constraints, answers 404 for unknown routes and 405 with Allow for unaccepted methods", async () => {
     expect((await fetch(`${doors.url}/api/items/12`)).status).toBe(200);
     expect(await (await fetch(`${doors.url}/api/items/12`)).text()).toBe("item 12");
     expect((await fetch(`${doors.url}/api/items/twelve`)).status).toBe(404);
     expect((await fetch(`${doors.url}/api/nowhere`)).status).toBe(404);
-    expect((await fetch(`${doors.url}/api/hello/world`, { method: "DELETE" })).status).toBe(404);
+    const wrongMethod = await fetch(`${doors.url}/api/hello/world`, { method: "DELETE" });
+    expect([wrongMethod.status, wrongMethod.headers.get("allow"), await wrongMethod.text()]).toEqual([405, "GET", ""]);
+    expect((await fetch(`${doors.url}/api/items/twelve`, { method: "DELETE" })).status).toBe(404);
     expect((await fetch(`${doors.url}/hello/world`)).status).toBe(404);
   });
 

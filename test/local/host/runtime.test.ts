@@ -67,7 +67,8 @@ describe("local runtime: HTTP functions", () => {
     expect(response.status).toBe(200);
     expect(await response.json()).toEqual({ pong: 41 });
     expect((await fetch(`${runtime.url}/api/ping/abc`)).status).toBe(404);
-    expect((await fetch(`${runtime.url}/api/ping/41`, { method: "POST" })).status).toBe(404);
+    const wrongMethod = await fetch(`${runtime.url}/api/ping/41`, { method: "POST" });
+    expect([wrongMethod.status, wrongMethod.headers.get("allow")]).toEqual([405, "GET"]);
     expect((await fetch(`${runtime.url}/api/unknown`)).status).toBe(404);
   });
 

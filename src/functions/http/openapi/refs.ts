@@ -2,7 +2,7 @@
  * Small builders the component and path files share: references into the components, JSON media
  * types, and problem responses pinned to their status and problem types.
  */
-import { PROBLEM_CONTENT_TYPE, PROBLEM_TYPES } from "../problem.js";
+import { PROBLEM_CONTENT_TYPE, PROBLEM_TYPES, type ProblemTypeName } from "../problem.js";
 import type { MediaTypeObject, ReferenceObject, ResponseObject, SchemaObject } from "./types.js";
 
 /** A reference to a component. */
@@ -13,9 +13,6 @@ export const schemaRef = (name: string): ReferenceObject => ({ $ref: `#/componen
 
 /** `application/json` content with `schema`. */
 export const json = (schema: SchemaObject | ReferenceObject): Record<string, MediaTypeObject> => ({ "application/json": { schema } });
-
-/** The name of a problem type in PROBLEM_TYPES. */
-export type ProblemTypeName = keyof typeof PROBLEM_TYPES;
 
 /** A problem response whose `status` and `type` are pinned, so a wrong kind of problem fails validation. */
 export function problem(status: number, description: string, types: readonly ProblemTypeName[]): ResponseObject {

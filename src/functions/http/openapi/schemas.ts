@@ -9,7 +9,7 @@ import { deploymentRequestBodySchema } from "../../../domain/deploymentRequestSc
 import { DIGEST_PATTERN, TAG_PATTERN } from "../../../domain/imageReference.js";
 import type { StepStatus } from "../../../domain/timeline.js";
 import { DEPLOYMENT_STATUSES } from "../apiTypes.js";
-import { PROBLEM_TYPES } from "../problem.js";
+import { PROBLEM_TITLES, PROBLEM_TYPES, type ProblemTypeName } from "../problem.js";
 import { schemaRef } from "./refs.js";
 import type { SchemaObject } from "./types.js";
 
@@ -186,8 +186,13 @@ export const schemas: Record<string, SchemaObject> = {
   },
   Problem: {
     type: "object",
-    description: "RFC 9457 problem details. `type` is stable per kind of problem; `errors` locates each input problem.",
+    description: "RFC 9457 problem details. `type` is stable per kind of problem and has one `title`; `errors` locates each input problem.",
     required: ["type", "title", "status"],
+    // Each type with its one title.
+    oneOf: (Object.keys(PROBLEM_TYPES) as ProblemTypeName[]).map((name) => ({
+      type: "object",
+      properties: { type: { const: PROBLEM_TYPES[name] }, title: { const: PROBLEM_TITLES[name] } },
+    })),
     properties: {
       type: { type: "string", enum: Object.values(PROBLEM_TYPES) },
       title: { type: "string" },
