@@ -12,6 +12,35 @@ import type { AzureFailure } from "../azure/azureFailure.js";
 import type { BuildSpec, DeploymentTarget } from "../domain/deployment.js";
 import type { AppState, RevisionState } from "../policies/revisionVerdict.js";
 
+/**
+ * Every activity's input and output: the one place their types are declared. Orchestrations call
+ * activities only through `src/orchestrations/calls.ts`, which takes both types from here, and
+ * `test/unit/activityContracts.test.ts` checks each activity function against the same entry, so a
+ * mismatch on either side is a compile error.
+ */
+export interface ActivityContracts {
+  inspectTarget: { input: InspectTargetInput; output: InspectTargetOutput };
+  scheduleBuild: { input: ScheduleBuildInput; output: ScheduleBuildOutput };
+  getBuildRun: { input: BuildRunRef; output: GetBuildRunOutput };
+  readBuildLogTail: { input: ReadBuildLogTailInput; output: ReadBuildLogTailOutput };
+  cancelBuildRun: { input: BuildRunRef; output: CancelBuildRunOutput };
+  resolveDigest: { input: ResolveDigestInput; output: ResolveDigestOutput };
+  updateContainerApp: { input: UpdateContainerAppInput; output: UpdateContainerAppOutput };
+  readRevision: { input: ReadRevisionInput; output: ReadRevisionOutput };
+  restartRevision: { input: RestartRevisionInput; output: RestartRevisionOutput };
+  moveTraffic: { input: MoveTrafficInput; output: MoveTrafficOutput };
+  deactivateRevision: { input: DeactivateRevisionInput; output: DeactivateRevisionOutput };
+  notifyDeployQueue: { input: NotifyDeployQueueInput; output: NotifyDeployQueueOutput };
+  readInstanceStatus: { input: ReadInstanceStatusInput; output: ReadInstanceStatusOutput };
+}
+
+/** The name of a registered activity. */
+export type ActivityName = keyof ActivityContracts;
+/** What an activity takes. */
+export type ActivityInput<N extends ActivityName> = ActivityContracts[N]["input"];
+/** What an activity returns (faults aside: those are thrown). */
+export type ActivityOutput<N extends ActivityName> = ActivityContracts[N]["output"];
+
 /** Activity function names. */
 export const ACTIVITIES = {
   inspectTarget: "inspectTarget",
@@ -27,7 +56,7 @@ export const ACTIVITIES = {
   deactivateRevision: "deactivateRevision",
   notifyDeployQueue: "notifyDeployQueue",
   readInstanceStatus: "readInstanceStatus",
-} as const;
+} as const satisfies { [N in ActivityName]: N };
 
 /** An expected failure, reported rather than thrown. `code` is the ARM code or one of ours. */
 export interface ActivityFailure {

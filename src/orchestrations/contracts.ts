@@ -1,0 +1,67 @@
+/**
+ * The orchestration side of the contract registry: the input and output of every sub-orchestration
+ * and of every entity operation an orchestration calls. Activity contracts live with the activities
+ * (`src/activities/contracts.ts`); `calls.ts` takes every call's types from these two registries.
+ */
+import type { ActivityFailure, BuildRunState, RegistryRef, RevisionObservation } from "../activities/contracts.js";
+import type { ActivityRetrySettings, DeploymentTarget } from "../domain/deployment.js";
+import type { EnqueueAnswer, ReleaseAnswer, TargetOperations } from "../entities/targetRecord.js";
+import type { PollProfile } from "../policies/pollSchedule.js";
+import type { RevisionVerdict } from "../policies/revisionVerdict.js";
+
+/** Input (and `continueAsNew` state) of the build wait. */
+export interface WaitForBuildRunInput {
+  registry: RegistryRef;
+  runId: string;
+  poll: PollProfile;
+  maxPollsPerExecution: number;
+  /** ISO time after which the wait gives up (the run's own timeout plus slack). */
+  deadline: string;
+  /** Polls made by earlier executions, so the interval keeps growing across `continueAsNew`. */
+  attempt: number;
+  retry: ActivityRetrySettings;
+}
+
+/** The run's final state, or why it could not be read. */
+export type WaitForBuildRunOutput = { ok: true; run: BuildRunState; timedOut: boolean } | { ok: false; failure: ActivityFailure };
+
+/** Input (and `continueAsNew` state) of a verification. */
+export interface VerifyRevisionInput {
+  target: DeploymentTarget;
+  revisionName: string;
+  smokePath?: string;
+  /** Expected traffic weight; undefined when the app has no ingress. Single mode always expects 100. */
+  expectedTraffic: number | undefined;
+  minReplicas: number;
+  warmupGraceSeconds: number;
+  /** When the warm-up grace starts, if not at the revision's creation (after a restart). */
+  warmupFrom?: string;
+  /** False for an older revision a Multiple-mode rollback returns to. */
+  mustBeLatest: boolean;
+  /** ISO deadline. */
+  deadline: string;
+  poll: PollProfile;
+  maxPollsPerExecution: number;
+  attempt: number;
+  retry: ActivityRetrySettings;
+}
+
+/** The final verdict (never `pending`), or why the revision could not be read. */
+export type VerifyRevisionOutput =
+  | { ok: true; verdict: RevisionVerdict; observation: RevisionObservation }
+  | { ok: false; failure: ActivityFailure };
+
+/** Every sub-orchestration's input and output. */
+export interface SubOrchestrationContracts {
+  waitForBuildRun: { input: WaitForBuildRunInput; output: WaitForBuildRunOutput };
+  verifyRevision: { input: VerifyRevisionInput; output: VerifyRevisionOutput };
+}
+
+/** The name of a registered sub-orchestration. */
+export type SubOrchestrationName = keyof SubOrchestrationContracts;
+
+/** The `deployTarget` entity operations an orchestration calls and waits for, with their answers. */
+export interface TargetEntityCalls {
+  enqueue: { input: TargetOperations["enqueue"]; output: EnqueueAnswer };
+  release: { input: TargetOperations["release"]; output: ReleaseAnswer };
+}
