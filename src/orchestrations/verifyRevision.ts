@@ -4,38 +4,13 @@
  */
 import * as df from "durable-functions";
 import type { OrchestrationContext } from "durable-functions";
-import { ACTIVITIES, type ActivityFailure, type ReadRevisionOutput, type RevisionObservation, type TrafficWeight } from "../activities/contracts.js";
-import type { ActivityRetrySettings, DeploymentTarget } from "../domain/deployment.js";
-import { pollDelaySeconds, shouldContinueAsNew, type PollProfile } from "../policies/pollSchedule.js";
+import { ACTIVITIES, type TrafficWeight } from "../activities/contracts.js";
+import { pollDelaySeconds, shouldContinueAsNew } from "../policies/pollSchedule.js";
 import { judgeRevision, type RevisionVerdict } from "../policies/revisionVerdict.js";
 import { activityRetryOptions } from "./activityRetry.js";
+import { callActivity, sleep, type Flow } from "./calls.js";
+import type { VerifyRevisionInput, VerifyRevisionOutput } from "./contracts.js";
 import { ORCHESTRATIONS } from "./names.js";
-
-/** Input (and `continueAsNew` state) of a verification. */
-export interface VerifyRevisionInput {
-  target: DeploymentTarget;
-  revisionName: string;
-  smokePath?: string;
-  /** Expected traffic weight; undefined when the app has no ingress. Single mode always expects 100. */
-  expectedTraffic: number | undefined;
-  minReplicas: number;
-  warmupGraceSeconds: number;
-  /** When the warm-up grace starts, if not at the revision's creation (after a restart). */
-  warmupFrom?: string;
-  /** False for an older revision a Multiple-mode rollback returns to. */
-  mustBeLatest: boolean;
-  /** ISO deadline. */
-  deadline: string;
-  poll: PollProfile;
-  maxPollsPerExecution: number;
-  attempt: number;
-  retry: ActivityRetrySettings;
-}
-
-/** The final verdict (never `pending`), or why the revision could not be read. */
-export type VerifyRevisionOutput =
-  | { ok: true; verdict: RevisionVerdict; observation: RevisionObservation }
-  | { ok: false; failure: ActivityFailure };
 
 /** Expected weight for a revision under an app's traffic rules (Multiple mode). */
 export function expectedWeight(traffic: readonly TrafficWeight[] | undefined, revisionName: string): number | undefined {
@@ -44,17 +19,17 @@ export function expectedWeight(traffic: readonly TrafficWeight[] | undefined, re
 }
 
 /** The orchestrator function. */
-export function* verifyRevisionOrchestrator(context: OrchestrationContext): Generator<df.Task, VerifyRevisionOutput | undefined, unknown> {
+export function* verifyRevisionOrchestrator(context: OrchestrationContext): Flow<VerifyRevisionOutput | undefined> {
   const input = context.df.getInput<VerifyRevisionInput>();
   const retry = activityRetryOptions(input.retry);
   const deadline = Date.parse(input.deadline);
   let attempt = input.attempt;
   for (let polls = 1; ; polls++) {
-    const read = (yield context.df.callActivityWithRetry(ACTIVITIES.readRevision, retry, {
+    const read = yield* callActivity(context, ACTIVITIES.readRevision, retry, {
       target: input.target,
       revisionName: input.revisionName,
       ...(input.smokePath !== undefined ? { smokePath: input.smokePath } : {}),
-    })) as ReadRevisionOutput;
+    });
     if (!read.ok) return { ok: false, failure: read.failure };
 
     const now = context.df.currentUtcDateTime;
@@ -84,7 +59,7 @@ export function* verifyRevisionOrchestrator(context: OrchestrationContext): Gene
     }
     const delay = pollDelaySeconds(input.poll, attempt, (deadline - now.getTime()) / 1000);
     attempt += 1;
-    yield context.df.createTimer(new Date(now.getTime() + delay * 1000));
+    yield* sleep(context, new Date(now.getTime() + delay * 1000));
   }
 }
 

@@ -5,27 +5,12 @@
  */
 import * as df from "durable-functions";
 import type { OrchestrationContext } from "durable-functions";
-import { ACTIVITIES, TERMINAL_RUN_STATUSES, type ActivityFailure, type BuildRunState, type GetBuildRunOutput, type RegistryRef } from "../activities/contracts.js";
-import type { ActivityRetrySettings } from "../domain/deployment.js";
-import { pollDelaySeconds, shouldContinueAsNew, type PollProfile } from "../policies/pollSchedule.js";
+import { ACTIVITIES, TERMINAL_RUN_STATUSES } from "../activities/contracts.js";
+import { pollDelaySeconds, shouldContinueAsNew } from "../policies/pollSchedule.js";
 import { activityRetryOptions } from "./activityRetry.js";
+import { callActivity, sleep, type Flow } from "./calls.js";
+import type { WaitForBuildRunInput, WaitForBuildRunOutput } from "./contracts.js";
 import { ORCHESTRATIONS } from "./names.js";
-
-/** Input (and `continueAsNew` state) of the build wait. */
-export interface WaitForBuildRunInput {
-  registry: RegistryRef;
-  runId: string;
-  poll: PollProfile;
-  maxPollsPerExecution: number;
-  /** ISO time after which the wait gives up (the run's own timeout plus slack). */
-  deadline: string;
-  /** Polls made by earlier executions, so the interval keeps growing across `continueAsNew`. */
-  attempt: number;
-  retry: ActivityRetrySettings;
-}
-
-/** The run's final state, or why it could not be read. */
-export type WaitForBuildRunOutput = { ok: true; run: BuildRunState; timedOut: boolean } | { ok: false; failure: ActivityFailure };
 
 /** True when a run status is final. */
 export function isTerminalRunStatus(status: string): boolean {
@@ -33,13 +18,13 @@ export function isTerminalRunStatus(status: string): boolean {
 }
 
 /** The orchestrator function. */
-export function* waitForBuildRunOrchestrator(context: OrchestrationContext): Generator<df.Task, WaitForBuildRunOutput | undefined, unknown> {
+export function* waitForBuildRunOrchestrator(context: OrchestrationContext): Flow<WaitForBuildRunOutput | undefined> {
   const input = context.df.getInput<WaitForBuildRunInput>();
   const retry = activityRetryOptions(input.retry);
   const deadline = Date.parse(input.deadline);
   let attempt = input.attempt;
   for (let polls = 1; ; polls++) {
-    const read = (yield context.df.callActivityWithRetry(ACTIVITIES.getBuildRun, retry, { registry: input.registry, runId: input.runId })) as GetBuildRunOutput;
+    const read = yield* callActivity(context, ACTIVITIES.getBuildRun, retry, { registry: input.registry, runId: input.runId });
     if (!read.ok) return { ok: false, failure: read.failure };
     if (isTerminalRunStatus(read.run.status)) return { ok: true, run: read.run, timedOut: false };
 
@@ -51,7 +36,7 @@ export function* waitForBuildRunOrchestrator(context: OrchestrationContext): Gen
     }
     const delay = pollDelaySeconds(input.poll, attempt, (deadline - now) / 1000);
     attempt += 1;
-    yield context.df.createTimer(new Date(now + delay * 1000));
+    yield* sleep(context, new Date(now + delay * 1000));
   }
 }
 

@@ -1,0 +1,99 @@
+/**
+ * The last rungs of the fallback ladder: quarantine the bad digest, and return the app to the last
+ * known good revision (Single mode: PATCH the old image again; Multiple mode: move the traffic back,
+ * then deactivate the failed revision) and verify it.
+ */
+import { ACTIVITIES } from "../activities/contracts.js";
+import { revisionSuffix } from "../policies/revisionSuffix.js";
+import type { Flow } from "./calls.js";
+import type { DeployOutput } from "./deployProgress.js";
+import type { DeployRun, Rollout } from "./deployRun.js";
+import { verifyRevision } from "./verifyStep.js";
+import { writeWhenIdle } from "./writeWhenIdle.js";
+
+/** Records the bad digest so later auto-rollouts skip it. */
+export function quarantine(run: DeployRun, digest: string, reason: string): void {
+  const { input, progress } = run;
+  progress.start("quarantine");
+  run.signalTarget("quarantine", { digest, deploymentId: input.deploymentId, reason, at: run.now().toISOString() });
+  progress.finish("quarantine", "succeeded", `${digest} quarantined for ${input.target.containerApp}`);
+}
+
+/** Returns the app to the last known good revision and verifies it. */
+export function* rollBack(run: DeployRun, rollout: Rollout, reason: string, outcome: "RolledBack" | "Canceled"): Flow<DeployOutput> {
+  const { input, progress } = run;
+  const { snapshot, newRevision: failedRevision, digest } = rollout;
+  // A bad digest is quarantined by the caller; a canceled one was never judged, so it is not.
+  const quarantined = outcome === "RolledBack" ? { quarantinedDigest: digest } : {};
+  if (snapshot.currentRevision === undefined) {
+    // First deploy of the app: there is nothing to go back to.
+    return progress.result(outcome === "Canceled" ? "Canceled" : "Failed", `${reason}; no previous revision to restore`, quarantined);
+  }
+  const previous = snapshot.currentRevision;
+  progress.phase("RollingBack");
+  progress.start("rollback");
+
+  let rollbackRevision: string;
+  let mustBeLatest: boolean;
+  if (snapshot.revisionsMode === "Single") {
+    // Single mode can only serve the latest revision: deploy the old image again, under its own suffix.
+    const updated = yield* writeWhenIdle(run, ACTIVITIES.updateContainerApp, {
+      target: input.target,
+      containerName: snapshot.containerName,
+      image: snapshot.currentImage,
+      revisionSuffix: revisionSuffix(input.deploymentId, input.target.containerApp, "rollback"),
+    });
+    if (!updated.ok) {
+      progress.finish("rollback", "failed", `${updated.failure.code}: ${updated.failure.message}`);
+      return progress.result("Failed", `${reason}; the rollback failed: ${updated.failure.code}: ${updated.failure.message}`, { error: updated.failure, ...quarantined });
+    }
+    rollbackRevision = updated.revisionName;
+    mustBeLatest = true;
+  } else {
+    const moved = yield* writeWhenIdle(run, ACTIVITIES.moveTraffic, { target: input.target, toRevision: previous, fromRevision: failedRevision });
+    if (!moved.ok) {
+      progress.finish("rollback", "failed", `${moved.failure.code}: ${moved.failure.message}`);
+      return progress.result("Failed", `${reason}; the rollback failed: ${moved.failure.code}: ${moved.failure.message}`, { error: moved.failure, ...quarantined });
+    }
+    rollbackRevision = previous;
+    mustBeLatest = false;
+  }
+  progress.finish("rollback", "succeeded", `serving ${snapshot.currentImage} again as ${rollbackRevision}`);
+
+  progress.phase("Verifying");
+  progress.start("verify-rollback");
+  const verdict = yield* verifyRevision(
+    run,
+    snapshot,
+    "verify-rollback",
+    "verify-rollback",
+    { revisionName: rollbackRevision, expectedTraffic: snapshot.traffic === undefined ? undefined : 100, mustBeLatest },
+    false,
+  );
+  if (!verdict.passed) {
+    progress.finish("verify-rollback", "failed", verdict.reason);
+    return progress.result("Failed", `${reason}; the rollback did not pass verification either: ${verdict.reason}`, {
+      ...(verdict.failure ? { error: verdict.failure } : {}),
+      ...quarantined,
+    });
+  }
+  if (snapshot.revisionsMode === "Multiple") {
+    // Only now that the previous revision is seen taking all traffic is the failed one taken away.
+    const deactivated = yield* run.activity(ACTIVITIES.deactivateRevision, { target: input.target, revisionName: failedRevision });
+    if (!deactivated.ok) {
+      progress.finish("verify-rollback", "failed", `${deactivated.failure.code}: ${deactivated.failure.message}`);
+      return progress.result("Failed", `${reason}; traffic is back on ${rollbackRevision} but ${failedRevision} could not be deactivated: ${deactivated.failure.code}: ${deactivated.failure.message}`, {
+        error: deactivated.failure,
+        ...quarantined,
+      });
+    }
+  }
+  progress.finish("verify-rollback", "succeeded", `${rollbackRevision} is serving again${snapshot.revisionsMode === "Multiple" ? `; ${failedRevision} deactivated` : ""}`);
+  run.signalTarget("recordKnownGood", {
+    revision: rollbackRevision,
+    image: snapshot.currentImage,
+    ...(snapshot.currentDigest !== undefined ? { digest: snapshot.currentDigest } : {}),
+    at: run.now().toISOString(),
+  });
+  return progress.result(outcome, `${reason}; ${outcome === "Canceled" ? "restored" : "rolled back to"} ${rollbackRevision}`, quarantined);
+}

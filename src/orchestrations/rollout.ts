@@ -1,0 +1,124 @@
+/**
+ * Everything between taking the app and releasing it: inspect → build → resolve the digest → PATCH
+ * → verify → the fallback ladder (restart, roll back, quarantine) as the policy says.
+ */
+import { ACTIVITIES } from "../activities/contracts.js";
+import { formatByDigest } from "../domain/imageReference.js";
+import { nextFallbackStep } from "../policies/fallbackPlan.js";
+import { revisionSuffix } from "../policies/revisionSuffix.js";
+import { buildImage } from "./buildStep.js";
+import type { Flow } from "./calls.js";
+import type { DeployOutput } from "./deployProgress.js";
+import type { DeployRun, Rollout } from "./deployRun.js";
+import { quarantine, rollBack } from "./rollbackStep.js";
+import { expectedWeight } from "./verifyRevision.js";
+import { passed, verifyRevision, type VerifyResult } from "./verifyStep.js";
+import { writeWhenIdle } from "./writeWhenIdle.js";
+
+/** Runs the deploy on an app this deploy holds. */
+export function* runDeploy(run: DeployRun): Flow<DeployOutput> {
+  const { input, progress } = run;
+  const { target, image } = input;
+
+  // 1. Inspect: the app as it is now is the last known good.
+  progress.start("inspect");
+  const inspected = yield* run.activity(ACTIVITIES.inspectTarget, { target, loginServer: image.loginServer });
+  if (!inspected.ok) return run.fail("inspect", inspected.failure, `cannot deploy to ${target.containerApp}`);
+  const snapshot = inspected.snapshot;
+  progress.set(snapshot.currentRevision !== undefined ? { previousRevision: snapshot.currentRevision } : {});
+  progress.finish("inspect", "succeeded", `${snapshot.revisionsMode} mode, serving ${snapshot.currentRevision ?? "no revision"} (${snapshot.currentImage})`);
+
+  // 2. Build, when asked.
+  let digest = image.digest;
+  let tagToResolve = image.tag;
+  if (input.build) {
+    const built = yield* buildImage(run, input.build);
+    if (!built.ok) return built.output;
+    digest = built.digest;
+    tagToResolve = built.tag;
+  } else {
+    progress.finish("build", "skipped", "no build requested");
+  }
+
+  // 3. Resolve the digest: from here on the image is referenced by digest only.
+  progress.start("resolve-digest");
+  if (digest === undefined) {
+    const resolved = yield* run.activity(ACTIVITIES.resolveDigest, { loginServer: image.loginServer, repository: image.repository, tag: tagToResolve ?? "" });
+    if (!resolved.ok) return run.fail("resolve-digest", resolved.failure, `cannot resolve ${image.repository}:${tagToResolve ?? ""}`);
+    digest = resolved.digest;
+  }
+  const newImage = formatByDigest(image.loginServer, image.repository, digest);
+  progress.set({ digest, image: newImage });
+  progress.finish("resolve-digest", "succeeded", newImage);
+
+  // 4. Update the app; the suffix makes a replayed or retried PATCH name the same revision.
+  progress.phase("Deploying");
+  progress.start("deploy");
+  const updated = yield* writeWhenIdle(run, ACTIVITIES.updateContainerApp, {
+    target,
+    containerName: snapshot.containerName,
+    image: newImage,
+    revisionSuffix: revisionSuffix(input.deploymentId, target.containerApp, "deploy"),
+  });
+  if (!updated.ok) return run.fail("deploy", updated.failure, `updating ${target.containerApp} failed`);
+  const rollout: Rollout = { snapshot, digest, image: newImage, newRevision: updated.revisionName };
+  progress.set({ newRevision: rollout.newRevision });
+  progress.finish("deploy", "succeeded", `${rollout.newRevision}${updated.alreadyApplied ? " (already applied)" : ""}`);
+
+  return yield* verifyAndFallBack(run, rollout);
+}
+
+/** Verifies the new revision and, when it fails, walks the fallback ladder. */
+function* verifyAndFallBack(run: DeployRun, rollout: Rollout): Flow<DeployOutput> {
+  const { input, progress } = run;
+  const { snapshot, newRevision } = rollout;
+  progress.phase("Verifying");
+  progress.start("verify");
+  const expectedTraffic = snapshot.revisionsMode === "Single" ? (snapshot.traffic === undefined ? undefined : 100) : expectedWeight(snapshot.traffic, newRevision);
+  const verifyNew = (step: string, instanceSuffix: string, warmupFrom?: string): Flow<VerifyResult> =>
+    verifyRevision(run, snapshot, step, instanceSuffix, { revisionName: newRevision, expectedTraffic, mustBeLatest: true, ...(warmupFrom !== undefined ? { warmupFrom } : {}) }, true);
+  const restoreAfterCancel = (step: string): Flow<DeployOutput> => {
+    progress.finish(step, "failed", "canceled by request");
+    return rollBack(run, rollout, "canceled by request", "Canceled");
+  };
+
+  let verdict = yield* verifyNew("verify", "verify");
+  if (verdict.canceled) return yield* restoreAfterCancel("verify");
+  if (verdict.passed) return passed(run, rollout, "the new revision passed verification");
+  if (verdict.failure) return run.fail("verify", verdict.failure, `reading revision ${newRevision} failed`);
+  let failureReason = verdict.reason;
+  progress.finish("verify", "failed", failureReason);
+
+  // Each remedy runs at most once, so this loop ends.
+  let restarted = false;
+  const canRollBack = snapshot.currentRevision !== undefined;
+  for (;;) {
+    const decision = nextFallbackStep(input.policy.onFailure, { restarted, rolledBack: false, canRollBack });
+    if (decision.step === "restart") {
+      restarted = true;
+      progress.phase("Restarting");
+      progress.start("restart", decision.reason);
+      const restart = yield* run.activity(ACTIVITIES.restartRevision, { target: input.target, revisionName: newRevision });
+      if (!restart.ok) {
+        progress.finish("restart", "failed", `${restart.failure.code}: ${restart.failure.message}`);
+        continue;
+      }
+      progress.finish("restart", "succeeded", `restarted ${newRevision}`);
+      progress.phase("Verifying");
+      progress.start("verify-after-restart");
+      verdict = yield* verifyNew("verify-after-restart", "verify-restart", run.now().toISOString());
+      if (verdict.canceled) return yield* restoreAfterCancel("verify-after-restart");
+      if (verdict.passed) return passed(run, rollout, "the new revision passed verification after a restart", "verify-after-restart");
+      if (verdict.failure) return run.fail("verify-after-restart", verdict.failure, `reading revision ${newRevision} failed`);
+      failureReason = verdict.reason;
+      progress.finish("verify-after-restart", "failed", failureReason);
+      continue;
+    }
+
+    quarantine(run, rollout.digest, failureReason);
+    if (decision.step === "give-up") {
+      return progress.result("Failed", `${failureReason}; ${decision.reason}`, { quarantinedDigest: rollout.digest });
+    }
+    return yield* rollBack(run, rollout, `${failureReason}; ${decision.reason}`, "RolledBack");
+  }
+}
