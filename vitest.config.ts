@@ -6,6 +6,8 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 60_000,
     pool: "forks",
-    globalSetup: [],
+    // Finds Debian's docker-registry once; suites that need it skip without it (or fail the run in CI).
+    globalSetup: ["test/support/dockerRegistryGate.ts"],
+    reporters: ["default", "./test/support/skipReporter.ts"],
   },
 });

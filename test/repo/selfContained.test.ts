@@ -15,7 +15,12 @@ async function sourceFiles(): Promise<string[]> {
   const files: string[] = [];
   for (const dir of SCANNED) {
     const entries = await readdir(join(REPO, dir), { withFileTypes: true, recursive: true });
-    for (const entry of entries) if (entry.isFile() && /\.(ts|js|json|sh)$|^run$/.test(entry.name)) files.push(join(entry.parentPath, entry.name));
+    for (const entry of entries) {
+      const path = join(entry.parentPath, entry.name);
+      // .ci/node is the Node that .ci/run installs, not ours.
+      if (!entry.isFile() || path.includes("/node_modules/") || path.includes("/.ci/node/")) continue;
+      if (/\.(ts|js|json|sh)$/.test(entry.name) || dir === ".ci") files.push(path);
+    }
   }
   return files;
 }

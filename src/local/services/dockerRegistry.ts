@@ -17,11 +17,19 @@ import { waitForHttp } from "./httpProbe.js";
 /** Where Debian's package installs the registry binary. */
 export const DOCKER_REGISTRY_BINARY = "/usr/bin/docker-registry";
 
+/** The setting naming another registry binary (a path that does not exist behaves as a machine without one). */
+export const DOCKER_REGISTRY_BINARY_SETTING = "ACA_ROLLOUT_DOCKER_REGISTRY_BINARY";
+
+/** The registry binary `npm start` and the tests use: the setting's path, else Debian's. */
+export function dockerRegistryBinary(env: NodeJS.ProcessEnv = process.env): string {
+  return env[DOCKER_REGISTRY_BINARY_SETTING]?.trim() || DOCKER_REGISTRY_BINARY;
+}
+
 /** Options for {@link startDockerRegistry}. */
 export interface DockerRegistryOptions {
   /** Storage root; a fresh temp dir (removed on stop) when omitted. */
   dataDir?: string;
-  /** Path to the binary (default {@link DOCKER_REGISTRY_BINARY}). */
+  /** Path to the binary (default {@link dockerRegistryBinary}). */
   binary?: string;
   startTimeoutMs?: number;
 }
@@ -45,7 +53,7 @@ export class DockerRegistryNotInstalledError extends Error {
 }
 
 /** Whether the registry binary exists and is executable. */
-export async function isDockerRegistryInstalled(binary: string = DOCKER_REGISTRY_BINARY): Promise<boolean> {
+export async function isDockerRegistryInstalled(binary: string = dockerRegistryBinary()): Promise<boolean> {
   try {
     await access(binary, constants.X_OK);
     return true;
@@ -79,7 +87,7 @@ export function dockerRegistryConfig(dataDir: string, httpSecret: string): Recor
 
 /** Starts docker-registry on 127.0.0.1:<free port> and resolves once `/v2/` answers. */
 export async function startDockerRegistry(options: DockerRegistryOptions = {}): Promise<DockerRegistryService> {
-  const binary = options.binary ?? DOCKER_REGISTRY_BINARY;
+  const binary = options.binary ?? dockerRegistryBinary();
   if (!(await isDockerRegistryInstalled(binary))) throw new DockerRegistryNotInstalledError(binary);
 
   const workDir = await mkdtemp(join(tmpdir(), "aca-rollout-registry-"));

@@ -3,18 +3,39 @@ import { createHash } from "node:crypto";
 import { readdir } from "node:fs/promises";
 import { existsSync } from "node:fs";
 import {
+  DOCKER_REGISTRY_BINARY,
   DockerRegistryNotInstalledError,
+  dockerRegistryBinary,
   isDockerRegistryInstalled,
   startDockerRegistry,
   type DockerRegistryService,
 } from "../../../src/local/services/dockerRegistry.js";
+import { needsDockerRegistry } from "../../support/dockerRegistryAvailability.js";
 
-// This suite needs Debian's registry: `apt-get install -y docker-registry`. It fails (not skips) without it.
-describe("docker-registry launcher", () => {
+describe("finding docker-registry", () => {
+  it("uses Debian's binary unless ACA_ROLLOUT_DOCKER_REGISTRY_BINARY names another", () => {
+    expect(dockerRegistryBinary({})).toBe(DOCKER_REGISTRY_BINARY);
+    expect(dockerRegistryBinary({ ACA_ROLLOUT_DOCKER_REGISTRY_BINARY: " " })).toBe(DOCKER_REGISTRY_BINARY);
+    expect(dockerRegistryBinary({ ACA_ROLLOUT_DOCKER_REGISTRY_BINARY: "/opt/registry/bin/docker-registry" })).toBe("/opt/registry/bin/docker-registry");
+  });
+
+  it("looks at the file itself: a missing or non-executable path is not installed", async () => {
+    expect(await isDockerRegistryInstalled("/nonexistent/docker-registry")).toBe(false);
+    expect(await isDockerRegistryInstalled(import.meta.filename)).toBe(false);
+    expect(await isDockerRegistryInstalled(process.execPath)).toBe(true);
+  });
+
+  it("reports a missing binary with the install command", async () => {
+    await expect(startDockerRegistry({ binary: "/nonexistent/docker-registry" })).rejects.toThrow(DockerRegistryNotInstalledError);
+    await expect(startDockerRegistry({ binary: "/nonexistent/docker-registry" })).rejects.toThrow(/apt-get install -y docker-registry/);
+  });
+});
+
+// Needs Debian's registry (`apt-get install -y docker-registry`): skipped without it, unless the run requires it.
+describe("docker-registry launcher", needsDockerRegistry(), () => {
   let registry: DockerRegistryService;
 
   beforeAll(async () => {
-    expect(await isDockerRegistryInstalled(), "apt-get install -y docker-registry").toBe(true);
     registry = await startDockerRegistry();
   });
   afterAll(async () => {
@@ -45,11 +66,6 @@ describe("docker-registry launcher", () => {
     expect(upload.headers.get("docker-content-digest")).toBe(digest);
     expect(upload.headers.get("location")).toBe(`/v2/probe/app/blobs/${digest}`);
     expect(await readdir(`${registry.dataDir}/docker/registry/v2/repositories/probe`)).toEqual(["app"]);
-  });
-
-  it("reports a missing binary with the install command", async () => {
-    await expect(startDockerRegistry({ binary: "/nonexistent/docker-registry" })).rejects.toThrow(DockerRegistryNotInstalledError);
-    await expect(startDockerRegistry({ binary: "/nonexistent/docker-registry" })).rejects.toThrow(/apt-get install -y docker-registry/);
   });
 
   it("stops the process and removes its temporary storage", async () => {

@@ -7,13 +7,14 @@ import { registryErrorCode, type RegistryBackend } from "../../../src/sandbox/pr
 import { buildSandboxImage } from "../../../src/sandbox/providers/acrDataPlane/sandboxImage.js";
 import { UpstreamRegistry } from "../../../src/sandbox/providers/acrDataPlane/upstreamRegistry.js";
 import { BACKENDS } from "./harness.js";
+import { needsDockerRegistry } from "../../support/dockerRegistryAvailability.js";
 
 const OCI = "application/vnd.oci.image.manifest.v1+json";
 const sha256 = (content: Buffer): string => `sha256:${createHash("sha256").update(content).digest("hex")}`;
 
 // The in-memory registry stands in for docker-registry on machines without it, so it must answer the
 // Distribution calls the sandbox makes exactly as Distribution 2.8 does. Each case runs against both.
-describe.each(BACKENDS)("Distribution API subset (%s)", (kind) => {
+for (const kind of BACKENDS) describe(`Distribution API subset (${kind})`, needsDockerRegistry(kind === "docker-registry"), () => {
   let registry: DockerRegistryService | undefined;
   let backend: RegistryBackend;
   let counter = 0;

@@ -3,6 +3,7 @@ import { createHash } from "node:crypto";
 import { RestError } from "@azure/core-rest-pipeline";
 import { ContainerRegistryClient, ContainerRegistryContentClient, KnownContainerRegistryAudience } from "@azure/container-registry";
 import { BACKENDS, fixedCredential, startDataPlane, type DataPlaneHarness } from "./harness.js";
+import { needsDockerRegistry } from "../../support/dockerRegistryAvailability.js";
 import { buildSandboxImage } from "../../../src/sandbox/providers/acrDataPlane/index.js";
 import { buildImageManifest } from "../../../src/sandbox/providers/containerRegistry/imageManifest.js";
 
@@ -26,7 +27,7 @@ async function caught(promise: Promise<unknown>): Promise<unknown> {
   throw new Error("expected the call to fail");
 }
 
-describe.each(BACKENDS)("ACR data plane with @azure/container-registry over HTTPS (%s)", (kind) => {
+for (const kind of BACKENDS) describe(`ACR data plane with @azure/container-registry over HTTPS (${kind})`, needsDockerRegistry(kind === "docker-registry"), () => {
   let plane: DataPlaneHarness;
   const clientOptions = () => ({
     audience: KnownContainerRegistryAudience.AzureResourceManagerPublicCloud,
