@@ -107,10 +107,15 @@ export interface TargetSnapshot {
   containerName: string;
   /** The full `template.containers` array (sidecars included), as read. */
   containers: TemplateContainer[];
-  /** The ready revision serving now (`latestReadyRevisionName`), if any. */
+  /**
+   * The revision serving now, if any: the active revision with the most traffic, else the app's
+   * `latestReadyRevisionName`. A rollback returns to it.
+   */
   currentRevision: string | undefined;
-  /** That container's image now, as the template states it. */
+  /** That container's image in the serving revision (read from the revision; the template's when nothing serves). */
   currentImage: string;
+  /** That container's image in the app template, which after a failed deploy may differ from what serves. */
+  templateImage: string;
   /** The digest of `currentImage` when it is pinned by digest. */
   currentDigest: string | undefined;
   /** Ingress traffic as configured; undefined when the app has no ingress. */

@@ -1,12 +1,15 @@
 /**
  * `inspectTarget`: reads the Container App before anything changes. Picks the container the deploy
  * updates, checks the app can pull from the new image's registry, and records the last known good
- * state (ready revision, image, digest, traffic) that a rollback returns to.
+ * state that a rollback returns to: the revision serving now and the image read from that revision,
+ * never from the app template (after a failed deploy the template names the failed image while the
+ * previous revision still serves).
  */
 import * as df from "durable-functions";
-import type { ContainerApp } from "@azure/arm-appcontainers";
+import type { ContainerApp, ContainerAppsAPIClient, Revision } from "@azure/arm-appcontainers";
 import { ACTIVITIES, type ActivityFailure, type InspectTargetInput, type InspectTargetOutput, type TemplateContainer } from "./contracts.js";
 import { containersOf, readApp, revisionsModeOf, trafficOf } from "./appModel.js";
+import { failureOrThrow } from "./azureErrors.js";
 import { activityServices, type ActivityServices } from "./services.js";
 
 const DIGEST_SUFFIX = /@(sha256:[0-9a-f]{64})$/;
@@ -40,6 +43,32 @@ function registryConfigured(app: ContainerApp, loginServer: string): boolean {
   return (app.configuration?.registries ?? []).some((registry) => registry.server?.toLowerCase() === wanted);
 }
 
+/**
+ * The revision serving now: among active revisions, the one with the most traffic (the latest ready
+ * one on a tie or without ingress), else the latest ready revision, else none.
+ */
+export function servingRevision(revisions: readonly Revision[], latestReadyRevisionName: string | undefined): Revision | undefined {
+  const active = revisions.filter((revision) => revision.active === true && revision.provisioningState !== "Failed");
+  const weight = (revision: Revision): number => revision.trafficWeight ?? 0;
+  const isLatestReady = (revision: Revision): boolean => latestReadyRevisionName !== undefined && revision.name === latestReadyRevisionName;
+  const ranked = [...active].sort((a, b) => weight(b) - weight(a) || Number(isLatestReady(b)) - Number(isLatestReady(a)));
+  const top = ranked[0];
+  if (top !== undefined && (weight(top) > 0 || isLatestReady(top))) return top;
+  return revisions.find(isLatestReady);
+}
+
+/** Every revision of the app, or why they could not be read. */
+async function listRevisions(client: ContainerAppsAPIClient, input: InspectTargetInput): Promise<{ ok: true; revisions: Revision[] } | { ok: false; failure: ActivityFailure }> {
+  const { resourceGroup, containerApp } = input.target;
+  try {
+    const revisions: Revision[] = [];
+    for await (const revision of client.containerAppsRevisions.listRevisions(resourceGroup, containerApp)) revisions.push(revision);
+    return { ok: true, revisions };
+  } catch (error) {
+    return { ok: false, failure: failureOrThrow(error, `list revisions of container app ${containerApp}`) };
+  }
+}
+
 /** Reads the target app and returns its snapshot, or why this deploy cannot go ahead. */
 export async function inspectTarget(input: InspectTargetInput, services: ActivityServices): Promise<InspectTargetOutput> {
   const { target, loginServer } = input;
@@ -65,7 +94,13 @@ export async function inspectTarget(input: InspectTargetInput, services: Activit
     };
   }
 
-  const currentImage = chosen.container.image;
+  const listed = await listRevisions(client, input);
+  if (!listed.ok) return listed;
+  const serving = servingRevision(listed.revisions, app.latestReadyRevisionName || undefined);
+  const templateImage = chosen.container.image;
+  // The image the serving revision runs is what a rollback restores; the template may name a failed deploy's image.
+  const servingImage = serving?.template?.containers?.find((container) => container.name === chosen.container.name)?.image;
+  const currentImage = servingImage ?? templateImage;
   return {
     ok: true,
     snapshot: {
@@ -73,8 +108,9 @@ export async function inspectTarget(input: InspectTargetInput, services: Activit
       revisionsMode: revisionsModeOf(app),
       containerName: chosen.container.name,
       containers,
-      currentRevision: app.latestReadyRevisionName || undefined,
+      currentRevision: serving?.name,
       currentImage,
+      templateImage,
       currentDigest: DIGEST_SUFFIX.exec(currentImage)?.[1],
       traffic: trafficOf(app),
       minReplicas: app.template?.scale?.minReplicas ?? 0,
