@@ -6,6 +6,7 @@
  */
 import { pathToFileURL } from "node:url";
 import { join, resolve } from "node:path";
+import { useSystemWallClock, useWallClock } from "../config/wallClock.js";
 import { RealClock, type Clock } from "./clock.js";
 import { createEngine, type LocalOrchestrationEngine } from "./engine/engine.js";
 import type { EngineLogger } from "./engine/invocation.js";
@@ -144,6 +145,8 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     throw error;
   }
   doors.connect(engine, (name) => registry.orchestration(name) !== undefined);
+  // The product's HTTP functions stamp requests with the runtime's clock (virtual under tests).
+  useWallClock(() => clock.now());
 
   let stopped: Promise<void> | undefined;
   return {
@@ -158,6 +161,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     taskHub,
     stop() {
       stopped ??= (async () => {
+        useSystemWallClock();
         await doors.close();
         await engine.stop();
         if (setHostname) delete process.env.WEBSITE_HOSTNAME;

@@ -5,6 +5,7 @@
  */
 import type { HttpRequest, HttpResponseInit } from "@azure/functions";
 import type { DurableClient } from "durable-functions";
+import { wallClockNow } from "../../config/wallClock.js";
 import { CANCEL_EVENT } from "../../orchestrations/names.js";
 import { readDeployInstance } from "./deploymentInstances.js";
 import { deploymentStatusOf, isFinalStatus } from "./deploymentResource.js";
@@ -13,7 +14,7 @@ import { readJsonBody } from "./jsonBody.js";
 import { conflictProblem, notFoundProblem, validationProblem } from "./requestProblems.js";
 
 /** Handles `POST /api/deployments/{id}/cancel`; `now` is injectable for tests. */
-export async function cancelDeployment(request: HttpRequest, client: DurableClient, now: () => Date = () => new Date()): Promise<HttpResponseInit> {
+export async function cancelDeployment(request: HttpRequest, client: DurableClient, now: () => Date = wallClockNow): Promise<HttpResponseInit> {
   // Nothing to say beyond the URL: accept no body at all, or an empty JSON object.
   const bytes = await request.clone().arrayBuffer();
   if (bytes.byteLength > 0) {

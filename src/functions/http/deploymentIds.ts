@@ -1,5 +1,5 @@
 /**
- * Deployment ids. A request with an `Idempotency-Key` gets an id derived from the target and the key,
+ * Deployment ids. A request with an `Idempotency-Key` gets an id derived from the key alone,
  * so a retried request finds the deploy it already started instead of starting a second one; any
  * other request gets a fresh, time-ordered id. Both match the deploy input's `deploymentId` pattern.
  */
@@ -21,9 +21,12 @@ export function idempotencyKeyProblem(key: string): string | undefined {
   return undefined;
 }
 
-/** `dep-` + the first 24 hex digits of sha256(`<target>\n<key>`): the same key names the same deploy per target. */
-export function idempotentDeploymentId(targetName: string, key: string): string {
-  return `dep-${createHash("sha256").update(`${targetName}\n${key}`, "utf8").digest("hex").slice(0, 24)}`;
+/**
+ * `dep-` + the first 24 hex digits of sha256(`idempotency-key\n<key>`): a key names one deploy in the
+ * whole collection, so the same key with another target finds that deploy and is refused with a 409.
+ */
+export function idempotentDeploymentId(key: string): string {
+  return `dep-${createHash("sha256").update(`idempotency-key\n${key}`, "utf8").digest("hex").slice(0, 24)}`;
 }
 
 /** `dep-<yyyymmddhhmmss>-<8 random base32>` (UTC, lowercase): sorts by time, unique in practice (40 random bits). */

@@ -115,6 +115,16 @@ function isoOf(time: Date | string): string {
   return Number.isNaN(ms) ? String(time) : new Date(ms).toISOString();
 }
 
+/**
+ * When the deploy was accepted: the request's own stamp (milliseconds, unique per front end and in
+ * start order), since the Durable status API cuts its createdTime to whole seconds; createdTime for a
+ * deploy whose input carries no stamp.
+ */
+function createdAtOf(instance: DeploymentInstance, input: Record<string, unknown>): string {
+  const requestedAt = stringField(input, "requestedAt");
+  return requestedAt !== undefined && !Number.isNaN(Date.parse(requestedAt)) ? isoOf(requestedAt) : isoOf(instance.createdTime);
+}
+
 /** The target name a deploy was started for (the app's name for deploys started without a target). */
 export function targetNameOf(instance: Pick<DeploymentInstance, "input">): string {
   return stringField(instance.input, "targetName") ?? stringField(isObject(instance.input) ? instance.input.target : undefined, "containerApp") ?? "";
@@ -141,7 +151,7 @@ export function toDeploymentResource(instance: DeploymentInstance): DeploymentRe
       ...(digest !== undefined ? { digest } : {}),
     },
     status,
-    createdAt: isoOf(instance.createdTime),
+    createdAt: createdAtOf(instance, input),
     updatedAt: isoOf(instance.lastUpdatedTime),
     steps: stepsOf(progress),
   };

@@ -1,12 +1,14 @@
 /**
  * `POST /api/deployments`: validates the request completely (body, target, overrides, the composed
  * deploy input) before anything starts, then starts the `deploy` orchestration and answers `202`.
- * With an `Idempotency-Key` the deployment id is derived from the target and the key, so a retry finds
- * the deploy it already started: the same request gets the same answer, a different one a `409`.
+ * With an `Idempotency-Key` the deployment id is derived from the key alone (keys are unique across
+ * the collection), so a retry finds the deploy it already started: the same request gets the same
+ * answer, a different one (another target included) a `409`.
  */
 import type { HttpRequest, HttpResponseInit } from "@azure/functions";
 import type { DurableClient } from "durable-functions";
 import { currentTargets, findTarget } from "../../config/targets.js";
+import { nextStartStamp } from "../../config/wallClock.js";
 import type { DeploymentInput } from "../../domain/deployment.js";
 import { composeDeploymentInput, deploymentFingerprint, parseDeploymentRequestBody } from "../../domain/deploymentRequest.js";
 import { ORCHESTRATIONS } from "../../orchestrations/names.js";
@@ -22,8 +24,8 @@ import {
   validationProblem,
 } from "./requestProblems.js";
 
-/** Handles `POST /api/deployments`; `now` is injectable for tests. */
-export async function startDeployment(request: HttpRequest, client: DurableClient, now: () => Date = () => new Date()): Promise<HttpResponseInit> {
+/** Handles `POST /api/deployments`; `now` stamps the request (unique and increasing per process, so the list orders by start). */
+export async function startDeployment(request: HttpRequest, client: DurableClient, now: () => Date = nextStartStamp): Promise<HttpResponseInit> {
   const key = request.headers.get(IDEMPOTENCY_KEY_HEADER);
   if (key !== null) {
     const problem = idempotencyKeyProblem(key);
@@ -47,7 +49,7 @@ export async function startDeployment(request: HttpRequest, client: DurableClien
   if (!target) return notFoundProblem(`There is no target named ${JSON.stringify(body.value.target)}.`, "/target");
 
   const at = now();
-  const deploymentId = key !== null ? idempotentDeploymentId(target.name, key) : freshDeploymentId(at);
+  const deploymentId = key !== null ? idempotentDeploymentId(key) : freshDeploymentId(at);
   const composed = composeDeploymentInput(target, body.value, { deploymentId, requestedAt: at.toISOString() }, targets.allow);
   if (!composed.ok) {
     switch (composed.kind) {

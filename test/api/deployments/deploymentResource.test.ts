@@ -78,11 +78,11 @@ describe("ids, keys and cursors", () => {
     const fresh = freshDeploymentId(new Date("2026-03-04T05:06:07.890Z"), () => Buffer.from([0, 1, 2, 31, 32, 255, 100, 7]));
     expect(fresh).toBe("dep-20260304050607-abc7a7eh");
     expect(fresh).toMatch(DEPLOYMENT_ID_PATTERN);
-    const keyed = idempotentDeploymentId("web", "key-1");
+    const keyed = idempotentDeploymentId("key-1");
     expect(keyed).toMatch(/^dep-[0-9a-f]{24}$/);
     expect(keyed).toMatch(DEPLOYMENT_ID_PATTERN);
-    expect(idempotentDeploymentId("web", "key-1")).toBe(keyed);
-    expect(idempotentDeploymentId("api", "key-1")).not.toBe(keyed);
+    expect(idempotentDeploymentId("key-1")).toBe(keyed);
+    expect(idempotentDeploymentId("key-2")).not.toBe(keyed);
   });
 
   it("accepts 1-128 printable ASCII characters as an idempotency key", () => {

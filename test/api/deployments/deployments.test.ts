@@ -166,7 +166,7 @@ describe("Idempotency-Key", () => {
     const key = "ci-run-1234/attempt";
     const first = await api.call<DeploymentAccepted>("POST", "/deployments", { json: { target: "idem", tag: "v2" }, headers: { "Idempotency-Key": key } });
     expect(first.status).toBe(202);
-    expect(first.body.id).toBe(idempotentDeploymentId("idem", key));
+    expect(first.body.id).toBe(idempotentDeploymentId(key));
     expect(first.body.id).toMatch(/^dep-[0-9a-f]{24}$/);
 
     // A retry while it runs, and another once it finished: the same answer, no second instance.
@@ -194,8 +194,14 @@ describe("Idempotency-Key", () => {
     expect(await api.instanceIds()).toEqual(before);
     expect(api.world.sandbox.callLog.calls().length).toBe(calls);
 
-    // The key is scoped to the target: the same key for another target is another deployment.
-    const other = await start({ target: "idem-other", tag: "v2" }, { "Idempotency-Key": key });
+    // The key is unique across the collection: the same key for another target is refused too.
+    const otherTarget = await api.call<ProblemBody>("POST", "/deployments", { json: { target: "idem-other", tag: "v2" }, headers: { "Idempotency-Key": key } });
+    expect(otherTarget.status).toBe(409);
+    expect(otherTarget.body).toMatchObject({ type: PROBLEM_TYPES.idempotencyKeyReused, errors: [{ pointer: "/headers/idempotency-key" }] });
+    expect(await api.instanceIds()).toEqual(before);
+    expect(PATCHES("api-idem-other")).toHaveLength(0);
+    // With a key of its own it is a deployment of its own.
+    const other = await start({ target: "idem-other", tag: "v2" }, { "Idempotency-Key": `${key}-other` });
     expect(other.id).not.toBe(first.body.id);
     await api.world.runToEnd(other.id);
     expect((await api.deployment(other.id)).status).toBe("Succeeded");

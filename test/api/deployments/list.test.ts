@@ -1,5 +1,6 @@
 /**
- * `GET /api/deployments` over real HTTP: newest first (creation time, then id), only deploys (no
+ * `GET /api/deployments` over real HTTP: newest first (creation time in milliseconds; deploys
+ * accepted in the same instant in the order they started), only deploys (no
  * build waits or entities), filtered by target and status, and paged with an opaque token that walks
  * every item exactly once even when new deployments start mid-walk.
  */
@@ -20,9 +21,9 @@ async function start(target: string, tag: string): Promise<string> {
   return answer.body.id;
 }
 
-/** Newest first: later creation second first, then the greater id (the API's order). */
+/** Newest first: the reverse of the order they were started in, also for those started in the same instant. */
 function expectedOrder(items: readonly { id: string; at: number }[]): string[] {
-  return [...items].sort((a, b) => Math.floor(b.at / 1000) - Math.floor(a.at / 1000) || (a.id < b.id ? 1 : -1)).map((i) => i.id);
+  return [...items].reverse().map((i) => i.id);
 }
 
 async function list(query: string): Promise<DeploymentPage> {
@@ -39,9 +40,9 @@ beforeAll(async () => {
   await api.world.pushImage("v2");
 
   await api.world.runToEnd(await start("alpha", "v2"));
-  // Two created in the same second: the id breaks the tie.
-  const both = [await start("beta", "v2"), await start("alpha", "v2")];
-  for (const id of both) await api.world.runToEnd(id);
+  // Four started in the same (virtual) instant: the order they started in breaks the tie, not their ids.
+  const together = [await start("beta", "v2"), await start("alpha", "v2"), await start("beta", "v2"), await start("alpha", "v2")];
+  for (const id of together) await api.world.runToEnd(id);
   await api.world.runToEnd(await start("alpha", "not-pushed")); // fails: the tag does not exist
   await api.world.runToEnd(await start("gamma", "built-1")); // has a build-wait sub-orchestration
   await api.world.runToEnd(await start("beta", "v2"));
@@ -62,7 +63,11 @@ describe("GET /api/deployments", () => {
     expect(page.value.every((d) => d.id.startsWith("dep-") && !d.id.endsWith("-build"))).toBe(true);
     // Each item is the same resource GET /deployments/{id} shows.
     expect(page.value[0]).toEqual(await api.deployment(page.value[0]!.id));
-    // Default page size is 20: all six fit.
+    // createdAt keeps milliseconds: the four started in one instant are 1 ms apart, newest first.
+    const created = page.value.map((d) => Date.parse(d.createdAt));
+    expect(new Set(created).size).toBe(created.length);
+    expect(created).toEqual([...created].sort((a, b) => b - a));
+    // Default page size is 20: all of them fit.
     expect((await list("")).value).toHaveLength(started.length);
   });
 

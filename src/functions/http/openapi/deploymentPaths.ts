@@ -16,7 +16,8 @@ export const deploymentPaths: PathsObject = {
         {
           name: "Idempotency-Key",
           in: "header",
-          description: "Makes the request safe to retry: the same key and request get the first answer; the same key with another request is a 409.",
+          description:
+            "Makes the request safe to retry: the same key and request get the first answer; the same key with another request (another target included: a key names one deployment in the whole collection) is a 409.",
           schema: { type: "string", pattern: "^[ -~]{1,128}$" },
         },
       ],

@@ -78,7 +78,10 @@ export const schemas: Record<string, SchemaObject> = {
         },
       },
       status: schemaRef("DeploymentStatus"),
-      createdAt: TIMESTAMP,
+      createdAt: {
+        ...TIMESTAMP,
+        description: "When the request was accepted, in milliseconds. Requests accepted in the same millisecond are stamped 1 ms apart in the order they started, so the list's order is start order.",
+      },
       updatedAt: TIMESTAMP,
       reason: { type: "string", description: "Why it ended as it did (final statuses only)." },
       steps: { type: "array", items: schemaRef("TimelineStep") },
