@@ -3,7 +3,7 @@
  * known good revision (Single mode: PATCH the old image again; Multiple mode: move the traffic back,
  * then deactivate the failed revision) and verify it.
  */
-import { ACTIVITIES } from "../activities/contracts.js";
+import { ACTIVITIES, type ActivityFailure } from "../activities/contracts.js";
 import { revisionSuffix } from "../policies/revisionSuffix.js";
 import type { Flow } from "./calls.js";
 import type { DeployOutput } from "./deployProgress.js";
@@ -19,15 +19,25 @@ export function quarantine(run: DeployRun, digest: string, reason: string): void
   progress.finish("quarantine", "succeeded", `${digest} quarantined for ${input.target.containerApp}`);
 }
 
+/** Why a rollback runs and what its output reports. */
+export interface RollbackCause {
+  /** `RolledBack` after a failure; `Canceled` when an operator canceled after the PATCH. */
+  outcome: "RolledBack" | "Canceled";
+  /** Whether the caller quarantined the digest (only a revision judged bad is). */
+  quarantined: boolean;
+  /** The failed call that led here, reported in the output when the rollback does not replace it. */
+  error?: ActivityFailure;
+}
+
 /** Returns the app to the last known good revision and verifies it. */
-export function* rollBack(run: DeployRun, rollout: Rollout, reason: string, outcome: "RolledBack" | "Canceled"): Flow<DeployOutput> {
+export function* rollBack(run: DeployRun, rollout: Rollout, reason: string, cause: RollbackCause): Flow<DeployOutput> {
   const { input, progress } = run;
   const { snapshot, newRevision: failedRevision, digest } = rollout;
-  // A bad digest is quarantined by the caller; a canceled one was never judged, so it is not.
-  const quarantined = outcome === "RolledBack" ? { quarantinedDigest: digest } : {};
+  const { outcome } = cause;
+  const extra = { ...(cause.error !== undefined ? { error: cause.error } : {}), ...(cause.quarantined ? { quarantinedDigest: digest } : {}) };
   if (snapshot.currentRevision === undefined) {
     // First deploy of the app: there is nothing to go back to.
-    return progress.result(outcome === "Canceled" ? "Canceled" : "Failed", `${reason}; no previous revision to restore`, quarantined);
+    return progress.result(outcome === "Canceled" ? "Canceled" : "Failed", `${reason}; no previous revision to restore`, extra);
   }
   const previous = snapshot.currentRevision;
   progress.phase("RollingBack");
@@ -45,7 +55,7 @@ export function* rollBack(run: DeployRun, rollout: Rollout, reason: string, outc
     });
     if (!updated.ok) {
       progress.finish("rollback", "failed", `${updated.failure.code}: ${updated.failure.message}`);
-      return progress.result("Failed", `${reason}; the rollback failed: ${updated.failure.code}: ${updated.failure.message}`, { error: updated.failure, ...quarantined });
+      return progress.result("Failed", `${reason}; the rollback failed: ${updated.failure.code}: ${updated.failure.message}`, { ...extra, error: updated.failure });
     }
     rollbackRevision = updated.revisionName;
     mustBeLatest = true;
@@ -53,7 +63,7 @@ export function* rollBack(run: DeployRun, rollout: Rollout, reason: string, outc
     const moved = yield* writeWhenIdle(run, ACTIVITIES.moveTraffic, { target: input.target, toRevision: previous, fromRevision: failedRevision });
     if (!moved.ok) {
       progress.finish("rollback", "failed", `${moved.failure.code}: ${moved.failure.message}`);
-      return progress.result("Failed", `${reason}; the rollback failed: ${moved.failure.code}: ${moved.failure.message}`, { error: moved.failure, ...quarantined });
+      return progress.result("Failed", `${reason}; the rollback failed: ${moved.failure.code}: ${moved.failure.message}`, { ...extra, error: moved.failure });
     }
     rollbackRevision = previous;
     mustBeLatest = false;
@@ -73,8 +83,8 @@ export function* rollBack(run: DeployRun, rollout: Rollout, reason: string, outc
   if (!verdict.passed) {
     progress.finish("verify-rollback", "failed", verdict.reason);
     return progress.result("Failed", `${reason}; the rollback did not pass verification either: ${verdict.reason}`, {
+      ...extra,
       ...(verdict.failure ? { error: verdict.failure } : {}),
-      ...quarantined,
     });
   }
   if (snapshot.revisionsMode === "Multiple") {
@@ -83,8 +93,8 @@ export function* rollBack(run: DeployRun, rollout: Rollout, reason: string, outc
     if (!deactivated.ok) {
       progress.finish("verify-rollback", "failed", `${deactivated.failure.code}: ${deactivated.failure.message}`);
       return progress.result("Failed", `${reason}; traffic is back on ${rollbackRevision} but ${failedRevision} could not be deactivated: ${deactivated.failure.code}: ${deactivated.failure.message}`, {
+        ...extra,
         error: deactivated.failure,
-        ...quarantined,
       });
     }
   }
@@ -95,5 +105,5 @@ export function* rollBack(run: DeployRun, rollout: Rollout, reason: string, outc
     ...(snapshot.currentDigest !== undefined ? { digest: snapshot.currentDigest } : {}),
     at: run.now().toISOString(),
   });
-  return progress.result(outcome, `${reason}; ${outcome === "Canceled" ? "restored" : "rolled back to"} ${rollbackRevision}`, quarantined);
+  return progress.result(outcome, `${reason}; ${outcome === "Canceled" ? "restored" : "rolled back to"} ${rollbackRevision}`, extra);
 }

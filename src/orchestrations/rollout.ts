@@ -68,7 +68,11 @@ export function* runDeploy(run: DeployRun): Flow<DeployOutput> {
   return yield* verifyAndFallBack(run, rollout);
 }
 
-/** Verifies the new revision and, when it fails, walks the fallback ladder. */
+/**
+ * Verifies the new revision and, when it fails, walks the fallback ladder. From here on the app has
+ * changed, so every failure (a verdict, reads that kept failing, a restart that failed) goes through
+ * the ladder the policy sets; none ends the deploy without a rollback the policy allows.
+ */
 function* verifyAndFallBack(run: DeployRun, rollout: Rollout): Flow<DeployOutput> {
   const { input, progress } = run;
   const { snapshot, newRevision } = rollout;
@@ -79,15 +83,13 @@ function* verifyAndFallBack(run: DeployRun, rollout: Rollout): Flow<DeployOutput
     verifyRevision(run, snapshot, step, instanceSuffix, { revisionName: newRevision, expectedTraffic, mustBeLatest: true, ...(warmupFrom !== undefined ? { warmupFrom } : {}) }, true);
   const restoreAfterCancel = (step: string): Flow<DeployOutput> => {
     progress.finish(step, "failed", "canceled by request");
-    return rollBack(run, rollout, "canceled by request", "Canceled");
+    return rollBack(run, rollout, "canceled by request", { outcome: "Canceled", quarantined: false });
   };
 
   let verdict = yield* verifyNew("verify", "verify");
   if (verdict.canceled) return yield* restoreAfterCancel("verify");
   if (verdict.passed) return passed(run, rollout, "the new revision passed verification");
-  if (verdict.failure) return run.fail("verify", verdict.failure, `reading revision ${newRevision} failed`);
-  let failureReason = verdict.reason;
-  progress.finish("verify", "failed", failureReason);
+  progress.finish("verify", "failed", verdict.reason);
 
   // Each remedy runs at most once, so this loop ends.
   let restarted = false;
@@ -109,16 +111,18 @@ function* verifyAndFallBack(run: DeployRun, rollout: Rollout): Flow<DeployOutput
       verdict = yield* verifyNew("verify-after-restart", "verify-restart", run.now().toISOString());
       if (verdict.canceled) return yield* restoreAfterCancel("verify-after-restart");
       if (verdict.passed) return passed(run, rollout, "the new revision passed verification after a restart", "verify-after-restart");
-      if (verdict.failure) return run.fail("verify-after-restart", verdict.failure, `reading revision ${newRevision} failed`);
-      failureReason = verdict.reason;
-      progress.finish("verify-after-restart", "failed", failureReason);
+      progress.finish("verify-after-restart", "failed", verdict.reason);
       continue;
     }
 
-    quarantine(run, rollout.digest, failureReason);
+    // Only a revision judged bad condemns its digest; one that could not be read was never judged.
+    const judged = verdict.failure === undefined;
+    if (judged) quarantine(run, rollout.digest, verdict.reason);
+    else progress.finish("quarantine", "skipped", `${rollout.digest} not quarantined: ${newRevision} could not be judged`);
+    const error = verdict.failure !== undefined ? { error: verdict.failure } : {};
     if (decision.step === "give-up") {
-      return progress.result("Failed", `${failureReason}; ${decision.reason}`, { quarantinedDigest: rollout.digest });
+      return progress.result("Failed", `${verdict.reason}; ${decision.reason}`, { ...error, ...(judged ? { quarantinedDigest: rollout.digest } : {}) });
     }
-    return yield* rollBack(run, rollout, `${failureReason}; ${decision.reason}`, "RolledBack");
+    return yield* rollBack(run, rollout, `${verdict.reason}; ${decision.reason}`, { outcome: "RolledBack", quarantined: judged, ...error });
   }
 }
