@@ -201,7 +201,7 @@ export function composeDeploymentInput(target: TargetDefinition, body: Deploymen
 
   // The schema's message for a missing union is about its kind; say what is actually missing.
   const missingSource = isObject(request.build) && request.build.source === undefined;
-  const parsed = parseDeploymentInput(request as DeploymentRequest);
+  const parsed = parseDeploymentInput(request);
   if (!parsed.ok || missingSource) {
     const invalid: RequestIssue[] = [];
     if (missingSource) {

@@ -121,7 +121,7 @@ let installed = false;
 
 // '@azure/functions' types `app` as a namespace; at run time it is the bundle's plain, writable exports object.
 function appExports(): Record<string, unknown> {
-  return functions.app as unknown as Record<string, unknown>;
+  return functions.app;
 }
 
 function methodShorthand(method: HttpMethodName) {

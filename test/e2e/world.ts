@@ -61,7 +61,7 @@ export interface DeployWorld {
   /** The app's revisions as ARM shows them now. */
   revisions(name: string): RevisionView[];
   /** Lets in-flight work finish without moving time. */
-  settle(): Promise<void>;
+  settle: () => Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -127,7 +127,7 @@ export async function startDeployWorld(options: DeployWorldOptions = {}): Promis
         policy: { verifyTimeoutSeconds: 300, warmupGraceSeconds: 60 },
         settings: { activityRetry: { maxAttempts: 3, firstIntervalSeconds: 5, backoffCoefficient: 2, maxIntervalSeconds: 30 } },
         ...overrides,
-      } as DeploymentRequest;
+      };
     },
     async start(request) {
       return runtime.engine.startNew("deploy", { instanceId: request.deploymentId, input: request });

@@ -46,7 +46,9 @@ function parse(template: string): Node[] {
 }
 
 const truthy = (value: unknown): boolean => value !== undefined && value !== null && value !== "" && value !== false && value !== 0;
-const show = (value: unknown): string => (value === undefined || value === null ? "<no value>" : String(value));
+// Go's text/template prints a missing value as <no value>; the values here are strings, numbers or booleans.
+const show = (value: unknown): string =>
+  value === undefined || value === null ? "<no value>" : typeof value === "string" || typeof value === "number" || typeof value === "boolean" ? String(value) : JSON.stringify(value);
 
 function evaluate(nodes: Node[], scope: Scope, values: Record<string, string>, run: Record<string, string>): string {
   let out = "";

@@ -23,7 +23,7 @@ function request(overrides: Record<string, unknown> = {}): DeploymentRequest {
     target: { subscriptionId: "4385cf00-2d3a-425a-832f-f4285b1c9dce", resourceGroup: "my-rg", containerApp: "album-api" },
     image: { loginServer: "myregistry.azurecr.io", repository: "team/album-api", tag: "v1" },
     ...overrides,
-  } as DeploymentRequest;
+  };
 }
 
 function issuesOf(raw: unknown): { path: string; message: string }[] {

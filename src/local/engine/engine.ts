@@ -597,7 +597,9 @@ class Engine implements LocalOrchestrationEngine {
     if (status === "Completed") {
       event = HistoryEvents.subOrchestrationCompleted(now, parent.taskScheduledId, output ?? "null");
     } else {
-      const reason = String(fromJsonText(output) ?? `Orchestrator function '${instance.name}' ${status.toLowerCase()}.`);
+      // A failed orchestrator's output is its message; a terminated one's is the reason given, any JSON.
+      const given = fromJsonText(output);
+      const reason = typeof given === "string" ? given : given === undefined ? `Orchestrator function '${instance.name}' ${status.toLowerCase()}.` : JSON.stringify(given);
       event = HistoryEvents.subOrchestrationFailed(now, parent.taskScheduledId, reason, toJsonText({ Message: reason, InstanceId: instance.instanceId }) ?? "", failureDetails);
     }
     out.push(this.message({ target: parent.instanceId, executionId: parent.executionId, sentAt: now, body: { type: "event", event } }));

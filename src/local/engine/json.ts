@@ -6,7 +6,7 @@
 
 /** JSON text of `value`; `undefined` (or a function/symbol) has none. Throws on cycles and BigInt, as JSON does. */
 export function toJsonText(value: unknown): string | undefined {
-  return JSON.stringify(value) as string | undefined;
+  return JSON.stringify(value);
 }
 
 /** The value JSON text denotes; absent text is `undefined`. */

@@ -38,7 +38,7 @@ function stringProperty(source: object | undefined, key: string): string | undef
 function stringArrayProperty(source: object | undefined, key: string): string[] | undefined {
   if (!source) return undefined;
   const value: unknown = (source as Record<string, unknown>)[key];
-  return Array.isArray(value) && value.every((v) => typeof v === "string") ? (value as string[]) : undefined;
+  return Array.isArray(value) && value.every((v) => typeof v === "string") ? value : undefined;
 }
 
 function asAuthLevel(name: string, value: string | undefined): AuthLevel {

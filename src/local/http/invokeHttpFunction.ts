@@ -71,5 +71,5 @@ export async function invokeHttpFunction(
     logHandler: (level, ...args) => log({ level, functionName: spec.name, invocationId, message: format(...args) }),
   });
   if (extraInputs && spec.extraInputs.length > 0) extraInputs(context, spec.extraInputs);
-  return (await spec.handler(request, context)) as unknown;
+  return await spec.handler(request, context);
 }

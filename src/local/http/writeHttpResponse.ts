@@ -100,8 +100,8 @@ export async function writeHttpResponse(response: ServerResponse, result: unknow
     return;
   }
   if (typeof result !== "object") throw new InvalidHttpResultError();
-  if (!(result instanceof HttpResponse) && tryWriteInit(response, result as HttpResponseInit)) return;
-  const full = result instanceof HttpResponse ? result : new HttpResponse(result as HttpResponseInit);
+  if (!(result instanceof HttpResponse) && tryWriteInit(response, result)) return;
+  const full = result instanceof HttpResponse ? result : new HttpResponse(result);
   const bytes = full.body ? Buffer.from(await full.arrayBuffer()) : undefined;
   finish(response, full.status, full.headers, full.cookies, bytes);
 }

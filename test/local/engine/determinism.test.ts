@@ -42,7 +42,7 @@ df.app.orchestration("steady", function* (context: OrchestrationContext) {
 
 // Races an event against a 10-day timer and, if the event wins, cancels the timer when asked to.
 df.app.orchestration("longRace", function* (context: OrchestrationContext) {
-  const cancel = context.df.getInput() as boolean;
+  const cancel = context.df.getInput<boolean>();
   const timer = context.df.createTimer(new Date(context.df.currentUtcDateTime.getTime() + 10 * 86_400_000));
   const go = context.df.waitForExternalEvent("go");
   const winner: unknown = yield context.df.Task.any([go, timer]);

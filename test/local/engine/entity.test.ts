@@ -18,6 +18,8 @@ df.app.entity("Counter", (context: EntityContext<number>) => {
     case "delete":
       context.df.destructOnExit();
       break;
+    default:
+      throw new Error(`Counter has no operation ${context.df.operationName ?? "(none)"}`);
   }
 });
 

@@ -26,7 +26,7 @@ df.app.activity("armCall", {
 });
 
 df.app.orchestration("catchesFailures", function* (context: OrchestrationContext) {
-  const kind = context.df.getInput() as string;
+  const kind = context.df.getInput<string>();
   try {
     yield context.df.callActivity("armCall", kind);
     return "unexpected";

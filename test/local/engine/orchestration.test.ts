@@ -58,7 +58,7 @@ df.app.orchestration("approvalRace", function* (context: OrchestrationContext) {
 });
 
 df.app.orchestration("counter", function* (context: OrchestrationContext) {
-  const state = context.df.getInput() as { count: number; limit: number };
+  const state = context.df.getInput<{ count: number; limit: number }>();
   yield context.df.callActivity("echo", state.count);
   if (state.count < state.limit) {
     context.df.continueAsNew({ count: state.count + 1, limit: state.limit });
@@ -68,7 +68,7 @@ df.app.orchestration("counter", function* (context: OrchestrationContext) {
 });
 
 df.app.orchestration("ticker", function* (context: OrchestrationContext) {
-  const count = context.df.getInput() as number;
+  const count = context.df.getInput<number>();
   yield context.df.waitForExternalEvent("tick");
   context.df.setCustomStatus(count + 1);
   context.df.continueAsNew(count + 1);
@@ -82,7 +82,7 @@ df.app.orchestration("longSleeper", function* (context: OrchestrationContext) {
 });
 
 df.app.orchestration("child", function* (context: OrchestrationContext) {
-  const input = context.df.getInput() as { value: string; fail?: boolean };
+  const input = context.df.getInput<{ value: string; fail?: boolean }>();
   if (input.fail) yield context.df.callActivity("boom");
   const echoed: unknown = yield context.df.callActivity("echo", input.value);
   return { echoed, instanceId: context.df.instanceId, parent: context.df.parentInstanceId };

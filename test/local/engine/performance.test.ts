@@ -9,7 +9,7 @@ import { startTestEngine } from "./harness.js";
 df.app.activity("perfStep", { handler: (n: number) => n + 1 });
 
 df.app.orchestration("perfChain", function* (context: OrchestrationContext) {
-  const steps = context.df.getInput() as number;
+  const steps = context.df.getInput<number>();
   let value = 0;
   for (let i = 0; i < steps; i++) value = (yield context.df.callActivity("perfStep", value)) as number;
   return value;

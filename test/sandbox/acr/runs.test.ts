@@ -22,7 +22,7 @@ function encodedRun(values: Record<string, string>, extra: Partial<RunRequestUni
     values: [{ name: "token", value: "s3cret", isSecret: true }],
     platform: { os: "Linux", architecture: "amd64" },
     ...extra,
-  } as RunRequestUnion;
+  };
 }
 
 describe("ACR Tasks runs through @azure/arm-containerregistry 11", () => {

@@ -30,6 +30,11 @@ function obj(value: unknown): JsonObject {
   return value as JsonObject;
 }
 
+function str(value: unknown): string {
+  if (typeof value !== "string") throw new Error("expected a string");
+  return value;
+}
+
 function pick(source: JsonObject, keys: string[]): JsonObject {
   return Object.fromEntries(keys.filter((key) => key in source).map((key) => [key, source[key]!]));
 }
@@ -76,8 +81,8 @@ function seedFromExample(body: JsonObject, mode: "Single" | "Multiple" = "Single
   const identity = body.identity === undefined ? undefined : obj(body.identity);
   sandbox.apps.seedApp({
     ...ref,
-    location: String(body.location),
-    workloadProfileName: String(properties.workloadProfileName),
+    location: str(body.location),
+    workloadProfileName: str(properties.workloadProfileName),
     activeRevisionsMode: mode,
     containers: template.containers as ContainerSpec[],
     initContainers: template.initContainers as ContainerSpec[] | undefined,

@@ -21,7 +21,7 @@ describe("ACR tokens", () => {
     expect(tokens.verify(access, { service: "other.azurecr.io", grantType: "access_token" })).toEqual({ ok: false, reason: "token issued for another registry" });
     expect(tokens.verify(access, { service: "demo.azurecr.io", grantType: "refresh_token" }).ok).toBe(false);
     const [header, payload, signature] = access.split(".");
-    const widened = { ...JSON.parse(Buffer.from(payload!, "base64url").toString()), access: parseScopes("repository:team/app:delete") };
+    const widened = { ...(JSON.parse(Buffer.from(payload!, "base64url").toString()) as Record<string, unknown>), access: parseScopes("repository:team/app:delete") };
     const forged = `${header}.${Buffer.from(JSON.stringify(widened)).toString("base64url")}.${signature}`;
     expect(tokens.verify(forged, { service: "demo.azurecr.io", grantType: "access_token" }).ok).toBe(false);
     expect(new AcrTokens(clock, () => "x").verify(access, { service: "demo.azurecr.io", grantType: "access_token" })).toEqual({ ok: false, reason: "invalid signature" });

@@ -116,7 +116,7 @@ for (const kind of BACKENDS) describe(`ACR data plane with @azure/container-regi
     expect(response.headers["www-authenticate"]).toBe(
       `Bearer realm="${plane.endpoint(REGISTRY)}/oauth2/token",service="${REGISTRY}",scope="repository:team/app:pull"`,
     );
-    expect(JSON.parse(response.body).errors[0].code).toBe("UNAUTHORIZED");
+    expect((JSON.parse(response.body) as { errors: { code: string }[] }).errors[0]!.code).toBe("UNAUTHORIZED");
   });
 
   it("refuses an access token issued for another registry, even on the same origin", async () => {
@@ -204,11 +204,11 @@ for (const kind of BACKENDS) describe(`ACR data plane with @azure/container-regi
     expect(body.endpoint).toBe(plane.endpoint(REGISTRY));
     expect(body.imageReference).toBe(`${REGISTRY}/team/ctl@${body.digest}`);
     const resolved = await rawRequest(plane, "GET", `${plane.origin}/_sandbox/registries/images?loginServer=${REGISTRY}&repository=team/ctl&tag=v2`);
-    expect(JSON.parse(resolved.body).digest).toBe(body.digest);
+    expect((JSON.parse(resolved.body) as { digest: string }).digest).toBe(body.digest);
     const invalid = await rawRequest(plane, "POST", `${plane.origin}/_sandbox/registries/images`, { "content-type": "application/json" },
       JSON.stringify({ loginServer: REGISTRY, repository: "Team/Upper", tag: "v1" }));
     expect(invalid.status).toBe(400);
-    expect(JSON.parse(invalid.body).error.code).toBe("NAME_INVALID");
+    expect((JSON.parse(invalid.body) as { error: { code: string } }).error.code).toBe("NAME_INVALID");
   });
 
   it("lists repositories, tags and manifests through the /acr/v1 API", async () => {
@@ -245,7 +245,7 @@ for (const kind of BACKENDS) describe(`ACR data plane with @azure/container-regi
       architecture: "amd64",
     });
     const failuresBefore = plane.provider.pushFailures().length;
-    plane.provider.onImagePushed(REGISTRY, "team/tasks", "ca7", built.digest, built.manifest);
+    await plane.provider.onImagePushed(REGISTRY, "team/tasks", "ca7", built.digest, built.manifest);
     const manifest = await contentClient("team/tasks").getManifest("ca7");
     expect(manifest.digest).toBe(built.digest);
     expect(plane.provider.pushFailures()).toHaveLength(failuresBefore);

@@ -42,7 +42,8 @@ function descriptorsOf(manifest: PushedManifest): Descriptor[] {
   }
   if (typeof parsed !== "object" || parsed === null) return [];
   const { config, layers } = parsed as { config?: unknown; layers?: unknown };
-  const all = [config, ...(Array.isArray(layers) ? layers : [])];
+  const layerList: unknown[] = Array.isArray(layers) ? layers : [];
+  const all = [config, ...layerList];
   return all.flatMap((entry: unknown) => {
     if (typeof entry !== "object" || entry === null) return [];
     const { digest, data } = entry as { digest?: unknown; data?: unknown };

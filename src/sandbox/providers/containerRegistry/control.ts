@@ -33,7 +33,7 @@ export function registrySeedProblems(body: unknown): string[] {
   if (!isRecord(body)) return ["the registry must be a JSON object"];
   const problems = ["subscriptionId", "resourceGroup", "name"].filter((field) => typeof body[field] !== "string").map((field) => `'${field}' is required`);
   if (body.location !== undefined && typeof body.location !== "string") problems.push("'location' must be a string");
-  if (body.sku !== undefined && !["Basic", "Standard", "Premium"].includes(String(body.sku))) problems.push("'sku' must be Basic, Standard or Premium");
+  if (body.sku !== undefined && (typeof body.sku !== "string" || !["Basic", "Standard", "Premium"].includes(body.sku))) problems.push("'sku' must be Basic, Standard or Premium");
   if (typeof body.name === "string" && !/^[a-zA-Z0-9]{5,50}$/.test(body.name)) problems.push("'name' must be 5-50 letters or digits");
   return problems;
 }
@@ -42,7 +42,7 @@ export function registrySeedProblems(body: unknown): string[] {
 export function runPlanProblems(body: unknown): string[] {
   if (!isRecord(body)) return ["the run plan must be a JSON object"];
   const problems: string[] = [];
-  if (body.status !== undefined && !["Succeeded", "Failed", "Error", "Timeout"].includes(String(body.status))) problems.push("'status' must be Succeeded, Failed, Error or Timeout");
+  if (body.status !== undefined && (typeof body.status !== "string" || !["Succeeded", "Failed", "Error", "Timeout"].includes(body.status))) problems.push("'status' must be Succeeded, Failed, Error or Timeout");
   for (const field of ["log", "errorMessage", "registry"]) if (body[field] !== undefined && typeof body[field] !== "string") problems.push(`'${field}' must be a string`);
   for (const field of ["queuedMs", "runningMs"]) {
     const value = body[field];
