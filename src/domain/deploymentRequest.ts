@@ -6,7 +6,7 @@
  * is pointed back at the body field that caused it, so a client sees exactly what to fix.
  */
 import type { ConfigurationIssue } from "./errors.js";
-import { parseDeploymentInput, TARGET_NAME_PATTERN, type DeploymentInput, type DeploymentRequest } from "./deployment.js";
+import { parseDeploymentInput, TARGET_NAME_PATTERN, type DeploymentInput } from "./deployment.js";
 import { REQUEST_BODY_FIELDS, REQUEST_BUILD_FIELDS, REQUEST_POLICY_FIELDS } from "./deploymentRequestSchema.js";
 import { allowListIssues, type AllowList, type TargetDefinition } from "./target.js";
 
