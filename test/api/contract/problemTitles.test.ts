@@ -20,7 +20,8 @@ describe("problem titles", () => {
 
   it.each(names)("%s: a response carries its title, and the document refuses any other", (name) => {
     const response = problemResponse({ type: PROBLEM_TYPES[name], status: 400, detail: "x" });
-    const body = JSON.parse(String(response.body)) as { title: string };
+    if (typeof response.body !== "string") throw new Error("a problem response's body is its JSON text");
+    const body = JSON.parse(response.body) as { title: string };
     expect(body.title).toBe(PROBLEM_TITLES[name]);
     expect(validate(body)).toBe(true);
     for (const other of names.filter((n) => n !== name)) expect(validate({ ...body, title: PROBLEM_TITLES[other] })).toBe(false);
