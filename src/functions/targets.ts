@@ -1,9 +1,10 @@
 /**
  * `/api/targets` (function key): the configured targets with what aca-rollout remembers about each
- * app (last known good, last deployment, quarantined digests), and lifting a quarantine.
+ * app (last known good, last deployment, quarantined digests, the lock and its history), lifting a
+ * quarantine, and freeing a stuck app by hand.
  *
  * The remembered state lives in the app's `deployTarget` entity and is read through the Durable
- * client; an app never deployed has no entity yet, which reads as an empty record. Configuration is
+ * client (`http/targetState.ts`); an app never deployed has no entity yet, which reads as an empty record. Configuration is
  * shown through `targetConfigurationView`, so secrets appear only as the names of their settings.
  * An invalid targets configuration makes every endpoint here answer 503 with each problem listed.
  */
@@ -12,56 +13,15 @@ import * as df from "durable-functions";
 import { currentTargets, findTarget, type TargetsResult } from "../config/targets.js";
 import { DIGEST_PATTERN } from "../domain/imageReference.js";
 import { targetConfigurationView, type TargetDefinition } from "../domain/target.js";
-import { ENTITIES, targetKey } from "../entities/names.js";
-import type { QuarantineResource, TargetList, TargetResource } from "./http/apiTypes.js";
+import type { TargetList, TargetResource } from "./http/apiTypes.js";
 import { PROBLEM_TYPES, problemResponse } from "./http/problem.js";
+import { releaseTargetLock } from "./http/releaseTargetLock.js";
+import { readTargetState, targetEntityId } from "./http/targetState.js";
 // The entity must be registered wherever it is signalled from; importing it twice is harmless.
 import "../entities/deployTarget.js";
 
-type Json = Record<string, unknown>;
-const isObject = (value: unknown): value is Json => typeof value === "object" && value !== null && !Array.isArray(value);
-const stringField = (value: unknown, key: string): string | undefined => (isObject(value) && typeof value[key] === "string" ? value[key] : undefined);
-
-/** The remembered state of a target, read defensively: the entity's state is JSON this module does not control. */
-export function targetStateOf(state: unknown): Pick<TargetResource, "lastKnownGood" | "lastDeployment" | "quarantine"> {
-  const quarantine: QuarantineResource[] = [];
-  const entries = isObject(state) && Array.isArray(state.quarantine) ? state.quarantine : [];
-  for (const entry of entries) {
-    const digest = stringField(entry, "digest");
-    const deploymentId = stringField(entry, "deploymentId");
-    const reason = stringField(entry, "reason");
-    const at = stringField(entry, "at");
-    if (digest !== undefined && deploymentId !== undefined && reason !== undefined && at !== undefined) quarantine.push({ digest, deploymentId, reason, at });
-  }
-  const result: Pick<TargetResource, "lastKnownGood" | "lastDeployment" | "quarantine"> = { quarantine };
-  const good = isObject(state) ? state.lastKnownGood : undefined;
-  const revision = stringField(good, "revision");
-  const image = stringField(good, "image");
-  const goodAt = stringField(good, "at");
-  if (revision !== undefined && image !== undefined && goodAt !== undefined) {
-    const digest = stringField(good, "digest");
-    const deploymentId = stringField(good, "deploymentId");
-    result.lastKnownGood = { revision, image, ...(digest !== undefined ? { digest } : {}), ...(deploymentId !== undefined ? { deploymentId } : {}), at: goodAt };
-  }
-  const last = isObject(state) ? state.lastDeployment : undefined;
-  const id = stringField(last, "deploymentId");
-  const outcome = stringField(last, "outcome");
-  const lastAt = stringField(last, "at");
-  if (id !== undefined && outcome !== undefined && lastAt !== undefined) result.lastDeployment = { id, outcome, at: lastAt };
-  return result;
-}
-
-function entityIdOf(target: TargetDefinition): df.EntityId {
-  return new df.EntityId(ENTITIES.deployTarget, targetKey(target.containerApp));
-}
-
-async function readState(client: df.DurableClient, target: TargetDefinition): Promise<unknown> {
-  const response = await client.readEntityState<unknown>(entityIdOf(target));
-  return response.entityExists ? response.entityState : undefined;
-}
-
 async function targetResource(client: df.DurableClient, target: TargetDefinition): Promise<TargetResource> {
-  return { name: target.name, configuration: targetConfigurationView(target), ...targetStateOf(await readState(client, target)) };
+  return { name: target.name, configuration: targetConfigurationView(target), ...(await readTargetState(client, target.containerApp)) };
 }
 
 /** The 503 every targets endpoint answers while the targets configuration is invalid. */
@@ -80,6 +40,16 @@ function notFound(detail: string, pointer: string): HttpResponseInit {
 
 function unknownTarget(name: string): HttpResponseInit {
   return notFound(`No target is named ${JSON.stringify(name)}.`, "/path/name");
+}
+
+/** `DELETE /api/targets/{name}/lock`. */
+export async function deleteTargetLock(request: HttpRequest, context: InvocationContext): Promise<HttpResponseInit> {
+  const targets = currentTargets();
+  if (!targets.ok) return configurationInvalidResponse(targets);
+  const name = request.params.name ?? "";
+  const target = findTarget(targets, name);
+  if (!target) return unknownTarget(name);
+  return withStateStore(context, () => releaseTargetLock(request, df.getClient(context), target));
 }
 
 /** Answers a failed Durable client call without echoing its text (it may name internal endpoints). */
@@ -131,9 +101,9 @@ export async function liftTargetQuarantine(request: HttpRequest, context: Invoca
   }
   return withStateStore(context, async () => {
     const client = df.getClient(context);
-    const { quarantine } = targetStateOf(await readState(client, target));
+    const { quarantine } = await readTargetState(client, target.containerApp);
     if (!quarantine.some((entry) => entry.digest === digest)) return notFound(`${digest} is not quarantined for target ${JSON.stringify(name)}.`, "/path/digest");
-    await client.signalEntity(entityIdOf(target), "liftQuarantine", { digest });
+    await client.signalEntity(targetEntityId(target.containerApp), "liftQuarantine", { digest });
     return { status: 204 };
   });
 }
@@ -148,4 +118,11 @@ app.http("liftTargetQuarantine", {
   route: "targets/{name}/quarantine/{digest}",
   extraInputs: [durableClient],
   handler: liftTargetQuarantine,
+});
+app.http("deleteTargetLock", {
+  methods: ["DELETE"],
+  authLevel: "function",
+  route: "targets/{name}/lock",
+  extraInputs: [durableClient],
+  handler: deleteTargetLock,
 });

@@ -73,6 +73,16 @@ export interface QuarantineResource {
   at: string;
 }
 
+/** A lock release done on a holder's behalf, newest last. */
+export interface TargetHistoryResource {
+  at: string;
+  /** By an operator (`DELETE /api/targets/{name}/lock`), or because the holding deploy had ended. */
+  event: "lock-released-by-hand" | "lock-released-holder-ended";
+  /** The deploy that held the app. */
+  holder: string;
+  reason: string;
+}
+
 /** `GET /api/targets/{name}` and each item of `GET /api/targets`. */
 export interface TargetResource {
   name: string;
@@ -81,6 +91,10 @@ export interface TargetResource {
   lastKnownGood?: { revision: string; image: string; digest?: string; deploymentId?: string; at: string };
   lastDeployment?: { id: string; outcome: string; at: string };
   quarantine: QuarantineResource[];
+  /** The deploy holding the app and those waiting for it (oldest first); absent when the app is free. */
+  lock?: { holder: string; waiting: string[] };
+  /** Lock releases done on a holder's behalf, newest last (at most 50). */
+  history: TargetHistoryResource[];
 }
 
 /** `GET /api/targets`. */

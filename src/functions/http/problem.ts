@@ -13,6 +13,7 @@ export const PROBLEM_TYPES = {
   notFound: "urn:aca-rollout:problem:not-found",
   conflict: "urn:aca-rollout:problem:conflict",
   idempotencyKeyReused: "urn:aca-rollout:problem:idempotency-key-reused",
+  digestQuarantined: "urn:aca-rollout:problem:digest-quarantined",
   configurationInvalid: "urn:aca-rollout:problem:configuration-invalid",
   forbiddenTarget: "urn:aca-rollout:problem:target-not-allowed",
   internal: "urn:aca-rollout:problem:internal-error",
@@ -36,6 +37,7 @@ export const PROBLEM_TITLES: { readonly [K in ProblemTypeName]: string } = {
   notFound: "Not found",
   conflict: "Conflict",
   idempotencyKeyReused: "Idempotency key reused",
+  digestQuarantined: "Digest quarantined",
   configurationInvalid: "Configuration invalid",
   forbiddenTarget: "Target not allowed",
   internal: "Internal error",
@@ -62,6 +64,19 @@ export interface Problem {
   detail?: string;
   instance?: string;
   errors?: ProblemError[];
+  /** `digest-quarantined` only: the quarantine that refused the request and how to lift it. */
+  quarantine?: QuarantineProblemDetail;
+}
+
+/** The quarantine behind a `digest-quarantined` problem. */
+export interface QuarantineProblemDetail {
+  digest: string;
+  /** The deploy that quarantined the digest. */
+  deploymentId: string;
+  reason: string;
+  at: string;
+  /** The request that lifts the quarantine, e.g. `DELETE /api/targets/web/quarantine/sha256:…`. */
+  lift: string;
 }
 
 /** The media type of problem documents. */

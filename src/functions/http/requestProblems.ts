@@ -3,7 +3,7 @@
  * title in one place, so every endpoint says "not found" or "invalid" the same way.
  */
 import type { HttpResponseInit } from "@azure/functions";
-import { PROBLEM_TYPES, problemResponse, type ProblemError } from "./problem.js";
+import { PROBLEM_TYPES, problemResponse, type ProblemError, type QuarantineProblemDetail } from "./problem.js";
 
 /** `400`: the request is invalid; one error per problem. */
 export function validationProblem(errors: ProblemError[], detail = "The request is invalid; see errors for each problem."): HttpResponseInit {
@@ -23,6 +23,15 @@ export function conflictProblem(detail: string, pointer = ""): HttpResponseInit 
 /** `409`: the idempotency key already named a different request. */
 export function idempotencyKeyReusedProblem(detail: string): HttpResponseInit {
   return problemResponse({ type: PROBLEM_TYPES.idempotencyKeyReused, status: 409, detail, errors: [{ pointer: "/headers/idempotency-key", detail }] });
+}
+
+/** `409`: the digest is quarantined for the target's app; says who quarantined it and how to lift it. */
+export function digestQuarantinedProblem(targetName: string, quarantine: Omit<QuarantineProblemDetail, "lift">, pointer = "/digest"): HttpResponseInit {
+  const lift = `DELETE /api/targets/${targetName}/quarantine/${quarantine.digest}`;
+  const detail =
+    `${quarantine.digest} is quarantined for target ${JSON.stringify(targetName)}: deploy ${quarantine.deploymentId} quarantined it at ${quarantine.at} (${quarantine.reason}). ` +
+    `Nothing was started. Lift the quarantine with ${lift} to deploy it again.`;
+  return problemResponse({ type: PROBLEM_TYPES.digestQuarantined, status: 409, detail, errors: [{ pointer, detail }], quarantine: { ...quarantine, lift } });
 }
 
 /** `403`: the request names a scope outside the allow list. */

@@ -4,6 +4,7 @@
  * With an `Idempotency-Key` the deployment id is derived from the key alone (keys are unique across
  * the collection), so a retry finds the deploy it already started: the same request gets the same
  * answer, a different one (another target included) a `409`.
+ * A digest quarantined for the target's app is a `409` too, and nothing starts.
  */
 import type { HttpRequest, HttpResponseInit } from "@azure/functions";
 import type { DurableClient } from "durable-functions";
@@ -16,8 +17,10 @@ import { readDeployInstance } from "./deploymentInstances.js";
 import { acceptedResponse } from "./deploymentUrls.js";
 import { freshDeploymentId, IDEMPOTENCY_KEY_HEADER, idempotencyKeyProblem, idempotentDeploymentId } from "./deploymentIds.js";
 import { readJsonBody } from "./jsonBody.js";
+import { readTargetState } from "./targetState.js";
 import {
   configurationInvalidProblem,
+  digestQuarantinedProblem,
   forbiddenTargetProblem,
   idempotencyKeyReusedProblem,
   notFoundProblem,
@@ -68,6 +71,14 @@ export async function startDeployment(request: HttpRequest, client: DurableClien
   if (key !== null) {
     const replay = await replayAnswer(request, client, composed.input);
     if (replay) return replay;
+  }
+  // A digest asked for by name is checked here so nothing starts; a tag is checked by the deploy
+  // itself once it has resolved the digest (the same entity, so every trigger is held to it).
+  const digest = composed.input.image.digest;
+  if (digest !== undefined) {
+    const { quarantine } = await readTargetState(client, composed.input.target);
+    const entry = quarantine.find((q) => q.digest === digest);
+    if (entry) return digestQuarantinedProblem(target.name, entry);
   }
   try {
     await client.startNew(ORCHESTRATIONS.deploy, { instanceId: deploymentId, input: composed.input });

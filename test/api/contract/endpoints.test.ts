@@ -19,6 +19,7 @@ const ROUTES_WITH_KEY: [string, string][] = [
   ["GET", "/targets"],
   ["GET", "/targets/web"],
   ["DELETE", `/targets/web/quarantine/${QUARANTINED}`],
+  ["DELETE", "/targets/web/lock"],
 ];
 
 let cw: ContractWorld;
@@ -216,6 +217,38 @@ describe("targets", () => {
     expect([unknown.status, problemOf(unknown.body).type]).toEqual([404, PROBLEM_TYPES.notFound]);
   });
 
+  it("POST /deployments of a quarantined digest is a 409 digest-quarantined problem pointing at /digest; nothing starts", async () => {
+    const before = (await cw.world.runtime.engine.listInstances({ showInput: false })).instances.length;
+    const response = await cw.client.request("POST", "/deployments", { body: { target: "web", digest: QUARANTINED } });
+    expect([response.status, problemOf(response.body).type]).toEqual([409, PROBLEM_TYPES.digestQuarantined]);
+    expect(problemOf(response.body)).toMatchObject({ errors: [{ pointer: "/digest" }], quarantine: { deploymentId: "dep-bad", lift: `DELETE /api/targets/web/quarantine/${QUARANTINED}` } });
+    await cw.world.settle();
+    expect((await cw.world.runtime.engine.listInstances({ showInput: false })).instances.length).toBe(before);
+  });
+
+  it("DELETE /targets/{name}/lock: 409 while the app is free, 400 without a reason, 204 frees a held app and records it in the history; 404 for an unknown target", async () => {
+    const free = await cw.client.request("DELETE", "/targets/web/lock", { body: { reason: "stuck" } });
+    expect([free.status, problemOf(free.body).type]).toEqual([409, PROBLEM_TYPES.conflict]);
+    const noReason = await cw.client.request("DELETE", "/targets/web/lock", { body: {} });
+    expect([noReason.status, problemOf(noReason.body).errors?.[0]?.pointer]).toEqual([400, "/reason"]);
+    const text = await cw.client.request("DELETE", "/targets/web/lock", { body: "stuck", headers: { "content-type": "text/plain" } });
+    expect(text.status).toBe(415);
+
+    const entity = { name: "deployTarget", key: targetKey({ subscriptionId: SUBSCRIPTION, resourceGroup: RESOURCE_GROUP, containerApp: WEB_APP }) };
+    await cw.world.runtime.engine.signalEntity(entity, "enqueue", { deploymentId: "dep-gone" });
+    await cw.world.settle();
+    const held = await cw.client.request<TargetResource>("GET", "/targets/web");
+    expect(held.body.lock).toEqual({ holder: "dep-gone", waiting: [] });
+    const freed = await cw.client.request("DELETE", "/targets/web/lock", { body: { reason: "its host was lost" } });
+    expect(freed.status).toBe(204);
+    await cw.world.settle();
+    const after = await cw.client.request<TargetResource>("GET", "/targets/web");
+    expect(after.body.lock).toBeUndefined();
+    expect(after.body.history.at(-1)).toMatchObject({ event: "lock-released-by-hand", holder: "dep-gone", reason: "its host was lost" });
+    const unknown = await cw.client.request("DELETE", "/targets/nowhere/lock", { body: { reason: "stuck" } });
+    expect([unknown.status, problemOf(unknown.body).type]).toEqual([404, PROBLEM_TYPES.notFound]);
+  });
+
   it("DELETE /targets/{name}/quarantine/{digest}: 204 lifts it; then 404; 400 for a malformed digest; 404 for an unknown target", async () => {
     const lifted = await cw.client.request("DELETE", `/targets/web/quarantine/${QUARANTINED}`);
     expect(lifted.status).toBe(204);
@@ -247,8 +280,10 @@ describe("invalid targets configuration", () => {
     ["GET", "/targets"],
     ["GET", "/targets/web"],
     ["DELETE", `/targets/web/quarantine/${QUARANTINED}`],
+    ["DELETE", "/targets/web/lock"],
   ])("%s %s is a 503 configuration problem", async (method, path) => {
-    const response = await cw.client.request(method, path, method === "POST" ? { body: { target: "web", tag: "v2" } } : {});
+    const body = method === "POST" ? { target: "web", tag: "v2" } : path.endsWith("/lock") ? { reason: "stuck" } : undefined;
+    const response = await cw.client.request(method, path, body !== undefined ? { body } : {});
     expect([response.status, problemOf(response.body).type]).toEqual([503, PROBLEM_TYPES.configurationInvalid]);
   });
 });

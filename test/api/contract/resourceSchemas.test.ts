@@ -48,13 +48,23 @@ const target: Required<TargetResource> = {
   lastKnownGood,
   lastDeployment: { id: "dep-1", outcome: "RolledBack", at: AT },
   quarantine: [quarantine],
+  lock: { holder: "dep-2", waiting: ["dep-3"] },
+  history: [{ at: AT, event: "lock-released-by-hand", holder: "dep-0", reason: "stuck after an outage" }],
 };
 const page: Required<DeploymentPage> = { value: [deployment], continuationToken: "t", nextLink: "http://127.0.0.1/api/deployments?continuationToken=t" };
 const accepted: Required<DeploymentAccepted> = { id: "dep-1", statusUrl: "http://127.0.0.1/api/deployments/dep-1" };
 const list: Required<TargetList> = { value: [target] };
 const health: Required<HealthResource> = { status: "unhealthy", version: "0.1.0", mode: "sandbox", configuration: { valid: false, errors: [{ path: "/x", message: "bad" }] } };
 const problemError: Required<ProblemError> = { pointer: "/tag", detail: "bad" };
-const problem: Required<Problem> = { type: PROBLEM_TYPES.validation, title: "Validation failed", status: 400, detail: "bad", instance: "/api/deployments", errors: [problemError] };
+const problem: Required<Problem> = {
+  type: PROBLEM_TYPES.digestQuarantined,
+  title: "Digest quarantined",
+  status: 409,
+  detail: "quarantined",
+  instance: "/api/deployments",
+  errors: [problemError],
+  quarantine: { digest: DIGEST, deploymentId: "dep-1", reason: "bad", at: AT, lift: `DELETE /api/targets/web/quarantine/${DIGEST}` },
+};
 
 describe("resource schemas", () => {
   it.each([

@@ -7,7 +7,8 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { resetTargetsCache } from "../../../src/config/targets.js";
 import { PROBLEM_CONTENT_TYPE, PROBLEM_TYPES } from "../../../src/functions/http/problem.js";
 import { MAX_BODY_BYTES } from "../../../src/functions/http/jsonBody.js";
-import { RESOURCE_GROUP } from "../../e2e/world.js";
+import { targetKey } from "../../../src/entities/names.js";
+import { RESOURCE_GROUP, SUBSCRIPTION } from "../../e2e/world.js";
 import { GIT_BUILD, startApiWorld, targetFor, type ApiAnswer, type ApiCall, type ApiWorld, type ProblemBody } from "./apiWorld.js";
 
 const DIGEST = `sha256:${"ab".repeat(32)}`;
@@ -179,6 +180,28 @@ describe("the target's rules", () => {
     } finally {
       process.env.ACA_ROLLOUT_TARGETS = JSON.stringify(TARGETS);
       resetTargetsCache();
+    }
+  });
+});
+
+describe("a quarantined digest", () => {
+  it("409s a deploy of a digest quarantined for the target's app, naming the deploy that quarantined it and the DELETE that lifts it", async () => {
+    const entity = { name: "deployTarget", key: targetKey({ subscriptionId: SUBSCRIPTION, resourceGroup: RESOURCE_GROUP, containerApp: "api-web" }) };
+    const at = "2026-11-28T08:00:00.000Z";
+    await api.world.runtime.engine.signalEntity(entity, "quarantine", { digest: DIGEST, deploymentId: "dep-bad", reason: "revision never became healthy", at });
+    await api.world.settle();
+    for (const headers of [{}, { "Idempotency-Key": "quarantined-release" }] as Record<string, string>[]) {
+      const answer = await post({ json: { target: "web", digest: DIGEST }, headers });
+      expect(answer.status, answer.text).toBe(409);
+      const lift = `DELETE /api/targets/web/quarantine/${DIGEST}`;
+      expect(answer.body).toMatchObject({
+        type: PROBLEM_TYPES.digestQuarantined,
+        title: "Digest quarantined",
+        errors: [{ pointer: "/digest" }],
+        quarantine: { digest: DIGEST, deploymentId: "dep-bad", reason: "revision never became healthy", at, lift },
+      });
+      expect(answer.body.detail).toContain("dep-bad");
+      expect(answer.body.detail).toContain(lift);
     }
   });
 });

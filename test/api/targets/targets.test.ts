@@ -48,6 +48,8 @@ let dataDir: string;
 const keyHeader = () => ({ "x-functions-key": runtime.functionKey });
 const get = (path: string, headers: Record<string, string> = keyHeader()) => fetch(`${runtime.url}/api${path}`, { headers });
 const del = (path: string) => fetch(`${runtime.url}/api${path}`, { method: "DELETE", headers: keyHeader() });
+const delJson = (path: string, body: unknown) =>
+  fetch(`${runtime.url}/api${path}`, { method: "DELETE", headers: { ...keyHeader(), "content-type": "application/json" }, body: JSON.stringify(body) });
 
 beforeAll(async () => {
   dataDir = await mkdtemp(join(tmpdir(), "aca-rollout-targets-"));
@@ -93,9 +95,10 @@ describe("GET /api/targets", () => {
       lastKnownGood: { revision: "web-app--v1", image: `contoso.azurecr.io/team/web@${DIGEST_OTHER}`, digest: DIGEST_OTHER, deploymentId: "dep-1", at: "2026-02-28T10:00:00.000Z" },
       lastDeployment: { id: "dep-2", outcome: "RolledBack", at: "2026-02-28T11:00:00.000Z" },
       quarantine: [{ digest: DIGEST_BAD, deploymentId: "dep-2", reason: "revision never became healthy", at: "2026-02-28T11:00:00.000Z" }],
+      history: [],
     });
     // An app never deployed has no entity yet: no state, empty quarantine.
-    expect(apiResource).toEqual({ name: "api", configuration: expect.objectContaining({ name: "api", containerApp: api }), quarantine: [] });
+    expect(apiResource).toEqual({ name: "api", configuration: expect.objectContaining({ name: "api", containerApp: api }), quarantine: [], history: [] });
   });
 
   it("shows secrets only as the names of their settings", async () => {
@@ -163,5 +166,56 @@ describe("DELETE /api/targets/{name}/quarantine/{digest}", () => {
     // The rest of the record is untouched.
     expect(after.lastKnownGood?.revision).toBe("web-app--v1");
     expect((await del(`/targets/web/quarantine/${DIGEST_BAD}`)).status).toBe(404);
+  });
+});
+
+describe("DELETE /api/targets/{name}/lock", () => {
+  const entity = { name: "deployTarget", key: targetKey(api) };
+
+  it("refuses a body without a reason, with an unknown field, or not JSON (400/415), and an unknown target (404)", async () => {
+    for (const [body, pointer] of [
+      [{}, "/reason"],
+      [{ reason: "  " }, "/reason"],
+      [{ reason: "x".repeat(501) }, "/reason"],
+      [{ reason: "ok", force: true }, "/force"],
+      [["reason"], ""],
+    ] as const) {
+      const response = await delJson("/targets/api/lock", body);
+      expect(response.status, JSON.stringify(body)).toBe(400);
+      expect(response.headers.get("content-type")).toBe("application/problem+json");
+      expect(await response.json()).toMatchObject({ type: PROBLEM_TYPES.validation, errors: [{ pointer }] });
+    }
+    const text = await fetch(`${runtime.url}/api/targets/api/lock`, { method: "DELETE", headers: { ...keyHeader(), "content-type": "text/plain" }, body: "stuck" });
+    expect(text.status).toBe(415);
+    expect((await del("/targets/api/lock")).status).toBe(415);
+    const unknown = await delJson("/targets/nope/lock", { reason: "stuck" });
+    expect(unknown.status).toBe(404);
+    expect(await unknown.json()).toMatchObject({ type: PROBLEM_TYPES.notFound, errors: [{ pointer: "/path/name" }] });
+    expect((await fetch(`${runtime.url}/api/targets/api/lock`, { method: "DELETE", body: "{}" })).status).toBe(401);
+  });
+
+  it("answers 409 when no deploy holds the app", async () => {
+    const response = await delJson("/targets/api/lock", { reason: "stuck" });
+    expect(response.status).toBe(409);
+    expect(await response.json()).toMatchObject({ type: PROBLEM_TYPES.conflict, status: 409 });
+  });
+
+  it("frees a held app with 204, passes it to the newest waiter, and records when, whom and why in the target's history", async () => {
+    for (const id of ["dep-stuck", "dep-old", "dep-new"]) await runtime.engine.signalEntity(entity, "enqueue", { deploymentId: id });
+    await runtime.engine.idle();
+    const held = (await (await get("/targets/api")).json()) as TargetResource;
+    expect(held.lock).toEqual({ holder: "dep-stuck", waiting: ["dep-old", "dep-new"] });
+
+    const response = await delJson("/targets/api/lock", { reason: "dep-stuck's host was lost in the outage" });
+    expect(response.status).toBe(204);
+    expect(await response.text()).toBe("");
+    await runtime.engine.idle();
+    const after = (await (await get("/targets/api")).json()) as TargetResource;
+    expect(after.lock).toEqual({ holder: "dep-new", waiting: [] });
+    expect(after.history).toEqual([{ at: expect.any(String), event: "lock-released-by-hand", holder: "dep-stuck", reason: "dep-stuck's host was lost in the outage" }]);
+    // Stamped when the request was handled (the Functions host's clock).
+    expect(Math.abs(Date.parse(after.history[0]!.at) - Date.now())).toBeLessThan(60_000);
+    // The waiter it skipped learns it was superseded even without a wake-up event.
+    expect(await runtime.engine.readEntityState(entity)).toMatchObject({ state: { queue: { superseded: [{ instanceId: "dep-old", supersededBy: "dep-new" }] } } });
   });
 });

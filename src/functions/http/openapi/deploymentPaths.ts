@@ -33,7 +33,12 @@ export const deploymentPaths: PathsObject = {
         "500": ref("responses", "InternalError"),
         "403": problem(403, "The request names a registry or scope outside the configured allow list.", ["forbiddenTarget"]),
         "404": problem(404, "The target does not exist.", ["notFound"]),
-        "409": problem(409, "The Idempotency-Key was used for a different request.", ["idempotencyKeyReused"]),
+        "409": problem(
+          409,
+          "The Idempotency-Key was used for a different request (`idempotency-key-reused`), or the requested digest is quarantined for the target's app " +
+            "(`digest-quarantined`: `errors` points at `/digest`, `quarantine` names the deploy that quarantined it and the DELETE that lifts it). Nothing was started.",
+          ["idempotencyKeyReused", "digestQuarantined"],
+        ),
         "413": ref("responses", "PayloadTooLarge"),
         "415": ref("responses", "UnsupportedMediaType"),
         "503": ref("responses", "ConfigurationInvalid"),

@@ -126,10 +126,26 @@ export const schemas: Record<string, SchemaObject> = {
       at: TIMESTAMP,
     },
   },
+  TargetHistoryEntry: {
+    type: "object",
+    additionalProperties: false,
+    description: "A lock release done on a holder's behalf.",
+    required: ["at", "event", "holder", "reason"],
+    properties: {
+      at: TIMESTAMP,
+      event: {
+        type: "string",
+        enum: ["lock-released-by-hand", "lock-released-holder-ended"],
+        description: "By an operator (DELETE /api/targets/{name}/lock), or because the deploy holding the app had ended (or did not exist).",
+      },
+      holder: { type: "string", description: "The deploy that held the app." },
+      reason: { type: "string" },
+    },
+  },
   TargetResource: {
     type: "object",
     additionalProperties: false,
-    required: ["name", "configuration", "quarantine"],
+    required: ["name", "configuration", "quarantine", "history"],
     properties: {
       name: { type: "string", pattern: TARGET_NAME_PATTERN.source },
       configuration: { type: "object", description: "The target's configuration as loaded, secrets masked (`***`)." },
@@ -152,6 +168,14 @@ export const schemas: Record<string, SchemaObject> = {
         properties: { id: { type: "string" }, outcome: { type: "string" }, at: TIMESTAMP },
       },
       quarantine: { type: "array", items: schemaRef("QuarantineResource") },
+      lock: {
+        type: "object",
+        additionalProperties: false,
+        description: "The deploy holding the app and those waiting for it, oldest first; absent when the app is free.",
+        required: ["holder", "waiting"],
+        properties: { holder: { type: "string" }, waiting: { type: "array", items: { type: "string" } } },
+      },
+      history: { type: "array", maxItems: 50, items: schemaRef("TargetHistoryEntry"), description: "Lock releases done on a holder's behalf, newest last." },
     },
   },
   TargetList: {
@@ -212,6 +236,19 @@ export const schemas: Record<string, SchemaObject> = {
             pointer: { type: "string", description: "RFC 6901 JSON pointer into the body, or /query/<name>, /headers/<name>, /path/<name>." },
             detail: { type: "string" },
           },
+        },
+      },
+      quarantine: {
+        type: "object",
+        additionalProperties: false,
+        description: "digest-quarantined only: the quarantine that refused the request, and the request that lifts it.",
+        required: ["digest", "deploymentId", "reason", "at", "lift"],
+        properties: {
+          digest: { type: "string", pattern: DIGEST_PATTERN.source },
+          deploymentId: { type: "string", description: "The deploy that quarantined the digest." },
+          reason: { type: "string" },
+          at: TIMESTAMP,
+          lift: { type: "string", examples: [`DELETE /api/targets/web/quarantine/sha256:${"0".repeat(64)}`] },
         },
       },
     },
