@@ -106,8 +106,10 @@ async function setUpSandbox(dataDir: string, env: NodeJS.ProcessEnv, stack: Stop
   const sandboxDir = join(dataDir, "sandbox");
   await mkdir(sandboxDir, { recursive: true });
   const { azurite, registry } = await startOptionalServices(dataDir, stack);
+  // The sandbox remembers its resources, scenario settings, call log and port in sandboxDir, as Azure
+  // would not forget them when this process dies: a deploy resumed after a crash finds its revision.
   const sandbox = await startSandbox({
-    port: 0,
+    stateDir: sandboxDir,
     certDir: sandboxDir,
     clock: new RealClock(),
     ...(azurite ? { blobEndpoint: azurite.blobEndpoint, blobAccountName: azurite.accountName, blobAccountKey: azurite.accountKey } : {}),
@@ -116,16 +118,23 @@ async function setUpSandbox(dataDir: string, env: NodeJS.ProcessEnv, stack: Stop
     dataPlane: registry ? { upstreamUrl: registry.url, namespace: "acarollout" } : {},
   });
   stack.push({ name: "sandbox", stop: () => sandbox.stop() });
+  const persistence = sandbox.persistence;
+  if (persistence?.warning) warn(`Sandbox: ${persistence.warning}.`);
+  if (persistence?.rememberedPortTaken !== undefined) {
+    warn(`Sandbox: port ${persistence.rememberedPortTaken} (remembered in ${join(sandboxDir, "port")}) is taken; using ${sandbox.origin} for this run.`);
+  }
 
   const caFile = join(sandboxDir, "ca.pem");
   await writeFile(caFile, sandbox.caPem);
-  // Fixed nonces give the demo images the same digests on every start.
-  const [digest] = await Promise.all([
-    sandbox.dataPlane.seedImage(DEMO_REGISTRY.loginServer, DEMO_IMAGE.repository, DEMO_IMAGE.tag, { nonce: `demo-${DEMO_IMAGE.tag}` }),
-    sandbox.dataPlane.seedImage(DEMO_REGISTRY.loginServer, DEMO_IMAGE.repository, DEMO_IMAGE.nextTag, { nonce: `demo-${DEMO_IMAGE.nextTag}` }),
-  ]);
+  // Demo resources are created once; a restart keeps what earlier runs (and deploys) made of them.
+  // Fixed nonces give the demo images the same digests on every data dir.
+  const seedDemoImage = async (tag: string): Promise<string> =>
+    (await sandbox.dataPlane.resolveTag(DEMO_REGISTRY.loginServer, DEMO_IMAGE.repository, tag)) ??
+    sandbox.dataPlane.seedImage(DEMO_REGISTRY.loginServer, DEMO_IMAGE.repository, tag, { nonce: `demo-${tag}` });
+  const [digest] = await Promise.all([seedDemoImage(DEMO_IMAGE.tag), seedDemoImage(DEMO_IMAGE.nextTag)]);
   const demoImage = `${DEMO_REGISTRY.loginServer}/${DEMO_IMAGE.repository}@${digest}`;
   for (const app of DEMO_APPS) {
+    if (sandbox.apps.getApp({ subscriptionId: DEMO_SUBSCRIPTION_ID, resourceGroup: DEMO_RESOURCE_GROUP, name: app.name })) continue;
     sandbox.apps.seedApp({
       subscriptionId: DEMO_SUBSCRIPTION_ID,
       resourceGroup: DEMO_RESOURCE_GROUP,
@@ -136,6 +145,7 @@ async function setUpSandbox(dataDir: string, env: NodeJS.ProcessEnv, stack: Stop
       identity: { type: "SystemAssigned" },
     });
   }
+  sandbox.saveState();
 
   // The product reads these when its modules load, so they are set before any import.
   Object.assign(env, productSettingsFor(sandbox.origin, caFile, [DEMO_REGISTRY.loginServer]));
@@ -152,6 +162,7 @@ function printBanner(runtime: LocalRuntime, keys: LocalKeys, setup: SandboxSetup
     const origin = setup.sandbox.origin;
     say(`SANDBOX MODE: no Azure subscription is used; Azure Resource Manager is simulated at ${origin}`);
     say(`  CA certificate:   ${setup.caFile}`);
+    say(`  Sandbox state:    ${setup.sandbox.persistence?.restored ? "restored from" : "new, kept in"} ${setup.sandbox.persistence?.stateDir ?? "memory"} (POST /_sandbox/reset to start over)`);
     say(`  Registry backend: ${setup.registryBackend === "docker-registry" ? "docker-registry (real OCI registry)" : "in-memory (docker-registry not available)"}`);
     say(`  Blob storage:     ${setup.blobBackend === "azurite" ? "Azurite" : "served by the sandbox (Azurite not available)"}`);
     say(`  Demo resources:   subscription ${DEMO_SUBSCRIPTION_ID}, resource group ${DEMO_RESOURCE_GROUP}`);

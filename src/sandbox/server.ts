@@ -5,7 +5,7 @@
  */
 import { listenOnLoopback } from "../local/loopbackServer.js";
 import { randomUUID } from "node:crypto";
-import { createServer } from "node:https";
+import { createServer, type Server } from "node:https";
 import { RealClock, type Clock } from "../local/clock.js";
 import { loadOrCreateTlsMaterial } from "./cert.js";
 import { ArmThrottle } from "./kernel/armThrottle.js";
@@ -13,12 +13,14 @@ import { CallLog } from "./kernel/callLog.js";
 import { kernelControlRoutes, mountProviderControlRoutes } from "./kernel/control.js";
 import { applyDurations, DEFAULT_DURATIONS, durationProblems } from "./kernel/durations.js";
 import { FaultInjector } from "./kernel/faults.js";
+import { SandboxPersistence } from "./kernel/persistence.js";
 import { createFront } from "./kernel/front.js";
 import type { SandboxContext, SandboxDurations, SandboxProvider } from "./kernel/types.js";
 import { createSandboxProviders } from "./providers/index.js";
 import type { AcrDataPlaneOptions, AcrDataPlaneProvider } from "./providers/acrDataPlane/index.js";
 import type { ContainerAppsProvider } from "./providers/containerApps/index.js";
 import type { ContainerRegistryProvider, RegistrySeed } from "./providers/containerRegistry/index.js";
+import { isAddressInUse, readRememberedPort, rememberPort } from "./rememberedPort.js";
 
 /** How to start the sandbox; every field is optional. */
 export interface StartSandboxOptions {
@@ -42,6 +44,24 @@ export interface StartSandboxOptions {
   autoCreateRegistries?: boolean;
   /** Passed through to the ACR data-plane provider (e.g. `upstreamUrl` of a docker-registry). */
   dataPlane?: AcrDataPlaneOptions;
+  /**
+   * Remember state and port here across restarts (`npm start`): every provider's resources, the
+   * scenario settings and the call log are saved on each change and read back on start, and the
+   * first port chosen is reused (another free port when it is taken). Needs a real clock, since
+   * remembered times are wall-clock times. Default: nothing is kept.
+   */
+  stateDir?: string;
+}
+
+/** What a persistent sandbox found on start. */
+export interface SandboxPersistenceReport {
+  stateDir: string;
+  /** Whether an earlier run's state was taken over. */
+  restored: boolean;
+  /** The remembered port, when it was taken and another one is used for this run. */
+  rememberedPortTaken?: number;
+  /** A problem with the remembered state (it was set aside and the sandbox started empty). */
+  warning?: string;
 }
 
 /** A running sandbox and its scenario controls. */
@@ -67,6 +87,10 @@ export interface Sandbox {
   apps: ContainerAppsProvider;
   /** Every provider the front serves. */
   providers: readonly SandboxProvider[];
+  /** With `stateDir`: what was restored, and the port situation. */
+  persistence: SandboxPersistenceReport | undefined;
+  /** With `stateDir`: saves now what the scenario API changed (requests save by themselves). */
+  saveState(): void;
   /** Validates and applies duration overrides; returns the durations now in force. */
   setDurations(changes: Partial<SandboxDurations>): SandboxDurations;
   /** Forgets provider state, faults, calls and bucket state; durations return to their start-up values. */
@@ -84,7 +108,8 @@ export async function startSandbox(options: StartSandboxOptions = {}): Promise<S
   const clock = options.clock ?? new RealClock();
   const startupDurations: SandboxDurations = applyDurations({ ...DEFAULT_DURATIONS }, options.durations ?? {});
   const durations: SandboxDurations = { ...startupDurations };
-  const context: SandboxContext = { clock, newId: () => randomUUID(), durations };
+  let persistence: SandboxPersistence | undefined;
+  const context: SandboxContext = { clock, newId: () => randomUUID(), durations, stateChanged: () => persistence?.scheduleSave() };
   const providers = createSandboxProviders(context, {
     acr: {
       blob: options.blobEndpoint
@@ -112,10 +137,24 @@ export async function startSandbox(options: StartSandboxOptions = {}): Promise<S
     ...kernelControlRoutes({ clock, callLog, faults, throttle, durations, providers: providers.list, caPem: tls.caPem, origin: () => origin, reset }),
     ...mountProviderControlRoutes(providers.list),
   ];
-  const front = createFront({ context, routes: providers.list.flatMap((p) => p.routes), controlRoutes, callLog, faults, throttle, origin: () => origin });
+  let report: SandboxPersistenceReport | undefined;
+  if (options.stateDir) {
+    persistence = new SandboxPersistence(options.stateDir, { callLog, faults, durations, providers: providers.list, reset });
+    report = { stateDir: options.stateDir, ...persistence.load() };
+  }
+  const front = createFront({
+    context,
+    routes: providers.list.flatMap((p) => p.routes),
+    controlRoutes,
+    callLog,
+    faults,
+    throttle,
+    origin: () => origin,
+    beforeReply: () => persistence?.save(),
+  });
 
   const server = createServer({ key: tls.keyPem, cert: tls.certPem }, front);
-  origin = `https://127.0.0.1:${await listenOnLoopback(server, options.port)}`;
+  origin = `https://127.0.0.1:${await listen(server, options, report)}`;
 
   return {
     origin,
@@ -134,12 +173,37 @@ export async function startSandbox(options: StartSandboxOptions = {}): Promise<S
       if (problems.length > 0) throw new Error(`invalid sandbox durations: ${problems.join("; ")}`);
       return { ...applyDurations(durations, changes) };
     },
-    reset,
+    persistence: report,
+    saveState: () => persistence?.save(),
+    reset: () => {
+      reset();
+      persistence?.save();
+    },
     stop: () =>
       new Promise<void>((resolve, reject) => {
+        persistence?.close();
         server.close((error) => (error ? reject(error) : resolve()));
         server.closeAllConnections();
         providers.dataPlane.close();
       }),
   };
+}
+
+/** Listens on the given port, else (persistent) the remembered one, falling back to a free one when it is taken. */
+async function listen(server: Server, options: StartSandboxOptions, report: SandboxPersistenceReport | undefined): Promise<number> {
+  if (!report || (options.port !== undefined && options.port !== 0)) return listenOnLoopback(server, options.port);
+  const remembered = readRememberedPort(report.stateDir);
+  if (remembered !== undefined) {
+    try {
+      return await listenOnLoopback(server, remembered);
+    } catch (error) {
+      if (!isAddressInUse(error)) throw error;
+      report.rememberedPortTaken = remembered;
+      // The remembered port stays written down: it is used again once it is free.
+      return listenOnLoopback(server, 0);
+    }
+  }
+  const port = await listenOnLoopback(server, 0);
+  rememberPort(report.stateDir, port);
+  return port;
 }

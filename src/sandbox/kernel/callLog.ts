@@ -28,6 +28,13 @@ export interface CallRecord {
   faulted: boolean;
 }
 
+/** Where the call log writes through to (a file under `npm start`). */
+export interface CallLogJournal {
+  append(record: CallRecord): void;
+  /** Replaces the whole journal with `records`. */
+  rewrite(records: readonly CallRecord[]): void;
+}
+
 /** Filters for {@link CallLog.calls}; every filter given must match. */
 export interface CallFilter {
   operation?: string;
@@ -42,17 +49,45 @@ export interface CallFilter {
 /** Oldest calls are dropped beyond this, so a long `npm start` session does not grow without bound. */
 const MAX_RECORDS = 50_000;
 
-/** An append-only, filterable list of calls. */
+/** An append-only, filterable list of calls, optionally written through to a journal on disk. */
 export class CallLog {
   private records: CallRecord[] = [];
   private nextSeq = 1;
+  private journal: CallLogJournal | undefined;
+  /** Calls trimmed from memory but still in the journal; it is rewritten once they add up. */
+  private trimmedSinceRewrite = 0;
 
   /** Appends a call, assigning its sequence number. */
   record(call: Omit<CallRecord, "seq">): CallRecord {
     const entry: CallRecord = { seq: this.nextSeq++, ...call };
     this.records.push(entry);
-    if (this.records.length > MAX_RECORDS) this.records.splice(0, this.records.length - MAX_RECORDS);
+    this.journal?.append(entry);
+    if (this.records.length > MAX_RECORDS) {
+      const excess = this.records.length - MAX_RECORDS;
+      this.records.splice(0, excess);
+      this.trimmedSinceRewrite += excess;
+      if (this.trimmedSinceRewrite >= MAX_RECORDS / 10) this.rewriteJournal();
+    }
     return entry;
+  }
+
+  /** The sequence number the next call gets. */
+  get nextSequence(): number {
+    return this.nextSeq;
+  }
+
+  /** Takes over calls remembered from an earlier run, then writes every new call through to `journal`. */
+  attach(journal: CallLogJournal, remembered: readonly CallRecord[], nextSeq: number): void {
+    this.records = remembered.slice(-MAX_RECORDS);
+    const lastSeq = this.records.at(-1)?.seq ?? 0;
+    this.nextSeq = Math.max(nextSeq, lastSeq + 1, this.nextSeq);
+    this.journal = journal;
+    if (this.records.length < remembered.length) this.rewriteJournal();
+  }
+
+  private rewriteJournal(): void {
+    this.journal?.rewrite(this.records);
+    this.trimmedSinceRewrite = 0;
   }
 
   /** Calls matching `filter`, oldest first. */
@@ -76,6 +111,7 @@ export class CallLog {
   /** Forgets every call (sequence numbers keep increasing). */
   clear(): void {
     this.records = [];
+    this.rewriteJournal();
   }
 }
 

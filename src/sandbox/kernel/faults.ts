@@ -121,6 +121,11 @@ export class FaultInjector {
     this.rules = [];
   }
 
+  /** Replaces every rule with rules remembered from an earlier run (ids and counts kept). */
+  restore(rules: readonly FaultRule[]): void {
+    this.rules = rules.map((rule) => ({ ...rule }));
+  }
+
   /** The rules still active. */
   list(): FaultRule[] {
     return this.rules.map((rule) => ({ ...rule }));

@@ -26,6 +26,8 @@ export interface FrontOptions {
   throttle: ArmThrottle;
   /** The origin clients reach the sandbox on (known once the server listens). */
   origin(): string;
+  /** Runs after a request was handled and logged, before its reply leaves (a persistent sandbox saves here). */
+  beforeReply?(): void;
 }
 
 /** The path prefix of scenario-control routes. */
@@ -71,6 +73,7 @@ async function serve(
   if (path.toLowerCase() === CONTROL_PREFIX || path.toLowerCase().startsWith(`${CONTROL_PREFIX}/`)) {
     const hit = control.matchAll(path).find((m) => m.value.method === method);
     const reply = hit ? await invoke(hit, method, url, headers, rawBody, options, true) : armError(404, "NotFound", `No sandbox control route ${method} ${path}.`);
+    options.beforeReply?.();
     writeReply(res, method, reply, baseHeaders);
     return;
   }
@@ -103,7 +106,7 @@ async function serve(
     return hit ? invoke(hit, method, url, headers, rawBody, options, hit.value.plane === "arm") : unmatched(path, method, matched.length > 0, plane);
   })();
 
-  writeReply(res, method, reply, baseHeaders);
+  // Logged (and saved) before the reply leaves: a call the client saw answered survives a crash.
   options.callLog.record({
     time: new Date(arrivedAt).toISOString(),
     method,
@@ -118,6 +121,8 @@ async function serve(
     throttled,
     faulted: fault !== undefined,
   });
+  options.beforeReply?.();
+  writeReply(res, method, reply, baseHeaders);
 }
 
 /** Runs a matched route's handler; a handler that throws becomes an ARM 500. */

@@ -55,6 +55,11 @@ export interface SandboxContext {
   newId(): string;
   /** Configured durations (ms) for simulated work, so benchmarks and scenarios can set latencies. */
   durations: SandboxDurations;
+  /**
+   * Tells the kernel that state changed outside a request (a timer, a push finishing), so a
+   * persistent sandbox saves it soon. Changes made while answering a request are saved anyway.
+   */
+  stateChanged?(): void;
 }
 
 /** Simulated durations in milliseconds. */
@@ -86,6 +91,10 @@ export interface SandboxProvider {
   reset(): void;
   /** A JSON-able summary for `GET /_sandbox/state`, if the provider has one. */
   state?(): unknown;
+  /** Everything the provider must remember across restarts, as JSON-able data (persistent sandboxes only). */
+  snapshot?(): unknown;
+  /** Takes over state from {@link snapshot} of an earlier run; throws if it cannot (the kernel then starts afresh). */
+  restore?(snapshot: unknown): void;
 }
 
 /** The bytes of a pushed image manifest; `sha256(content)` is the digest announced with it. */

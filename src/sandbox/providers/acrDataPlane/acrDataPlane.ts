@@ -13,7 +13,7 @@
 import type { PushedManifest, SandboxContext, SandboxReply, SandboxRequest } from "../../kernel/types.js";
 import { AcrTokens, grantsAccess, parseScopes, type AccessEntry, type AcrTokenLifetimes } from "./acrTokens.js";
 import { acrError, serveAcrMetadata, type RegistryView } from "./acrMetadataApi.js";
-import { ArtifactTimes } from "./artifactTimes.js";
+import { ArtifactTimes, type ArtifactTimesSnapshot } from "./artifactTimes.js";
 import {
   REGISTRY_PATH_PREFIX,
   isValidLoginServer,
@@ -55,6 +55,18 @@ export interface PushFailure {
   status: number;
   code: string | undefined;
   message: string;
+}
+
+/** The data plane as a persistent sandbox saves it; the backend's contents only when it is the in-memory one. */
+export interface DataPlaneSnapshot {
+  namespace: string;
+  generation: number;
+  signingKeyBase64: string;
+  times: ArtifactTimesSnapshot;
+  knownRegistries: string[];
+  counters: DataPlaneCounters;
+  failures: PushFailure[];
+  backend?: unknown;
 }
 
 /** Counters for tests and the state view. */
@@ -120,6 +132,8 @@ export class AcrDataPlane {
   private failures: PushFailure[] = [];
   private counters: DataPlaneCounters = { exchanges: 0, accessTokens: 0, challenges: 0, pushes: 0 };
   private generation = 0;
+  /** First component of backend names; a restored sandbox takes over its predecessor's. */
+  private namespace: string;
   /** The origin requests arrive on, remembered so the state view can show endpoints. */
   private lastOrigin: string | undefined;
 
@@ -128,6 +142,7 @@ export class AcrDataPlane {
     private readonly settings: AcrDataPlaneSettings,
   ) {
     if (!isValidRepositoryName(settings.namespace)) throw new Error(`Invalid registry namespace: ${settings.namespace}`);
+    this.namespace = settings.namespace;
     this.tokens = new AcrTokens(context.clock, () => context.newId(), settings.tokenLifetimes);
     this.times = new ArtifactTimes(context.clock);
   }
@@ -204,6 +219,8 @@ export class AcrDataPlane {
       }
       this.times.recordTag(registry, repository, tag, reported);
       this.counters.pushes += 1;
+      // Pushes finish outside any request (a run's announcement, a seed): a persistent sandbox saves now.
+      this.context.stateChanged?.();
       return reported;
     })();
     work.catch((error: unknown) => this.recordFailure(registry, repository, tag, error));
@@ -242,6 +259,34 @@ export class AcrDataPlane {
     return [...this.knownRegistries].sort();
   }
 
+  /** Everything needed after a restart: the namespace generation, the token key, timestamps, and the in-memory registry's contents. */
+  snapshot(): DataPlaneSnapshot {
+    return {
+      namespace: this.namespace,
+      generation: this.generation,
+      signingKeyBase64: this.tokens.signingKey.toString("base64"),
+      times: this.times.snapshot(),
+      knownRegistries: this.registries(),
+      counters: this.stats(),
+      failures: this.pushFailures(),
+      ...(this.backend.snapshot ? { backend: this.backend.snapshot() } : {}),
+    };
+  }
+
+  /** Takes over a {@link snapshot}: the same namespace on docker-registry, the same images in memory, tokens still valid. */
+  restore(snapshot: DataPlaneSnapshot): void {
+    if (!isValidRepositoryName(snapshot.namespace)) throw new Error(`Invalid registry namespace: ${snapshot.namespace}`);
+    this.namespace = snapshot.namespace;
+    this.generation = snapshot.generation;
+    this.tokens.signingKey = Buffer.from(snapshot.signingKeyBase64, "base64");
+    this.times.restore(snapshot.times);
+    this.knownRegistries.clear();
+    for (const registry of snapshot.knownRegistries) this.knownRegistries.add(registry);
+    this.counters = { ...snapshot.counters };
+    this.failures = [...snapshot.failures];
+    if (snapshot.backend !== undefined) this.backend.restore?.(snapshot.backend);
+  }
+
   /** Forgets everything: a fresh namespace on the real registry, an empty in-memory one. */
   reset(): void {
     this.generation += 1;
@@ -266,7 +311,7 @@ export class AcrDataPlane {
   }
 
   private namespacePrefix(): string {
-    return `${this.settings.namespace}-g${this.generation}`;
+    return `${this.namespace}-g${this.generation}`;
   }
 
   private recordFailure(loginServer: string, repository: string, tag: string, error: unknown): void {

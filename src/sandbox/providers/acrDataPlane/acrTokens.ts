@@ -69,7 +69,7 @@ export function grantsAccess(claims: AcrTokenClaims, type: AccessEntry["type"], 
 
 /** Issues and verifies the sandbox's ACR tokens. */
 export class AcrTokens {
-  private readonly secret: Buffer;
+  private secret: Buffer;
 
   constructor(
     private readonly clock: Clock,
@@ -78,6 +78,15 @@ export class AcrTokens {
     secret: Buffer = randomBytes(32),
   ) {
     this.secret = secret;
+  }
+
+  /** The signing key, for a persistent sandbox to save (tokens stay valid across its restarts). */
+  get signingKey(): Buffer {
+    return this.secret;
+  }
+
+  set signingKey(key: Buffer) {
+    this.secret = key;
   }
 
   /** A stable, non-reversible principal id for an AAD token (the token itself is never stored). */

@@ -17,6 +17,13 @@ interface TagRecord {
   digest: string;
 }
 
+/** The timestamps as saved (JSON-able). */
+export interface ArtifactTimesSnapshot {
+  tags: [string, TagRecord][];
+  manifests: [string, number][];
+  repositories: [string, { created: number; updated: number }][];
+}
+
 /** Per registry/repository/tag/digest timestamps. */
 export class ArtifactTimes {
   private tags = new Map<string, TagRecord>();
@@ -64,6 +71,18 @@ export class ArtifactTimes {
   repository(registry: string, repository: string): ArtifactTimestamps {
     const record = this.repositories.get(`${registry}/${repository}`) ?? { created: this.clock.now(), updated: this.clock.now() };
     return { createdTime: new Date(record.created).toISOString(), lastUpdateTime: new Date(record.updated).toISOString() };
+  }
+
+  /** Every timestamp, as JSON-able data. */
+  snapshot(): ArtifactTimesSnapshot {
+    return { tags: [...this.tags].map(([key, record]) => [key, { ...record }]), manifests: [...this.manifests], repositories: [...this.repositories].map(([key, record]) => [key, { ...record }]) };
+  }
+
+  /** Replaces every timestamp with saved ones. */
+  restore(snapshot: ArtifactTimesSnapshot): void {
+    this.tags = new Map(snapshot.tags);
+    this.manifests = new Map(snapshot.manifests);
+    this.repositories = new Map(snapshot.repositories);
   }
 
   /** Forgets everything. */

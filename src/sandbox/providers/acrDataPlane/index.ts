@@ -8,7 +8,7 @@
  */
 import { randomBytes } from "node:crypto";
 import type { ImagePushSink, PushedManifest, SandboxContext, SandboxProvider, SandboxRoute } from "../../kernel/types.js";
-import { AcrDataPlane, type DataPlaneCounters, type PushFailure, type SeedImageOptions } from "./acrDataPlane.js";
+import { AcrDataPlane, type DataPlaneCounters, type DataPlaneSnapshot, type PushFailure, type SeedImageOptions } from "./acrDataPlane.js";
 import type { AcrTokenLifetimes } from "./acrTokens.js";
 import { ACR_TOKEN_LIFETIMES } from "./acrTokens.js";
 import { dataPlaneControlRoutes } from "./control.js";
@@ -107,6 +107,8 @@ export function createAcrDataPlaneProvider(context: SandboxContext, options: Acr
     routes,
     controlRoutes: dataPlaneControlRoutes(plane),
     reset: () => plane.reset(),
+    snapshot: () => plane.snapshot(),
+    restore: (snapshot) => plane.restore(snapshot as DataPlaneSnapshot),
     state: () => plane.state(),
     onImagePushed: (loginServer, repository, tag, digest, manifest) => plane.pushImage(loginServer, repository, tag, digest, manifest),
     seedImage: (loginServer, repository, tag, seed) => plane.pushImage(loginServer, repository, tag, undefined, undefined, seed),

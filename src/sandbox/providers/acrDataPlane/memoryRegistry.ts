@@ -77,6 +77,12 @@ function descriptorDigests(value: unknown): string[] {
   });
 }
 
+/** The registry's contents as saved (JSON-able, bytes as base64); uploads under way are not kept. */
+interface MemoryRegistrySnapshot {
+  blobs: [string, string][];
+  repositories: { name: string; blobs: string[]; manifests: [string, { mediaType: string; contentBase64: string }][]; tags: [string, string][]; everTagged: boolean }[];
+}
+
 /** An in-memory Distribution registry. */
 export class MemoryRegistry implements RegistryBackend {
   readonly kind = "memory";
@@ -90,6 +96,35 @@ export class MemoryRegistry implements RegistryBackend {
     this.blobs = new Map();
     this.repositories = new Map();
     this.uploads = new Map();
+  }
+
+  /** Every blob, manifest and tag, as JSON-able data. */
+  snapshot(): MemoryRegistrySnapshot {
+    return {
+      blobs: [...this.blobs].map(([digest, content]) => [digest, content.toString("base64")]),
+      repositories: [...this.repositories].map(([name, repository]) => ({
+        name,
+        blobs: [...repository.blobs],
+        manifests: [...repository.manifests].map(([digest, manifest]) => [digest, { mediaType: manifest.mediaType, contentBase64: manifest.content.toString("base64") }]),
+        tags: [...repository.tags],
+        everTagged: repository.everTagged,
+      })),
+    };
+  }
+
+  /** Replaces the contents with a {@link snapshot}. */
+  restore(snapshot: unknown): void {
+    const saved = snapshot as MemoryRegistrySnapshot;
+    this.clear();
+    for (const [digest, base64] of saved.blobs) this.blobs.set(digest, Buffer.from(base64, "base64"));
+    for (const repository of saved.repositories) {
+      this.repositories.set(repository.name, {
+        blobs: new Set(repository.blobs),
+        manifests: new Map(repository.manifests.map(([digest, manifest]) => [digest, { mediaType: manifest.mediaType, content: Buffer.from(manifest.contentBase64, "base64") }])),
+        tags: new Map(repository.tags),
+        everTagged: repository.everTagged,
+      });
+    }
   }
 
   /** Handles one Distribution API request. */

@@ -32,6 +32,10 @@ export interface RegistryBackend {
   send(request: RegistryRequest): Promise<RegistryResponse>;
   /** Forgets everything (memory only; the upstream is namespaced instead). */
   clear?(): void;
+  /** Contents a persistent sandbox must save (memory only; docker-registry keeps its own storage). */
+  snapshot?(): unknown;
+  /** Takes over saved contents. */
+  restore?(snapshot: unknown): void;
   /** Releases connections. */
   close?(): void;
 }

@@ -13,7 +13,7 @@ import { containerAppsControlRoutes, parseBehaviour } from "./controlRoutes.js";
 import { containerAppsIngressRoutes, IngressResponses, type IngressResponseRule } from "./ingress.js";
 import { findRevision, type AppRef } from "./appRecords.js";
 import { seedApp } from "./appWrites.js";
-import { ContainerAppsModel } from "./model.js";
+import { ContainerAppsModel, type ContainerAppsSnapshot } from "./model.js";
 import type { SeedAppOptions } from "./requestSchemas.js";
 
 export type { AppRef } from "./appRecords.js";
@@ -54,6 +54,12 @@ export interface ContainerAppsProvider extends SandboxProvider {
   setIngressResponse(rule: IngressResponseRule): void;
 }
 
+/** What a persistent sandbox saves of this provider. */
+interface ContainerAppsProviderSnapshot {
+  model: ContainerAppsSnapshot;
+  ingressResponses: IngressResponseRule[];
+}
+
 /** Creates the Container Apps provider over the sandbox's shared clock, ids and durations. */
 export function createContainerAppsProvider(context: SandboxContext): ContainerAppsProvider {
   const model = new ContainerAppsModel(context);
@@ -65,6 +71,12 @@ export function createContainerAppsProvider(context: SandboxContext): ContainerA
     reset: () => {
       model.reset();
       ingressResponses.clear();
+    },
+    snapshot: (): ContainerAppsProviderSnapshot => ({ model: model.snapshot(), ingressResponses: ingressResponses.list() }),
+    restore: (snapshot) => {
+      const saved = snapshot as ContainerAppsProviderSnapshot;
+      model.restore(saved.model);
+      ingressResponses.restore(saved.ingressResponses);
     },
     setIngressResponse: (rule) => ingressResponses.set(rule),
     seedApp: (options) => renderContainerApp(model, seedApp(model, options)),

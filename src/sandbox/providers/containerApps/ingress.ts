@@ -49,6 +49,16 @@ export class IngressResponses {
   clear(): void {
     this.rules = [];
   }
+
+  /** Every rule, newest first (for saving). */
+  list(): IngressResponseRule[] {
+    return this.rules.map((rule) => ({ ...rule }));
+  }
+
+  /** Replaces every rule with saved ones (newest first). */
+  restore(rules: readonly IngressResponseRule[]): void {
+    this.rules = rules.map((rule) => ({ ...rule }));
+  }
 }
 
 function normalizePath(path: string): string {

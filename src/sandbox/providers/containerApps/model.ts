@@ -16,6 +16,18 @@ import { arrayAt, isJsonObject, stringAt } from "./json.js";
 import { appKey } from "./naming.js";
 import { readyAt, type RevisionRecord } from "./revisionLifecycle.js";
 
+/** An operation as saved: its app by key, not by reference. */
+interface OperationSnapshot extends Omit<OperationRecord, "app"> {
+  appKey: string;
+}
+
+/** The model as saved by a persistent sandbox (JSON-able). */
+export interface ContainerAppsSnapshot {
+  apps: (Omit<AppRecord, "lastOperation"> & { lastOperationId?: string })[];
+  operations: OperationSnapshot[];
+  imageBehaviours: { image: string; behaviour: RevisionBehaviour }[];
+}
+
 /** The provider's state and the lookups over it. */
 export class ContainerAppsModel {
   private readonly apps = new Map<string, AppRecord>();
@@ -29,6 +41,33 @@ export class ContainerAppsModel {
     this.apps.clear();
     this.operations.clear();
     this.imageBehaviours.clear();
+  }
+
+  /** Everything the model holds, as JSON-able data. */
+  snapshot(): ContainerAppsSnapshot {
+    return {
+      apps: [...this.apps.values()].map(({ lastOperation, ...app }) => ({ ...app, ...(lastOperation ? { lastOperationId: lastOperation.id } : {}) })),
+      operations: [...this.operations.values()].map(({ app, ...operation }) => ({ ...operation, appKey: appKey(app.subscriptionId, app.resourceGroup, app.name) })),
+      imageBehaviours: this.listImageBehaviours(),
+    };
+  }
+
+  /** Replaces the state with a {@link snapshot} of an earlier run. */
+  restore(snapshot: ContainerAppsSnapshot): void {
+    this.reset();
+    for (const { lastOperationId: _lastOperationId, ...app } of snapshot.apps) this.addApp(app);
+    for (const { appKey: key, ...operation } of snapshot.operations) {
+      const app = this.apps.get(key);
+      if (!app) throw new Error(`operation ${operation.id} names unknown app ${key}`);
+      this.addOperation({ ...operation, app });
+    }
+    for (const saved of snapshot.apps) {
+      if (saved.lastOperationId === undefined) continue;
+      const app = this.apps.get(appKey(saved.subscriptionId, saved.resourceGroup, saved.name));
+      const operation = this.operations.get(saved.lastOperationId.toLowerCase());
+      if (app && operation) app.lastOperation = operation;
+    }
+    for (const { image, behaviour } of snapshot.imageBehaviours) this.imageBehaviours.set(image, behaviour);
   }
 
   /** The sandbox clock's current time (epoch ms). */

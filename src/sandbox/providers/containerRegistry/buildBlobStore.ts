@@ -20,6 +20,15 @@ export interface BuildBlobStore {
   /** Data-plane routes the store serves on the sandbox port (none for Azurite). */
   routes: SandboxRoute[];
   reset(): void;
+  /** What a persistent sandbox must save (the built-in store's signing key and blobs; Azurite keeps its own). */
+  snapshot?(): BlobStoreSnapshot;
+  restore?(snapshot: BlobStoreSnapshot): void;
+}
+
+/** The built-in store as saved: its SAS signing key and committed blobs (base64). Run logs are not saved: they are rendered from the runs. */
+export interface BlobStoreSnapshot {
+  secretBase64: string;
+  blobs: { key: string; dataBase64: string; etag: string; lastModified: string; contentType: string }[];
 }
 
 /** Container names, as an ACR-owned storage account would have them. */
@@ -52,7 +61,7 @@ function storageError(status: number, code: string, message: string): SandboxRep
 /** The built-in blob endpoint: blobs in memory, SAS-like signed URLs, served on the sandbox port. */
 export class SandboxBuildBlobStore implements BuildBlobStore {
   readonly routes: SandboxRoute[];
-  private readonly secret = randomBytes(32);
+  private secret = randomBytes(32);
   private readonly blobs = new Map<string, StoredBlob>();
   private readonly liveBlobs = new Map<string, () => string>();
   private readonly staged = new Map<string, Map<string, Buffer>>();
@@ -85,6 +94,20 @@ export class SandboxBuildBlobStore implements BuildBlobStore {
     this.blobs.clear();
     this.liveBlobs.clear();
     this.staged.clear();
+  }
+
+  snapshot(): BlobStoreSnapshot {
+    return {
+      secretBase64: this.secret.toString("base64"),
+      blobs: [...this.blobs].map(([key, blob]) => ({ key, dataBase64: blob.data.toString("base64"), etag: blob.etag, lastModified: blob.lastModified, contentType: blob.contentType })),
+    };
+  }
+
+  restore(snapshot: BlobStoreSnapshot): void {
+    this.reset();
+    // The same key keeps SAS URLs handed out before the restart valid.
+    this.secret = Buffer.from(snapshot.secretBase64, "base64");
+    for (const { key, dataBase64, ...blob } of snapshot.blobs) this.blobs.set(key, { ...blob, data: Buffer.from(dataBase64, "base64") });
   }
 
   private signature(container: string, blob: string, permissions: string): string {

@@ -6,11 +6,11 @@
 import type { ImagePushSink, SandboxContext, SandboxProvider } from "../../kernel/types.js";
 import { acrArmRoutes } from "./armRoutes.js";
 import { AzuriteBuildBlobStore, type AzuriteAccount } from "./azuriteBuildBlobStore.js";
-import { SandboxBuildBlobStore, type BuildBlobStore } from "./buildBlobStore.js";
+import { SandboxBuildBlobStore, type BlobStoreSnapshot, type BuildBlobStore } from "./buildBlobStore.js";
 import { acrControlRoutes } from "./control.js";
 import { registryBody, RegistryStore, type RegistrySeed, type SandboxRegistry } from "./registries.js";
 import type { FinalRunStatus } from "./runLog.js";
-import { RunStore, type RunPlan } from "./runs.js";
+import { RunStore, type RunPlan, type RunStoreSnapshot } from "./runs.js";
 import { scheduledRunView, type ScheduledRunView } from "./scenario.js";
 
 export type { AzuriteAccount } from "./azuriteBuildBlobStore.js";
@@ -56,12 +56,19 @@ export interface ContainerRegistryScenario {
 /** The ACR provider as the sandbox holds it. */
 export type ContainerRegistryProvider = SandboxProvider & ContainerRegistryScenario;
 
+/** What a persistent sandbox saves of this provider. */
+interface ContainerRegistrySnapshot {
+  registries: SandboxRegistry[];
+  runs: RunStoreSnapshot;
+  blobs: BlobStoreSnapshot | undefined;
+}
+
 /** Creates the ACR Tasks provider. */
 export function createContainerRegistryProvider(context: SandboxContext, options: ContainerRegistryProviderOptions = {}): ContainerRegistryProvider {
   const now = (): number => context.clock.now();
   const sinks: ImagePushSink[] = [...(options.imagePushSinks ?? [])];
   const registries = new RegistryStore(now, options.autoCreateRegistries ?? false);
-  const runs = new RunStore(context.clock, context.durations, sinks);
+  const runs = new RunStore(context.clock, context.durations, sinks, () => context.stateChanged?.());
   const blobs: BuildBlobStore = options.blob ? new AzuriteBuildBlobStore(options.blob) : new SandboxBuildBlobStore(now);
   const seedInitial = (): void => {
     for (const seed of options.registries ?? []) registries.seed(seed);
@@ -83,6 +90,13 @@ export function createContainerRegistryProvider(context: SandboxContext, options
       registries.clear();
       blobs.reset();
       seedInitial();
+    },
+    snapshot: (): ContainerRegistrySnapshot => ({ registries: registries.list(), runs: runs.snapshot(), blobs: blobs.snapshot?.() }),
+    restore: (snapshot) => {
+      const saved = snapshot as ContainerRegistrySnapshot;
+      registries.restore(saved.registries);
+      runs.restore(saved.runs, (key) => registries.byKey(key));
+      if (saved.blobs) blobs.restore?.(saved.blobs);
     },
     state: () => ({
       registries: registries.list().map((registry) => ({ name: registry.name, resourceGroup: registry.resourceGroup, subscriptionId: registry.subscriptionId, loginServer: registry.loginServer })),

@@ -98,6 +98,17 @@ export class RegistryStore {
   clear(): void {
     this.registries.clear();
   }
+
+  /** The registry with this {@link registryKey}, never auto-created. */
+  byKey(key: string): SandboxRegistry | undefined {
+    return this.registries.get(key);
+  }
+
+  /** Replaces every registry with saved ones (as {@link list} returned them). */
+  restore(registries: readonly SandboxRegistry[]): void {
+    this.registries.clear();
+    for (const registry of registries) this.registries.set(registryKey(registry), { ...registry, tags: { ...registry.tags } });
+  }
 }
 
 /** The `Registries_Get` response body. */

@@ -68,18 +68,73 @@ const DEFAULT_ERRORS: Record<Exclude<FinalRunStatus, "Succeeded">, string> = {
   Timeout: "the run timed out",
 };
 
+/** A run as saved: its registry by key, manifests as base64. */
+export interface SavedRun extends Omit<SandboxRun, "registry" | "images"> {
+  registryKey: string;
+  images: (Omit<RunImage, "manifest"> & { manifest: { mediaType: string; contentBase64: string } })[];
+}
+
+/** The run store as a persistent sandbox saves it (JSON-able). */
+export interface RunStoreSnapshot {
+  runs: SavedRun[];
+  counters: [string, number][];
+  plans: RunPlan[];
+}
+
 /** Runs per registry, plus the plans that decide how coming runs end. */
 export class RunStore {
   private readonly runs = new Map<string, SandboxRun[]>();
   private readonly counters = new Map<string, number>();
   private readonly timers = new Set<() => void>();
+  /** Runs whose images are being announced; `pushed` is set once every sink has finished. */
+  private readonly announcing = new Set<SandboxRun>();
   private plans: RunPlan[] = [];
 
   constructor(
     private readonly clock: Clock,
     private readonly durations: SandboxDurations,
     private readonly sinks: ImagePushSink[],
+    /** Told when state changed outside a request (an announcement finished). */
+    private readonly changed: () => void = () => undefined,
   ) {}
+
+  /** Everything the store holds, as JSON-able data. */
+  snapshot(): RunStoreSnapshot {
+    const runs = [...this.runs.values()].flat().map(({ registry, images, ...run }): SavedRun => ({
+      ...run,
+      registryKey: registryKey(registry),
+      images: images.map(({ manifest, ...image }) => ({ ...image, manifest: { mediaType: manifest.mediaType, contentBase64: manifest.content.toString("base64") } })),
+    }));
+    return { runs, counters: [...this.counters], plans: this.pendingPlans() };
+  }
+
+  /**
+   * Replaces the state with a {@link snapshot} of an earlier run; `registryOf` finds a run's registry.
+   * A succeeded run whose images were not fully announced before the process ended announces them
+   * again (oldest run first; pushing the same manifest again is harmless).
+   */
+  restore(snapshot: RunStoreSnapshot, registryOf: (key: string) => SandboxRegistry | undefined): void {
+    this.reset();
+    for (const { registryKey: key, images, ...saved } of snapshot.runs) {
+      const registry = registryOf(key);
+      if (!registry) throw new Error(`run ${saved.runId} names unknown registry ${key}`);
+      const run: SandboxRun = {
+        ...saved,
+        registry,
+        images: images.map(({ manifest, ...image }) => ({ ...image, manifest: { mediaType: manifest.mediaType, content: Buffer.from(manifest.contentBase64, "base64") } })),
+      };
+      const list = this.runs.get(key) ?? [];
+      list.push(run);
+      this.runs.set(key, list);
+    }
+    for (const [key, count] of snapshot.counters) this.counters.set(key, count);
+    this.plans = snapshot.plans.map((plan) => ({ ...plan }));
+    const unannounced = [...this.runs.values()].flat().filter((run) => !run.pushed && run.outcome === "Succeeded" && run.images.length > 0);
+    // After the whole sandbox has been restored, so the data plane does not restore over these pushes.
+    queueMicrotask(() => {
+      for (const run of unannounced.sort((a, b) => a.createdAt - b.createdAt)) if (this.runs.get(registryKey(run.registry))?.includes(run)) this.announceWhenDone(run);
+    });
+  }
 
   /** Queues a plan for a coming run. */
   plan(plan: RunPlan): void {
@@ -143,14 +198,21 @@ export class RunStore {
     const list = this.runs.get(key) ?? [];
     list.push(run);
     this.runs.set(key, list);
-    if (outcome === "Succeeded" && images.length > 0) {
-      const cancel = this.clock.schedule(finishAt, () => {
-        this.timers.delete(cancel);
-        this.settle(run);
-      });
-      this.timers.add(cancel);
-    }
+    if (outcome === "Succeeded" && images.length > 0) this.announceWhenDone(run);
     return run;
+  }
+
+  /** Announces the run's images when it finishes (at once if it already has). */
+  private announceWhenDone(run: SandboxRun): void {
+    if (run.finishAt <= this.clock.now()) {
+      this.settle(run);
+      return;
+    }
+    const cancel = this.clock.schedule(run.finishAt, () => {
+      this.timers.delete(cancel);
+      this.settle(run);
+    });
+    this.timers.add(cancel);
   }
 
   /** The run with this id on the registry. */
@@ -198,24 +260,34 @@ export class RunStore {
     this.timers.clear();
     this.runs.clear();
     this.counters.clear();
+    this.announcing.clear();
     this.plans = [];
   }
 
-  /** Announces a succeeded run's images once. */
+  /**
+   * Announces a succeeded run's images once. `pushed` is set only when every sink has finished, so a
+   * saved state never claims a push that a killed process did not complete.
+   */
   private settle(run: SandboxRun): void {
-    if (run.pushed || this.phase(run).status !== "Succeeded") return;
-    run.pushed = true;
+    if (run.pushed || this.announcing.has(run) || this.phase(run).status !== "Succeeded") return;
+    this.announcing.add(run);
+    const pending: Promise<unknown>[] = [];
     for (const image of run.images) {
       for (const sink of this.sinks) {
         // A faulty listener must not break the registry; the data plane records its own push failures.
         try {
-          const pending = sink.onImagePushed(image.registry, image.repository, image.tag, image.digest, image.manifest);
-          if (pending) pending.catch(() => undefined);
+          const work = sink.onImagePushed(image.registry, image.repository, image.tag, image.digest, image.manifest);
+          if (work) pending.push(work);
         } catch {
           // Same for a listener that throws synchronously.
         }
       }
     }
+    void Promise.allSettled(pending).then(() => {
+      if (!this.announcing.delete(run)) return;
+      run.pushed = true;
+      this.changed();
+    });
   }
 
   private logFacts(run: SandboxRun): RunLogFacts {
