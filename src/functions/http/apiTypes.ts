@@ -102,10 +102,19 @@ export interface TargetList {
   value: TargetResource[];
 }
 
-/** `GET /api/health` (anonymous). */
-export interface HealthResource {
+/** `GET /api/health` (anonymous): each problem only by where it is. */
+export interface HealthResource<Issue = { path: string }> {
   status: "healthy" | "unhealthy";
   version: string;
   mode: "sandbox" | "azure";
-  configuration: { valid: boolean; errors: { path: string; message: string }[] };
+  configuration: {
+    valid: boolean;
+    /** What makes the configuration invalid (503). */
+    errors: Issue[];
+    /** What is accepted but not yet supported (the answer stays 200). */
+    warnings: Issue[];
+  };
 }
+
+/** `GET /api/health/details` (function key): each problem with its message. */
+export type HealthDetails = HealthResource<{ path: string; message: string }>;

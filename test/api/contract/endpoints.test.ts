@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { targetKey } from "../../../src/entities/names.js";
-import type { DeploymentAccepted, DeploymentPage, DeploymentResource, HealthResource, TargetList, TargetResource } from "../../../src/functions/http/apiTypes.js";
+import type { DeploymentAccepted, DeploymentPage, DeploymentResource, HealthDetails, HealthResource, TargetList, TargetResource } from "../../../src/functions/http/apiTypes.js";
 import { PROBLEM_TYPES, type Problem } from "../../../src/functions/http/problem.js";
 import { RESOURCE_GROUP, SUBSCRIPTION } from "../../e2e/world.js";
 import { CONTRACT_TARGETS, startContractWorld, WEB_APP, type ContractWorld } from "./contractWorld.js";
@@ -20,6 +20,7 @@ const ROUTES_WITH_KEY: [string, string][] = [
   ["GET", "/targets/web"],
   ["DELETE", `/targets/web/quarantine/${QUARANTINED}`],
   ["DELETE", "/targets/web/lock"],
+  ["GET", "/health/details"],
 ];
 
 let cw: ContractWorld;
@@ -41,7 +42,35 @@ describe("system", () => {
   it("GET /health is anonymous and healthy with valid settings and targets", async () => {
     const { status, body } = await cw.client.request<HealthResource>("GET", "/health", { key: false });
     expect(status).toBe(200);
-    expect(body).toMatchObject({ status: "healthy", mode: "sandbox", configuration: { valid: true, errors: [] } });
+    expect(body).toMatchObject({ status: "healthy", mode: "sandbox", configuration: { valid: true, errors: [], warnings: [] } });
+    const details = await cw.client.request<HealthDetails>("GET", "/health/details");
+    expect([details.status, details.body.configuration]).toEqual([200, { valid: true, errors: [], warnings: [] }]);
+  });
+
+  it("GET /health stays 200 for targets declaring notifications or autoRollout, and lists each as not yet supported", async () => {
+    const [web, builder] = CONTRACT_TARGETS.targets;
+    cw.setTargets({
+      ...CONTRACT_TARGETS,
+      targets: [
+        web,
+        { ...builder, notifications: { teams: [{ webhookUrlSetting: "TEAMS_URL" }], slack: [{ webhookUrlSetting: "SLACK_URL" }] }, autoRollout: { tagPolicy: { kind: "semver", pattern: "^1.0.0" } } },
+      ],
+    });
+    try {
+      const anonymous = await cw.client.request<HealthResource>("GET", "/health", { key: false });
+      expect([anonymous.status, anonymous.body.status, anonymous.body.configuration]).toEqual([
+        200,
+        "healthy",
+        { valid: true, errors: [], warnings: [{ path: "/targets/1/notifications" }, { path: "/targets/1/autoRollout" }] },
+      ]);
+      const details = await cw.client.request<HealthDetails>("GET", "/health/details");
+      expect(details.body.configuration.warnings).toEqual([
+        { path: "/targets/1/notifications", message: expect.stringMatching(/^is not supported yet: .*Teams, Slack notifications, but no notification is sent$/) },
+        { path: "/targets/1/autoRollout", message: expect.stringContaining("is not supported yet: no registry push deploys") },
+      ]);
+    } finally {
+      cw.setTargets(CONTRACT_TARGETS);
+    }
   });
 
   it("GET /openapi.json is anonymous", async () => {
@@ -268,11 +297,16 @@ describe("invalid targets configuration", () => {
   beforeAll(() => cw.setTargets({ targets: [{ name: "Bad Name" }] }));
   afterAll(() => cw.setTargets(CONTRACT_TARGETS));
 
-  it("health is 503 listing the problems", async () => {
+  it("health is 503 naming the problems; their messages need the key", async () => {
     const { status, body } = await cw.client.request<HealthResource>("GET", "/health", { key: false });
     expect(status).toBe(503);
     expect(body.configuration.valid).toBe(false);
     expect(body.configuration.errors.length).toBeGreaterThan(0);
+    for (const error of body.configuration.errors) expect(Object.keys(error)).toEqual(["path"]);
+    const details = await cw.client.request<HealthDetails>("GET", "/health/details");
+    expect(details.status).toBe(503);
+    expect(details.body.configuration.errors.map((e) => e.path)).toEqual(body.configuration.errors.map((e) => e.path));
+    for (const error of details.body.configuration.errors) expect(error.message).toBeTruthy();
   });
 
   it.each([

@@ -4,7 +4,7 @@
  * field added to a shape but not to the document fails here before any endpoint returns it.
  */
 import { describe, expect, it } from "vitest";
-import type { ApiError, DeploymentAccepted, DeploymentPage, DeploymentResource, HealthResource, QuarantineResource, TargetList, TargetResource } from "../../../src/functions/http/apiTypes.js";
+import type { ApiError, DeploymentAccepted, DeploymentPage, DeploymentResource, HealthDetails, HealthResource, QuarantineResource, TargetList, TargetResource } from "../../../src/functions/http/apiTypes.js";
 import { buildOpenApiDocument } from "../../../src/functions/http/openapiDocument.js";
 import { PROBLEM_TYPES, type Problem, type ProblemError } from "../../../src/functions/http/problem.js";
 import type { TimelineStep } from "../../../src/domain/timeline.js";
@@ -54,7 +54,11 @@ const target: Required<TargetResource> = {
 const page: Required<DeploymentPage> = { value: [deployment], continuationToken: "t", nextLink: "http://127.0.0.1/api/deployments?continuationToken=t" };
 const accepted: Required<DeploymentAccepted> = { id: "dep-1", statusUrl: "http://127.0.0.1/api/deployments/dep-1" };
 const list: Required<TargetList> = { value: [target] };
-const health: Required<HealthResource> = { status: "unhealthy", version: "0.1.0", mode: "sandbox", configuration: { valid: false, errors: [{ path: "/x", message: "bad" }] } };
+const health: Required<HealthResource> = { status: "unhealthy", version: "0.1.0", mode: "sandbox", configuration: { valid: false, errors: [{ path: "/x" }], warnings: [{ path: "/targets/0/autoRollout" }] } };
+const healthDetails: Required<HealthDetails> = {
+  ...health,
+  configuration: { valid: false, errors: [{ path: "/x", message: "bad" }], warnings: [{ path: "/targets/0/autoRollout", message: "is not supported yet" }] },
+};
 const problemError: Required<ProblemError> = { pointer: "/tag", detail: "bad" };
 const problem: Required<Problem> = {
   type: PROBLEM_TYPES.digestQuarantined,
@@ -74,6 +78,7 @@ describe("resource schemas", () => {
     ["TargetResource", target],
     ["TargetList", list],
     ["HealthResource", health],
+    ["HealthDetails", healthDetails],
     ["Problem", problem],
   ])("%s accepts a sample with every field of its TypeScript shape", (schema, sample) => {
     expect(errors(schema, sample)).toEqual([]);

@@ -11,7 +11,7 @@ import { startLocalRuntime, type LocalRuntime } from "../../../src/local/host.js
 import { resetSettingsCache } from "../../../src/config/settings.js";
 import { resetTargetsCache } from "../../../src/config/targets.js";
 import { PROBLEM_TYPES } from "../../../src/functions/http/problem.js";
-import type { HealthResource } from "../../../src/functions/http/apiTypes.js";
+import type { HealthDetails, HealthResource } from "../../../src/functions/http/apiTypes.js";
 
 const SUB = "4385cf00-2d3a-425a-832f-f4285b1c9dce";
 const good = { name: "web", containerApp: { subscriptionId: SUB, resourceGroup: "rg", containerApp: "web-app" }, image: { loginServer: "contoso.azurecr.io", repository: "web" } };
@@ -63,10 +63,11 @@ afterAll(async () => {
 });
 
 describe("an invalid targets configuration", () => {
-  it("makes GET /api/health answer 503 with every settings and targets error and its path", async () => {
+  it("makes GET /api/health answer 503 naming every settings and targets error by its path, and no more", async () => {
     const response = await fetch(`${runtime.url}/api/health`);
     expect(response.status).toBe(503);
-    const body = (await response.json()) as HealthResource;
+    const text = await response.text();
+    const body = JSON.parse(text) as HealthResource;
     expect(body.status).toBe("unhealthy");
     expect(body.mode).toBe("sandbox");
     expect(body.configuration.valid).toBe(false);
@@ -74,6 +75,17 @@ describe("an invalid targets configuration", () => {
     const paths = body.configuration.errors.map((e) => e.path);
     expect(paths[0]).toBe("/ACA_ROLLOUT_ARM_ENDPOINT");
     expect(paths.slice(1).sort()).toEqual(EXPECTED_TARGET_ERRORS);
+    // Messages quote values ("rg-elsewhere", "pray"); an anonymous caller gets none of them.
+    for (const error of body.configuration.errors) expect(Object.keys(error)).toEqual(["path"]);
+    for (const value of ["rg-elsewhere", "pray", "duplicate"]) expect(text).not.toContain(value);
+  });
+
+  it("gives the messages with the function key on GET /api/health/details", async () => {
+    expect((await fetch(`${runtime.url}/api/health/details`)).status).toBe(401);
+    const response = await fetch(`${runtime.url}/api/health/details`, { headers: { "x-functions-key": runtime.functionKey } });
+    expect(response.status).toBe(503);
+    const body = (await response.json()) as HealthDetails;
+    expect(body.configuration.errors[0]?.path).toBe("/ACA_ROLLOUT_ARM_ENDPOINT");
     expect(body.configuration.errors).toContainEqual({ path: "/targets/1/name", message: 'duplicate target name "web" (also /targets/0/name)' });
     expect(body.configuration.errors).toContainEqual({ path: "/targets/1/containerApp/resourceGroup", message: 'resource group "rg-elsewhere" is not in allow.resourceGroups' });
     expect(body.configuration.errors).toContainEqual({ path: "/targets/2/colour", message: "is not a known field" });

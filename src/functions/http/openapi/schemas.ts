@@ -27,6 +27,36 @@ export function fromZod(schema: z.ZodType): SchemaObject {
   return json as SchemaObject;
 }
 
+/** The health document, with problems described by `issue`. */
+function healthSchema(description: string, issue: Record<string, SchemaObject>): SchemaObject {
+  const issues = (what: string): SchemaObject => ({
+    type: "array",
+    description: what,
+    items: { type: "object", additionalProperties: false, required: Object.keys(issue), properties: issue },
+  });
+  return {
+    type: "object",
+    additionalProperties: false,
+    description,
+    required: ["status", "version", "mode", "configuration"],
+    properties: {
+      status: { type: "string", enum: ["healthy", "unhealthy"], description: "`unhealthy` (503) while the settings or the targets are invalid; warnings never make it unhealthy." },
+      version: { type: "string" },
+      mode: { type: "string", enum: ["sandbox", "azure"], description: "Whether this instance talks to the Azure sandbox or to Azure." },
+      configuration: {
+        type: "object",
+        additionalProperties: false,
+        required: ["valid", "errors", "warnings"],
+        properties: {
+          valid: { type: "boolean" },
+          errors: issues("What makes the settings or the targets invalid; any makes the answer 503."),
+          warnings: issues("What a target declares that is accepted but not supported yet (notifications, autoRollout): it has no effect. The answer stays 200."),
+        },
+      },
+    },
+  };
+}
+
 const TIMESTAMP: SchemaObject = { type: "string", format: "date-time" };
 
 export const schemas: Record<string, SchemaObject> = {
@@ -184,33 +214,14 @@ export const schemas: Record<string, SchemaObject> = {
     required: ["value"],
     properties: { value: { type: "array", items: schemaRef("TargetResource") } },
   },
-  HealthResource: {
-    type: "object",
-    additionalProperties: false,
-    required: ["status", "version", "mode", "configuration"],
-    properties: {
-      status: { type: "string", enum: ["healthy", "unhealthy"] },
-      version: { type: "string" },
-      mode: { type: "string", enum: ["sandbox", "azure"], description: "Whether this instance talks to the Azure sandbox or to Azure." },
-      configuration: {
-        type: "object",
-        additionalProperties: false,
-        required: ["valid", "errors"],
-        properties: {
-          valid: { type: "boolean" },
-          errors: {
-            type: "array",
-            items: {
-              type: "object",
-              additionalProperties: false,
-              required: ["path", "message"],
-              properties: { path: { type: "string" }, message: { type: "string" } },
-            },
-          },
-        },
-      },
-    },
-  },
+  HealthResource: healthSchema(
+    "Anonymous: each problem only by its JSON pointer (messages can quote setting values; GET /api/health/details has them).",
+    { path: { type: "string", description: "JSON pointer to the setting (`/ACA_ROLLOUT_ARM_ENDPOINT`) or into the targets document (`/targets/1/name`)." } },
+  ),
+  HealthDetails: healthSchema("Each problem with its JSON pointer and message.", {
+    path: { type: "string", description: "JSON pointer to the setting or into the targets document." },
+    message: { type: "string" },
+  }),
   Problem: {
     type: "object",
     description: "RFC 9457 problem details. `type` is stable per kind of problem and has one `title`; `errors` locates each input problem.",

@@ -1,7 +1,7 @@
 /**
- * `/health` and `/openapi.json`: anonymous.
+ * `/health` and `/openapi.json` (anonymous), and `/health/details` (function key).
  */
-import { json, schemaRef } from "./refs.js";
+import { json, ref, schemaRef } from "./refs.js";
 import type { PathsObject } from "./types.js";
 
 export const systemPaths: PathsObject = {
@@ -10,10 +10,23 @@ export const systemPaths: PathsObject = {
       operationId: "getHealth",
       tags: ["system"],
       summary: "Version, mode and settings validity",
+      description: "Anonymous: each problem is named by its JSON pointer only, since messages can quote setting values. GET /health/details (function key) adds the messages.",
       security: [],
       responses: {
-        "200": { description: "Healthy.", content: json(schemaRef("HealthResource")) },
-        "503": { description: "The settings are invalid; every problem is listed.", content: json(schemaRef("HealthResource")) },
+        "200": { description: "Healthy (there may be warnings).", content: json(schemaRef("HealthResource")) },
+        "503": { description: "The settings or the targets are invalid; every problem is listed by its pointer.", content: json(schemaRef("HealthResource")) },
+      },
+    },
+  },
+  "/health/details": {
+    get: {
+      operationId: "getHealthDetails",
+      tags: ["system"],
+      summary: "Health with every problem's message",
+      responses: {
+        "200": { description: "Healthy (there may be warnings).", content: json(schemaRef("HealthDetails")) },
+        "401": ref("responses", "Unauthorized"),
+        "503": { description: "The settings or the targets are invalid; every problem is listed with its message.", content: json(schemaRef("HealthDetails")) },
       },
     },
   },
