@@ -23,10 +23,7 @@ declare module "vitest" {
   export interface ProvidedContext {
     dockerRegistry: DockerRegistryAvailability;
   }
-}
-
-declare module "@vitest/runner" {
-  interface TaskMeta {
+  export interface TaskMeta {
     /** A local service the suite needs; the skip reporter names suites skipped for want of it. */
     needs?: "docker-registry";
   }
