@@ -256,8 +256,8 @@ export type RestartRevisionOutput = Outcome<Record<never, never>>;
 export interface MoveTrafficInput {
   target: DeploymentTarget;
   toRevision: string;
-  /** The failed revision traffic moves away from (must differ from `toRevision`). */
-  fromRevision: string;
+  /** The revision traffic moves away from, when one serves (must differ from `toRevision`). */
+  fromRevision?: string;
 }
 
 /** Output of `moveTraffic`. */

@@ -1,5 +1,6 @@
 /**
- * `moveTraffic`: the first half of a Multiple-revision-mode rollback. Activates `toRevision` (always:
+ * `moveTraffic`: the first half of a Multiple-revision-mode rollback, and how a deploy routes the
+ * traffic to its new revision when the app's rules would give it none. Activates `toRevision` (always:
  * ARM treats activating an active revision as a no-op, and it brings back one that was scaled away)
  * and sends it 100% of ingress traffic. The traffic PATCH is only submitted, not awaited: waiting is
  * the orchestrator's job, with durable timers, and it deactivates the failed revision
@@ -61,7 +62,7 @@ async function routeAllTraffic(client: ContainerAppsAPIClient, input: MoveTraffi
 /** Activates `toRevision` and routes 100% of traffic to it; a traffic move already in place is not sent again. */
 export async function moveTraffic(input: MoveTrafficInput, services: ActivityServices): Promise<MoveTrafficOutput> {
   const { target, toRevision, fromRevision } = input;
-  if (toRevision.toLowerCase() === fromRevision.toLowerCase()) {
+  if (fromRevision !== undefined && toRevision.toLowerCase() === fromRevision.toLowerCase()) {
     return { ok: false, failure: { code: "InvalidTrafficMove", message: `toRevision and fromRevision are both '${toRevision}'.` } };
   }
   const client = services.azure.containerApps(target.subscriptionId);

@@ -5,14 +5,15 @@
 import { ACTIVITIES } from "../activities/contracts.js";
 import { formatByDigest } from "../domain/imageReference.js";
 import { nextFallbackStep } from "../policies/fallbackPlan.js";
+import { lastKnownGoodNotes } from "../policies/lastKnownGood.js";
 import { revisionSuffix } from "../policies/revisionSuffix.js";
+import { rolloutTraffic, type RolloutTraffic } from "../policies/rolloutTraffic.js";
 import { buildImage } from "./buildStep.js";
-import type { Flow } from "./calls.js";
+import { callTargetEntity, type Flow } from "./calls.js";
 import type { DeployOutput } from "./deployProgress.js";
 import type { DeployRun, Rollout } from "./deployRun.js";
 import { quarantine, rollBack } from "./rollbackStep.js";
-import { expectedWeight } from "./verifyRevision.js";
-import { passed, verifyRevision, type VerifyResult } from "./verifyStep.js";
+import { passed, verifyRevision, type VerifyResult, type VerifyTarget } from "./verifyStep.js";
 import { writeWhenIdle } from "./writeWhenIdle.js";
 
 /** Runs the deploy on an app this deploy holds. */
@@ -26,7 +27,13 @@ export function* runDeploy(run: DeployRun): Flow<DeployOutput> {
   if (!inspected.ok) return run.fail("inspect", inspected.failure, `cannot deploy to ${target.containerApp}`);
   const snapshot = inspected.snapshot;
   progress.set(snapshot.currentRevision !== undefined ? { previousRevision: snapshot.currentRevision } : {});
-  progress.finish("inspect", "succeeded", `${snapshot.revisionsMode} mode, serving ${snapshot.currentRevision ?? "no revision"} (${snapshot.currentImage})`);
+  // Cross-check what serves with the template and the last known good on record; what serves wins.
+  const record = yield* callTargetEntity(run.context, run.entity, "get", undefined);
+  const notes = lastKnownGoodNotes(
+    { revision: snapshot.currentRevision, image: snapshot.currentImage, templateImage: snapshot.templateImage },
+    "failure" in record ? undefined : record.lastKnownGood,
+  );
+  progress.finish("inspect", "succeeded", [`${snapshot.revisionsMode} mode, serving ${snapshot.currentRevision ?? "no revision"} (${snapshot.currentImage})`, ...notes].join("; "));
 
   // 2. Build, when asked.
   let digest = image.digest;
@@ -78,9 +85,8 @@ function* verifyAndFallBack(run: DeployRun, rollout: Rollout): Flow<DeployOutput
   const { snapshot, newRevision } = rollout;
   progress.phase("Verifying");
   progress.start("verify");
-  const expectedTraffic = snapshot.revisionsMode === "Single" ? (snapshot.traffic === undefined ? undefined : 100) : expectedWeight(snapshot.traffic, newRevision);
-  const verifyNew = (step: string, instanceSuffix: string, warmupFrom?: string): Flow<VerifyResult> =>
-    verifyRevision(run, snapshot, step, instanceSuffix, { revisionName: newRevision, expectedTraffic, mustBeLatest: true, ...(warmupFrom !== undefined ? { warmupFrom } : {}) }, true);
+  const traffic = rolloutTraffic(snapshot.revisionsMode, snapshot.traffic, newRevision);
+  const verifyNew = (step: string, instanceSuffix: string, warmupFrom?: string): Flow<VerifyResult> => verifyNewRevision(run, rollout, traffic, step, instanceSuffix, warmupFrom);
   const restoreAfterCancel = (step: string): Flow<DeployOutput> => {
     progress.finish(step, "failed", "canceled by request");
     return rollBack(run, rollout, "canceled by request", { outcome: "Canceled", quarantined: false });
@@ -125,4 +131,26 @@ function* verifyAndFallBack(run: DeployRun, rollout: Rollout): Flow<DeployOutput
     }
     return yield* rollBack(run, rollout, `${verdict.reason}; ${decision.reason}`, { outcome: "RolledBack", quarantined: judged, ...error });
   }
+}
+
+/**
+ * Verifies the new revision. When the app's traffic rules give it nothing (Multiple mode, traffic
+ * pinned to a named revision), it is first verified ready without traffic, then the traffic is
+ * moved to it (as a rollback moves it back) and verified again, so a verified deploy always ends
+ * with the new revision carrying its traffic.
+ */
+function* verifyNewRevision(run: DeployRun, rollout: Rollout, traffic: RolloutTraffic, step: string, instanceSuffix: string, warmupFrom?: string): Flow<VerifyResult> {
+  const { snapshot, newRevision } = rollout;
+  const target = (expectedTraffic: number | undefined): VerifyTarget => ({ revisionName: newRevision, expectedTraffic, mustBeLatest: true, ...(warmupFrom !== undefined ? { warmupFrom } : {}) });
+  if (!traffic.move) return yield* verifyRevision(run, snapshot, step, instanceSuffix, target(traffic.expected), true);
+
+  const ready = yield* verifyRevision(run, snapshot, step, instanceSuffix, target(undefined), true);
+  if (!ready.passed) return ready;
+  const moved = yield* writeWhenIdle(run, ACTIVITIES.moveTraffic, {
+    target: run.input.target,
+    toRevision: newRevision,
+    ...(snapshot.currentRevision !== undefined ? { fromRevision: snapshot.currentRevision } : {}),
+  });
+  if (!moved.ok) return { passed: false, reason: `moving the traffic to ${newRevision} failed: ${moved.failure.code}: ${moved.failure.message}` };
+  return yield* verifyRevision(run, snapshot, step, `${instanceSuffix}-traffic`, target(traffic.expected), true);
 }

@@ -4,19 +4,13 @@
  */
 import * as df from "durable-functions";
 import type { OrchestrationContext } from "durable-functions";
-import { ACTIVITIES, type TrafficWeight } from "../activities/contracts.js";
+import { ACTIVITIES } from "../activities/contracts.js";
 import { pollDelaySeconds, shouldContinueAsNew } from "../policies/pollSchedule.js";
 import { judgeRevision, type RevisionVerdict } from "../policies/revisionVerdict.js";
 import { activityRetryOptions } from "./activityRetry.js";
 import { callActivity, sleep, type Flow } from "./calls.js";
 import type { VerifyRevisionInput, VerifyRevisionOutput } from "./contracts.js";
 import { ORCHESTRATIONS } from "./names.js";
-
-/** Expected weight for a revision under an app's traffic rules (Multiple mode). */
-export function expectedWeight(traffic: readonly TrafficWeight[] | undefined, revisionName: string): number | undefined {
-  if (traffic === undefined) return undefined;
-  return traffic.filter((t) => t.latestRevision === true || t.revisionName === revisionName).reduce((sum, t) => sum + t.weight, 0);
-}
 
 /** The orchestrator function. */
 export function* verifyRevisionOrchestrator(context: OrchestrationContext): Flow<VerifyRevisionOutput | undefined> {

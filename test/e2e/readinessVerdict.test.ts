@@ -29,6 +29,8 @@ interface Row {
     smokePath?: string;
     /** The new revision answers the smoke path with this status. */
     smokeStatus?: number;
+    /** Multiple mode with all traffic pinned to the first revision by name, as our own rollback leaves it. */
+    pinnedMultiple?: boolean;
     outcome: "Succeeded" | "RolledBack";
     reason?: RegExp;
   };
@@ -133,6 +135,13 @@ const ROWS: Row[] = [
     conditions: ["not-failed"],
     e2e: { behaviour: { kind: "activationFails" }, outcome: "RolledBack", reason: /running state ActivationFailed/ },
   },
+  {
+    row: "14 traffic weight absent (0), 100% expected",
+    revision: { trafficWeight: undefined },
+    verdict: "pending",
+    conditions: ["traffic"],
+    e2e: { pinnedMultiple: true, outcome: "Succeeded" },
+  },
 ];
 
 function snapshotFor(row: Row): VerificationSnapshot {
@@ -177,7 +186,13 @@ describe("readiness verdict table: an end-to-end deploy per row", () => {
 
   it.each(ROWS.map((row, index) => [row.row, row, index] as const))("row %s", async (_name, row, index) => {
     const { e2e } = row;
-    const app = await world.seedApp(`web-row${index + 1}`, { template: { scale: { minReplicas: e2e.minReplicas ?? 1 } } });
+    const name = `web-row${index + 1}`;
+    const app = await world.seedApp(name, {
+      template: { scale: { minReplicas: e2e.minReplicas ?? 1 } },
+      ...(e2e.pinnedMultiple
+        ? { activeRevisionsMode: "Multiple" as const, revisionSuffix: "v1", ingress: { external: true, targetPort: 80, traffic: [{ revisionName: `${name}--v1`, weight: 100 }] } }
+        : {}),
+    });
     await world.pushImage("v2");
     const ref = { subscriptionId: SUBSCRIPTION, resourceGroup: RESOURCE_GROUP, name: app.name };
     if (e2e.behaviour) world.sandbox.apps.setNextRevisionBehaviour(ref, e2e.behaviour);
@@ -196,6 +211,7 @@ describe("readiness verdict table: an end-to-end deploy per row", () => {
     if (e2e.outcome === "Succeeded") {
       expect(stepStatus(out, "verify")).toBe("succeeded");
       expect(serving).toBe(out.newRevision);
+      expect(world.revisions(app.name).find((r) => r.name === out.newRevision)?.trafficWeight).toBe(100);
     } else {
       expect(stepStatus(out, "verify")).toBe("failed");
       expect(stepStatus(out, "verify-rollback")).toBe("succeeded");
