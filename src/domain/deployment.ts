@@ -6,6 +6,7 @@
  */
 import { z } from "zod";
 import { ConfigurationError, type ConfigurationIssue } from "./errors.js";
+import { personWords } from "./issueWording.js";
 import { registryHostProblem, repositoryProblem, tagProblem, digestProblem } from "./imageReference.js";
 import { BUILD_POLL_PROFILE, DEPLOY_POLL_PROFILE, VERIFY_POLL_PROFILE, MAX_POLLS_PER_EXECUTION } from "../policies/pollSchedule.js";
 
@@ -147,6 +148,12 @@ const registrySchema = z.strictObject({
     error: "must be 1-90 letters, digits, '-', '_', '.', '(' or ')', not ending with '.'",
   }),
   name: z.string().regex(REGISTRY_NAME_PATTERN, { error: "must be 5-50 letters or digits" }).optional(),
+}, {
+  // Named for a person: a build without a registry has nowhere to run.
+  error: (issue) =>
+    issue.code === "invalid_type"
+      ? `${issue.input === undefined ? "is required" : "must be an object"}: the ACR registry the build runs in, { "resourceGroup", "name"?, "subscriptionId"? }`
+      : undefined,
 });
 
 /** An ACR Tasks build (the deploy input's `build`). */
@@ -273,7 +280,7 @@ export function toJsonPointer(path: readonly PropertyKey[]): string {
 
 /** Validates an untrusted deploy request; returns the input with defaults, or every issue located by JSON pointer. */
 export function parseDeploymentInput(raw: unknown): DeploymentInputResult {
-  const parsed = deploymentInputSchema.safeParse(raw);
+  const parsed = deploymentInputSchema.safeParse(raw, { error: personWords });
   if (parsed.success) return { ok: true, value: parsed.data };
   const issues: ConfigurationIssue[] = [];
   for (const issue of parsed.error.issues) {

@@ -12,6 +12,7 @@
  */
 import { z } from "zod";
 import type { ConfigurationIssue } from "./errors.js";
+import { personWords } from "./issueWording.js";
 import { registryHostProblem, repositoryProblem, tagProblem } from "./imageReference.js";
 import { APP_SETTING_NAME_PATTERN, RESOURCE_GROUP_PATTERN, TARGET_NAME_PATTERN, buildSchema, policySchema, targetSchema, toJsonPointer } from "./deployment.js";
 
@@ -256,7 +257,7 @@ function crossTargetIssues(raw: Record<string, unknown>): ConfigurationIssue[] {
 /** Validates a targets document; returns it with defaults, or every issue located by JSON pointer. */
 export function parseTargetsDocument(raw: unknown): TargetsDocumentResult {
   if (!isObject(raw)) return { ok: false, issues: [{ path: "", message: 'must be a JSON object: { "targets": [...], "allow": {...} }' }] };
-  const parsed = targetsDocumentSchema.safeParse(raw);
+  const parsed = targetsDocumentSchema.safeParse(raw, { error: personWords });
   const issues = [...(parsed.success ? [] : zodIssues(parsed.error)), ...crossTargetIssues(raw)];
   if (issues.length > 0 || !parsed.success) return { ok: false, issues };
   return { ok: true, value: parsed.data };

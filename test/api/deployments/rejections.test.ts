@@ -131,6 +131,23 @@ describe("the body's fields", () => {
     expect(errors).toEqual([{ pointer: "/build/source", detail: expect.stringContaining("takes the build source from each request") }]);
   });
 
+  it("words a build's errors for a person: a missing registry, a wrong kind of value, a limit", async () => {
+    // The target has no build and lets a request bring a whole one: without a registry it has nowhere to run.
+    const noRegistry = await invalid({ target: "open", tag: "v2", build: { source: GIT_BUILD.source } });
+    expect(noRegistry).toEqual([{ pointer: "/build/registry", detail: 'is required: the ACR registry the build runs in, { "resourceGroup", "name"?, "subscriptionId"? }' }]);
+    const wrongKinds = await invalid({ target: "open", tag: "v2", build: { registry: "myacr", source: GIT_BUILD.source, cache: "yes", timeoutSeconds: 60 } });
+    expect(wrongKinds).toEqual(
+      expect.arrayContaining([
+        { pointer: "/build/registry", detail: expect.stringMatching(/^must be an object: the ACR registry/) },
+        { pointer: "/build/cache", detail: "must be true or false" },
+        { pointer: "/build/timeoutSeconds", detail: "must be at least 300 (ACR's minimum)" },
+      ]),
+    );
+    const policy = await invalid({ target: "web", tag: "v2", policy: { verifyTimeoutSeconds: 7201 } });
+    expect(policy).toEqual([{ pointer: "/policy/verifyTimeoutSeconds", detail: "must be at most 7200" }]);
+    for (const error of [...noRegistry, ...wrongKinds, ...policy]) expect(error.detail).not.toMatch(/Invalid input|expected \w+, received/);
+  });
+
   it("does not let a request read app settings through a build arg", async () => {
     const errors = await invalid({ target: "built", tag: "v2", build: { buildArgs: [{ name: "OK", value: "1" }, { name: "TOKEN", fromSetting: "AzureWebJobsStorage" }] } });
     expect(pointers(errors)).toEqual(["/build/buildArgs/1/fromSetting"]);
