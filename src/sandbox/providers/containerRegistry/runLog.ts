@@ -1,9 +1,11 @@
 /**
  * The text log of a simulated run, in the format `az acr run` prints. Every line carries the time it
  * is written, so the log "grows" with the clock: while a run is queued or running, only the lines up
- * to now are shown. A planned failure replaces the build steps with the scenario's log text.
+ * to now are shown. Steps are the task's own (`taskSteps.ts`: ids and timeouts as the task names
+ * them); the last one is the build, whose output a planned failure replaces with the scenario's text.
  */
 import type { ImageRef } from "./runRequest.js";
+import { DEFAULT_RUN_TIMEOUT_SECONDS, type TaskStep } from "./taskSteps.js";
 
 /** Final statuses a run can reach without being canceled. */
 export type FinalRunStatus = "Succeeded" | "Failed" | "Error" | "Timeout";
@@ -25,6 +27,8 @@ export interface RunLogFacts {
   /** Scenario text for the build section (failure output); default build output when absent. */
   customText: string | undefined;
   images: (ImageRef & { digest: string })[];
+  /** The task's steps in order; the last one builds (and fails, when the run fails). */
+  steps: TaskStep[];
 }
 
 function stamp(at: number): string {
@@ -47,11 +51,23 @@ export function runLogLines(run: RunLogFacts): LogLine[] {
   step(0.05, "Finished downloading source code");
   step(0.08, `Logging in to registry: ${run.loginServer}`);
   step(0.1, `Successfully logged into ${run.loginServer}`);
-  step(0.12, "Executing step ID: build. Timeout(sec): 28800, Working directory: '', Network: 'acb_default_network'");
+  const steps = run.steps.length > 0 ? run.steps : [{ id: "build", timeoutSeconds: DEFAULT_RUN_TIMEOUT_SECONDS }];
+  const build = steps[steps.length - 1]!;
+  const executing = (at: number, task: TaskStep): void =>
+    step(at, `Executing step ID: ${task.id}. Timeout(sec): ${task.timeoutSeconds}, Working directory: '', Network: 'acb_default_network'`);
+  // Steps before the build (e.g. creating the buildx builder) take a sliver of the run each.
+  steps.slice(0, -1).forEach((before, index) => {
+    const at = 0.11 + (0.03 * index) / steps.length;
+    executing(at, before);
+    step(at + 0.01 / steps.length, `Successfully executed container: ${before.id}`);
+    step(at + 0.01 / steps.length, `Step ID: ${before.id} marked as successful (elapsed time in seconds: ${((span * 0.01) / steps.length / 1000).toFixed(6)})`);
+  });
+  executing(0.14, build);
   const seconds = Math.round((run.finishAt - run.startAt) / 1000);
 
   if (run.customText !== undefined) {
     for (const text of run.customText.split(/\r?\n/)) lines.push({ at: run.finishAt, text });
+    if (run.outcome !== "Succeeded") lines.push({ at: run.finishAt, text: `${stamp(run.finishAt)} Container failed during run: ${build.id}. No retries remaining.` });
   } else if (run.outcome === "Succeeded") {
     const buildOutput = [
       "#1 [internal] load build definition from Dockerfile",
@@ -71,15 +87,15 @@ export function runLogLines(run: RunLogFacts): LogLine[] {
       const at = run.startAt + Math.floor(span * (0.15 + (0.6 * index) / buildOutput.length));
       lines.push({ at, text });
     });
-    step(0.8, "Successfully executed container: build");
+    step(0.8, `Successfully executed container: ${build.id}`);
     for (const image of run.images) {
       step(0.85, `Pushing image: ${image.registry}/${image.repository}:${image.tag}, attempt 1`);
       step(0.9, `${image.tag}: digest: ${image.digest} size: 1573`);
       step(0.9, `Successfully pushed image: ${image.registry}/${image.repository}:${image.tag}`);
     }
-    step(0.95, `Step ID: build marked as successful (elapsed time in seconds: ${seconds})`);
+    step(0.95, `Step ID: ${build.id} marked as successful (elapsed time in seconds: ${seconds})`);
   } else {
-    lines.push({ at: run.finishAt, text: `${stamp(run.finishAt)} Container failed during run: build. No retries remaining.` });
+    lines.push({ at: run.finishAt, text: `${stamp(run.finishAt)} Container failed during run: ${build.id}. No retries remaining.` });
   }
 
   const verdict =

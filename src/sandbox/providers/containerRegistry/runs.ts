@@ -10,6 +10,7 @@ import type { ImagePushSink, PushedManifest, SandboxDurations } from "../../kern
 import { buildImageManifest, inputFingerprint } from "./imageManifest.js";
 import { registryId, registryKey, type SandboxRegistry } from "./registries.js";
 import { runLogText, type FinalRunStatus, type RunLogFacts } from "./runLog.js";
+import { taskSteps } from "./taskSteps.js";
 import { outputImageRefs, type ImageRef, type ParsedRunRequest } from "./runRequest.js";
 
 /** Every status the API reports. */
@@ -300,6 +301,7 @@ export class RunStore {
       outcome: run.outcome,
       customText: run.customLog,
       images: run.images,
+      steps: taskSteps(run.request, { runId: run.runId, loginServer: run.registry.loginServer }),
     };
   }
 }
