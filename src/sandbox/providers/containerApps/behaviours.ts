@@ -59,9 +59,20 @@ export interface ResolvedBehaviour {
   outcome: RevisionOutcome;
   durations: RevisionDurations;
   provisioningError: string;
-  healthProbes: boolean;
-  startingState: StartingRunningState;
-  scaleToZero: boolean;
+  // Optional because a persistent sandbox may restore revisions saved before these existed; read them through hasHealthProbes/startingStateOf.
+  healthProbes?: boolean;
+  startingState?: StartingRunningState;
+  scaleToZero?: boolean;
+}
+
+/** Whether the revision's containers have health probes (true unless a behaviour said otherwise). */
+export function hasHealthProbes(behaviour: ResolvedBehaviour): boolean {
+  return behaviour.healthProbes !== false;
+}
+
+/** The `runningState` a starting revision reports. */
+export function startingStateOf(behaviour: ResolvedBehaviour): StartingRunningState {
+  return behaviour.startingState ?? "Processing";
 }
 
 const durationSchema = z.number().int().min(0);

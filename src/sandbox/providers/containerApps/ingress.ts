@@ -14,6 +14,7 @@
 import { controlRoute } from "./controlRoutes.js";
 import type { SandboxReply, SandboxRequest, SandboxRoute } from "../../kernel/types.js";
 import { renderRevision } from "./armBodies.js";
+import { hasHealthProbes } from "./behaviours.js";
 import { wakeOnRequest } from "./revisionLifecycle.js";
 import { invalidRequestContent } from "./errors.js";
 import { isJsonObject } from "./json.js";
@@ -76,7 +77,7 @@ function serve(model: ContainerAppsModel, responses: IngressResponses, request: 
       if (renderRevision(app, revision, now).properties.fqdn.toLowerCase() !== fqdn || fqdn === "") continue;
       wakeOnRequest(revision, now);
       const { properties } = renderRevision(app, revision, now);
-      const ready = properties.healthState === "Healthy" || (properties.healthState === "None" && !revision.behaviour.healthProbes);
+      const ready = properties.healthState === "Healthy" || (properties.healthState === "None" && !hasHealthProbes(revision.behaviour));
       const serving = properties.active && properties.runningState === "Running" && properties.replicas > 0 && ready;
       if (!serving) {
         return { status: 503, body: `revision ${revision.name} is not serving (${properties.runningState}/${properties.healthState}${properties.active ? "" : ", inactive"})\n` };

@@ -5,7 +5,7 @@
  * Failed / Degraded / ActivationFailed depending on the behaviour. A revision that scales to zero
  * skips the replica phases until a request wakes it (see {@link wakeOnRequest}).
  */
-import type { ResolvedBehaviour } from "./behaviours.js";
+import { hasHealthProbes, startingStateOf, type ResolvedBehaviour } from "./behaviours.js";
 import type { JsonObject } from "./json.js";
 import { numberAt, objectAt } from "./json.js";
 
@@ -72,7 +72,7 @@ function cycleHeals(revision: RevisionRecord): boolean {
 
 /** Whether the revision runs no replica until a request arrives: its behaviour says so and its template allows 0 replicas. */
 export function scalesToZero(revision: RevisionRecord): boolean {
-  return revision.behaviour.scaleToZero && (numberAt(objectAt(revision.template, "scale"), "minReplicas") ?? 0) === 0;
+  return revision.behaviour.scaleToZero === true && (numberAt(objectAt(revision.template, "scale"), "minReplicas") ?? 0) === 0;
 }
 
 /** Whether a revision that scales to zero has a woken replica at `now` (this cycle, within the cooldown after its last request). */
@@ -99,7 +99,8 @@ export function wakeOnRequest(revision: RevisionRecord, now: number): boolean {
 
 /** When the current cycle becomes ready (Provisioned + Running + Healthy), or undefined if it never will. */
 export function readyAt(revision: RevisionRecord): number | undefined {
-  const { outcome, durations, healthProbes } = revision.behaviour;
+  const { outcome, durations } = revision.behaviour;
+  const healthProbes = hasHealthProbes(revision.behaviour);
   if (!revision.active || outcome === "provisioningFails" || outcome === "activationFails" || !cycleHeals(revision)) return undefined;
   if (scalesToZero(revision)) return revision.wokenAt !== undefined && revision.wokenAt >= cycleStart(revision) ? revision.wokenAt : undefined;
   // Without probes a replica is ready as soon as its containers start (Azure's definition of a ready replica).
@@ -126,7 +127,9 @@ export function revisionStatusAt(revision: RevisionRecord, now: number): Revisio
     };
   }
   if (!revision.active) return { provisioningState: "Provisioned", runningState: "Stopped", healthState: "None", replicas: 0 };
-  const { durations, healthProbes, startingState, outcome } = revision.behaviour;
+  const { durations, outcome } = revision.behaviour;
+  const healthProbes = hasHealthProbes(revision.behaviour);
+  const startingState = startingStateOf(revision.behaviour);
   const { activating, healthy } = durations;
   const start = cycleStart(revision);
   if (scalesToZero(revision) && cycleHeals(revision)) {
