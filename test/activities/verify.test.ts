@@ -111,6 +111,35 @@ describe("the sandbox ingress route", () => {
   });
 });
 
+describe("the sandbox's readiness behaviours, as readRevision sees them", () => {
+  it("a revision that scales to zero sleeps at 0 replicas until the smoke request wakes it, then Azure names it ready", async () => {
+    seed({ template: { scale: { minReplicas: 0 } } });
+    await deployV2({ kind: "healthy", scaleToZero: true, healthProbes: false });
+    await h.clock.advance(60_000);
+    const asleep = await readRevision(readV2(), h.services);
+    expect(asleep).toMatchObject({ ok: true, observation: { revision: { provisioningState: "Provisioned", runningState: "Running", healthState: "None", replicas: 0 }, app: { latestReadyRevisionName: "web--v1" } } });
+    // The smoke request is what wakes it; the next read sees the replica and the hand-over.
+    expect(await readRevision(readV2("/healthz"), h.services)).toMatchObject({ ok: true, observation: { smoke: { status: 200 } } });
+    expect(await readRevision(readV2(), h.services)).toMatchObject({ ok: true, observation: { revision: { replicas: 1, healthState: "None", trafficWeight: 100 }, app: { latestReadyRevisionName: "web--v2" } } });
+    // Idle past the cooldown (300 s by default), it is back at zero but stays the ready revision.
+    await h.clock.advance(301_000);
+    expect(await readRevision(readV2(), h.services)).toMatchObject({ ok: true, observation: { revision: { replicas: 0 }, app: { latestReadyRevisionName: "web--v2" } } });
+  });
+
+  it("reports Activating while replicas start when asked, and ActivationFailed for a revision that cannot activate", async () => {
+    seed();
+    await deployV2({ kind: "slow", startingState: "Activating" });
+    await h.clock.advance(6_000);
+    expect(await readRevision(readV2(), h.services)).toMatchObject({ ok: true, observation: { revision: { provisioningState: "Provisioned", runningState: "Activating", replicas: 0 } } });
+
+    h.sandbox.reset();
+    seed();
+    await deployV2({ kind: "activationFails" });
+    await h.clock.advance(60_000);
+    expect(await readRevision(readV2(), h.services)).toMatchObject({ ok: true, observation: { revision: { provisioningState: "Provisioned", runningState: "ActivationFailed", replicas: 0 } } });
+  });
+});
+
 describe("restartRevision", () => {
   it("restarts a revision that stays unhealthy until restarted; a refused restart keeps ARM's code", async () => {
     seed();
