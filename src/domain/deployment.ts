@@ -8,7 +8,7 @@ import { z } from "zod";
 import { ConfigurationError, type ConfigurationIssue } from "./errors.js";
 import { personWords } from "./issueWording.js";
 import { registryHostProblem, repositoryProblem, tagProblem, digestProblem } from "./imageReference.js";
-import { BUILD_POLL_PROFILE, DEPLOY_POLL_PROFILE, VERIFY_POLL_PROFILE, MAX_POLLS_PER_EXECUTION } from "../policies/pollSchedule.js";
+import { BUILD_POLL_PROFILE, DEPLOY_POLL_PROFILE, VERIFY_POLL_PROFILE, QUEUE_POLL_PROFILE, MAX_POLLS_PER_EXECUTION } from "../policies/pollSchedule.js";
 
 /** Most build args one deploy may pass: the ACR task template has a fixed number of slots. */
 export const MAX_BUILD_ARGS = 32;
@@ -223,6 +223,8 @@ const settingsSchema = z.strictObject({
   buildPoll: pollProfileSchema.default({ ...BUILD_POLL_PROFILE }),
   deployPoll: pollProfileSchema.default({ ...DEPLOY_POLL_PROFILE }),
   verifyPoll: pollProfileSchema.default({ ...VERIFY_POLL_PROFILE }),
+  /** How often a queued deploy checks whether the deploy holding the app has ended. */
+  queuePoll: pollProfileSchema.default({ ...QUEUE_POLL_PROFILE }),
   maxPollsPerExecution: z.int().min(1).max(100).default(MAX_POLLS_PER_EXECUTION),
 });
 

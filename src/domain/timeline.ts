@@ -40,7 +40,7 @@ export const DEPLOY_STEPS = [
 /** One of {@link DEPLOY_STEPS}. */
 export type DeployStepName = (typeof DEPLOY_STEPS)[number];
 
-/** Where a deploy is; the last five are terminal. */
+/** Where a deploy is; the last six are terminal. */
 export const PHASES = [
   "Pending",
   "Queued",
@@ -54,6 +54,7 @@ export const PHASES = [
   "RolledBack",
   "Canceled",
   "Superseded",
+  "Quarantined",
 ] as const;
 /** One of {@link PHASES}. */
 export type Phase = (typeof PHASES)[number];
@@ -159,7 +160,7 @@ export function findStep(timeline: Timeline, name: string): TimelineStep | undef
 
 /** True for the phases a deploy ends in. */
 export function isTerminalPhase(phase: Phase): boolean {
-  return phase === "Succeeded" || phase === "Failed" || phase === "RolledBack" || phase === "Canceled" || phase === "Superseded";
+  return phase === "Succeeded" || phase === "Failed" || phase === "RolledBack" || phase === "Canceled" || phase === "Superseded" || phase === "Quarantined";
 }
 
 /** The terminal phase for an outcome (they share names). */

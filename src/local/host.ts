@@ -17,6 +17,7 @@ import type { FunctionLogEntry, FunctionLogger } from "./http/invokeHttpFunction
 import { newKey } from "./http/keyStore.js";
 import { isDurableClientInput } from "./rpc/clientBinding.js";
 import { captureFunctions, type FunctionRegistry } from "./registry.js";
+import { RpcFaults } from "./rpc/rpcFaults.js";
 
 /** How to start the local runtime. */
 export interface LocalRuntimeOptions {
@@ -56,6 +57,8 @@ export interface LocalRuntime {
   /** The key the public Durable webhooks (`statusQueryGetUri` etc.) carry. */
   systemKey: string;
   taskHub: string;
+  /** Faults the Durable rpc endpoint answers with instead of the operation (what `df.getClient` calls). */
+  rpcFaults: RpcFaults;
   /** Stops serving, then stops the engine (in-flight work is journaled). Safe to call twice. */
   stop(): Promise<void>;
 }
@@ -110,6 +113,8 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
   const functionKey = options.functionKey ?? (env.ACA_ROLLOUT_FUNCTION_KEY || newKey());
   const masterKey = options.masterKey ?? newKey();
 
+  const rpcFaults = new RpcFaults();
+
   // Capture must be installed before any product module runs its `app.*` registrations.
   const registry = captureFunctions();
   await importModules(options.functionModules);
@@ -122,6 +127,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     routePrefix: options.routePrefix ?? (await readRoutePrefix()),
     port: options.port ?? 0,
     log,
+    rpcFaults,
   });
 
   // durable-functions rewrites management URLs to localhost:7071 unless WEBSITE_HOSTNAME is set;
@@ -159,6 +165,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     masterKey,
     systemKey: doors.systemKey,
     taskHub,
+    rpcFaults,
     stop() {
       stopped ??= (async () => {
         useSystemWallClock();

@@ -118,6 +118,14 @@ export function* raceCancel<T>(context: OrchestrationContext, call: PendingCall<
   return { canceled: false, result: yield* awaitCall(call) };
 }
 
+/**
+ * Waits for the first of `tasks` to complete (or fault) and returns it. None may be complete already
+ * (see the hazard above); read the winner's result with {@link awaitCall}.
+ */
+export function* firstOf(context: OrchestrationContext, tasks: df.Task[]): Flow<df.Task> {
+  return yield* settle<df.Task>(context.df.Task.any(tasks));
+}
+
 /** Waits on a durable timer until `fireAt`. */
 export function* sleep(context: OrchestrationContext, fireAt: Date): Flow<void> {
   yield* settle<unknown>(context.df.createTimer(fireAt));

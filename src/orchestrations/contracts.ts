@@ -5,7 +5,7 @@
  */
 import type { ActivityFailure, BuildRunState, RegistryRef, RevisionObservation } from "../activities/contracts.js";
 import type { ActivityRetrySettings, DeploymentTarget } from "../domain/deployment.js";
-import type { EnqueueAnswer, ReleaseAnswer, TargetOperations, TargetRecord } from "../entities/targetRecord.js";
+import type { EnqueueAnswer, ReleaseAnswer, TargetOperations, TargetRecord, TurnAnswer } from "../entities/targetRecord.js";
 import type { PollProfile } from "../policies/pollSchedule.js";
 import type { RevisionVerdict } from "../policies/revisionVerdict.js";
 
@@ -64,5 +64,7 @@ export type SubOrchestrationName = keyof SubOrchestrationContracts;
 export interface TargetEntityCalls {
   enqueue: { input: TargetOperations["enqueue"]; output: EnqueueAnswer };
   release: { input: TargetOperations["release"]; output: ReleaseAnswer };
+  checkTurn: { input: TargetOperations["checkTurn"]; output: TurnAnswer };
+  releaseEnded: { input: TargetOperations["releaseEnded"]; output: ReleaseAnswer };
   get: { input: TargetOperations["get"]; output: TargetRecord };
 }

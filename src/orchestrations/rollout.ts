@@ -56,6 +56,20 @@ export function* runDeploy(run: DeployRun): Flow<DeployOutput> {
   }
   const newImage = formatByDigest(image.loginServer, image.repository, digest);
   progress.set({ digest, image: newImage });
+
+  // A quarantined digest is never deployed, whatever the trigger: the app's entity is the one record.
+  const record = yield* callTargetEntity(run.context, run.entity, "get", undefined);
+  if ("failure" in record) return run.fail("resolve-digest", record.failure, `cannot read the quarantine of ${target.containerApp}`);
+  const quarantined = record.quarantine.find((entry) => entry.digest === digest);
+  if (quarantined !== undefined) {
+    progress.finish("resolve-digest", "failed", `${newImage} is quarantined`);
+    const lift = `DELETE /api/targets/${input.targetName ?? "{name}"}/quarantine/${digest}`;
+    return progress.result(
+      "Quarantined",
+      `${digest}${input.image.tag !== undefined ? ` (tag ${input.image.tag})` : ""} is quarantined for ${target.containerApp}: deploy ${quarantined.deploymentId} quarantined it at ${quarantined.at} (${quarantined.reason}); ` +
+        `the app was not changed. Lift it with ${lift} to deploy it again.`,
+    );
+  }
   progress.finish("resolve-digest", "succeeded", newImage);
 
   // 4. Update the app; the suffix makes a replayed or retried PATCH name the same revision.
@@ -121,9 +135,12 @@ function* verifyAndFallBack(run: DeployRun, rollout: Rollout): Flow<DeployOutput
       continue;
     }
 
-    // Only a revision judged bad condemns its digest; one that could not be read was never judged.
-    const judged = verdict.failure === undefined;
+    // Only a revision judged bad condemns its digest; one that could not be read was never judged,
+    // and the digest the app was serving when this deploy began is its last known good, never condemned.
+    const serving = rollout.digest === snapshot.currentDigest;
+    const judged = verdict.failure === undefined && !serving;
     if (judged) quarantine(run, rollout.digest, verdict.reason);
+    else if (serving) progress.finish("quarantine", "skipped", `${rollout.digest} not quarantined: ${input.target.containerApp} was serving it when this deploy began`);
     else progress.finish("quarantine", "skipped", `${rollout.digest} not quarantined: ${newRevision} could not be judged`);
     const error = verdict.failure !== undefined ? { error: verdict.failure } : {};
     if (decision.step === "give-up") {

@@ -20,6 +20,11 @@ export const BUILD_POLL_PROFILE: Readonly<PollProfile> = Object.freeze({ initial
 export const DEPLOY_POLL_PROFILE: Readonly<PollProfile> = Object.freeze({ initialSeconds: 5, factor: 2, maxSeconds: 30 });
 /** Revision verification: replicas and health settle in seconds to a few minutes. */
 export const VERIFY_POLL_PROFILE: Readonly<PollProfile> = Object.freeze({ initialSeconds: 5, factor: 2, maxSeconds: 30 });
+/**
+ * A queued deploy's check of the app's holder, in case its wake-up never comes: the holder normally
+ * releases within a deploy's length, so start at a minute and settle at ten.
+ */
+export const QUEUE_POLL_PROFILE: Readonly<PollProfile> = Object.freeze({ initialSeconds: 60, factor: 2, maxSeconds: 600 });
 
 /** History events of one poll as the brief counts them: timer (2) + status activity (2). */
 export const HISTORY_EVENTS_PER_POLL = 4;

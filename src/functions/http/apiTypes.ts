@@ -5,7 +5,7 @@
  */
 import { PHASES, type TimelineStep } from "../../domain/timeline.js";
 
-/** Every status a deployment can show: the deploy's phases (the last five are final). */
+/** Every status a deployment can show: the deploy's phases (the last six are final). */
 export const DEPLOYMENT_STATUSES = PHASES;
 
 /** One of {@link DEPLOYMENT_STATUSES}. */

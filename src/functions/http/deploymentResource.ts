@@ -20,7 +20,7 @@ export interface DeploymentInstance {
 }
 
 /** The statuses a deployment ends in. */
-export const FINAL_DEPLOYMENT_STATUSES: readonly DeploymentStatusName[] = ["Succeeded", "Failed", "RolledBack", "Canceled", "Superseded"];
+export const FINAL_DEPLOYMENT_STATUSES: readonly DeploymentStatusName[] = ["Succeeded", "Failed", "RolledBack", "Canceled", "Superseded", "Quarantined"];
 
 /** Longest reason taken from an orchestrator failure or termination text. */
 const MAX_REASON_LENGTH = 1000;

@@ -7,6 +7,7 @@
  */
 import type { HttpRequest, HttpResponseInit } from "@azure/functions";
 import type * as df from "durable-functions";
+import { wallClockNow } from "../../config/wallClock.js";
 import type { TargetDefinition } from "../../domain/target.js";
 import type { TargetOperations } from "../../entities/targetRecord.js";
 import { readJsonBody } from "./jsonBody.js";
@@ -37,7 +38,7 @@ export async function releaseTargetLock(
   request: HttpRequest,
   client: Pick<df.DurableClient, "readEntityState" | "signalEntity">,
   target: TargetDefinition,
-  now: () => Date = () => new Date(),
+  now: () => Date = wallClockNow,
 ): Promise<HttpResponseInit> {
   const json = await readJsonBody(request);
   if (!json.ok) return json.response;

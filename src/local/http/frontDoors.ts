@@ -6,6 +6,7 @@
 import type { OrchestrationEngine } from "../engine/api.js";
 import { buildDurableClientBinding, durableClientInputs, type DurableClientBindingData, type ExtraInputsBuilder } from "../rpc/clientBinding.js";
 import { DurableApi } from "../rpc/durableApi.js";
+import type { RpcFaults } from "../rpc/rpcFaults.js";
 import { startRpcServer } from "../rpc/rpcServer.js";
 import { deriveSystemKey, DURABLE_SYSTEM_KEY_NAME, type HostKeys } from "./hostKeys.js";
 import type { HttpFunctionSpec } from "./httpFunction.js";
@@ -22,6 +23,8 @@ export interface FrontDoorOptions {
   /** HTTP host port; 0 picks a free one. */
   port?: number;
   log: FunctionLogger;
+  /** Faults the rpc endpoint answers with (rehearsals and tests). */
+  rpcFaults?: RpcFaults;
 }
 
 /** The opened listeners. */
@@ -51,7 +54,7 @@ export async function openFrontDoors(options: FrontDoorOptions): Promise<FrontDo
   const http = await startHttpHost({ functions: options.functions, routePrefix: options.routePrefix, keys, port: options.port, log: options.log });
   let rpc;
   try {
-    rpc = await startRpcServer();
+    rpc = await startRpcServer({ faults: options.rpcFaults });
   } catch (error) {
     await http.close();
     throw error;

@@ -7,6 +7,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { BodyTooLargeError, readRequestBody, sendEmpty, sendJson } from "../http/requestBody.js";
 import { closeServer, listenOnLoopback } from "../loopbackServer.js";
 import type { DurableApi, DurableApiReply } from "./durableApi.js";
+import type { RpcFaults } from "./rpcFaults.js";
 
 /** The path the rpc API lives under, as in the extension (`http://127.0.0.1:17071/durabletask/`). */
 export const RPC_BASE_PATH = "/durabletask/";
@@ -64,7 +65,7 @@ export function serveDurableApi(
 }
 
 /** Starts the rpc endpoint on 127.0.0.1 (`port` 0 = any free port); it serves once an API is attached. */
-export async function startRpcServer(options: { port?: number } = {}): Promise<RpcServer> {
+export async function startRpcServer(options: { port?: number; faults?: RpcFaults } = {}): Promise<RpcServer> {
   let selfHost = "127.0.0.1";
   let api: DurableApi | undefined;
   const server: Server = createServer((request, response) => {
@@ -79,6 +80,12 @@ export async function startRpcServer(options: { port?: number } = {}): Promise<R
     const pathname = queryAt === -1 ? rawUrl : rawUrl.slice(0, queryAt);
     if (!pathname.startsWith(RPC_BASE_PATH)) {
       sendEmpty(response, 404);
+      return;
+    }
+    const faulted = options.faults?.take(request.method ?? "GET", pathname);
+    if (faulted !== undefined) {
+      request.resume();
+      sendEmpty(response, faulted);
       return;
     }
     const query = new URLSearchParams(queryAt === -1 ? "" : rawUrl.slice(queryAt + 1));

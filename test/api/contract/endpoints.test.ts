@@ -255,6 +255,23 @@ describe("targets", () => {
     expect((await cw.world.runtime.engine.listInstances({ showInput: false })).instances.length).toBe(before);
   });
 
+  it("POST /deployments of a tag that resolves to a quarantined digest: 202, and the deploy ends Quarantined before any write, its reason naming the DELETE that lifts it", async () => {
+    const entity = { name: "deployTarget", key: targetKey({ subscriptionId: SUBSCRIPTION, resourceGroup: RESOURCE_GROUP, containerApp: WEB_APP }) };
+    await cw.world.runtime.engine.signalEntity(entity, "quarantine", { digest: v2Digest, deploymentId: "dep-bad-v2", reason: "revision never became healthy", at: "2026-11-28T08:30:00.000Z" });
+    await cw.world.settle();
+    const started = await cw.client.request<DeploymentAccepted>("POST", "/deployments", { body: { target: "web", tag: "v2" } });
+    expect(started.status).toBe(202);
+    await cw.world.runToEnd(started.body.id);
+    const done = await cw.client.request<DeploymentResource>("GET", `/deployments/${started.body.id}`);
+    expect(done.body).toMatchObject({ status: "Quarantined", image: { tag: "v2", digest: v2Digest } });
+    expect(done.body.reason).toContain(`deploy dep-bad-v2 quarantined it`);
+    expect(done.body.reason).toContain(`DELETE /api/targets/web/quarantine/${v2Digest}`);
+    const listed = await cw.client.request<DeploymentPage>("GET", "/deployments", { query: { status: "Quarantined" } });
+    expect(listed.body.value.map((d) => d.id)).toContain(started.body.id);
+    await cw.world.runtime.engine.signalEntity(entity, "liftQuarantine", { digest: v2Digest });
+    await cw.world.settle();
+  });
+
   it("DELETE /targets/{name}/lock: 409 while the app is free, 400 without a reason, 204 frees a held app and records it in the history; 404 for an unknown target", async () => {
     const free = await cw.client.request("DELETE", "/targets/web/lock", { body: { reason: "stuck" } });
     expect([free.status, problemOf(free.body).type]).toEqual([409, PROBLEM_TYPES.conflict]);

@@ -63,7 +63,7 @@ export const schemas: Record<string, SchemaObject> = {
   DeploymentStatus: {
     type: "string",
     enum: [...DEPLOYMENT_STATUSES],
-    description: "Where a deployment is. Succeeded, Failed, RolledBack, Canceled and Superseded are final.",
+    description: "Where a deployment is. Succeeded, Failed, RolledBack, Canceled, Superseded and Quarantined are final. Quarantined: the digest (a tag resolved at run time) is quarantined for the app, so the deploy ended before any write; `reason` names the deploy that quarantined it and the DELETE that lifts it.",
   },
   TimelineStep: {
     type: "object",
