@@ -7,8 +7,8 @@ describe("deployOutcome", () => {
     expect(() => deployOutcome("Failed", "  ")).toThrow(/reason/);
   });
 
-  it("lists the five outcomes and only Succeeded is a success", () => {
-    expect(DEPLOY_OUTCOMES).toEqual(["Succeeded", "Failed", "RolledBack", "Canceled", "Superseded"]);
+  it("lists the six outcomes and only Succeeded is a success", () => {
+    expect(DEPLOY_OUTCOMES).toEqual(["Succeeded", "Failed", "RolledBack", "Canceled", "Superseded", "Quarantined"]);
     expect(DEPLOY_OUTCOMES.filter(isSuccessfulOutcome)).toEqual(["Succeeded"]);
   });
 });

@@ -86,9 +86,9 @@ describe("timeline helpers", () => {
 });
 
 describe("phases", () => {
-  it("lists the phases and marks the five terminal ones", () => {
-    expect(PHASES).toHaveLength(12);
-    expect(PHASES.filter(isTerminalPhase)).toEqual(["Succeeded", "Failed", "RolledBack", "Canceled", "Superseded"]);
+  it("lists the phases and marks the six terminal ones", () => {
+    expect(PHASES).toHaveLength(13);
+    expect(PHASES.filter(isTerminalPhase)).toEqual(["Succeeded", "Failed", "RolledBack", "Canceled", "Superseded", "Quarantined"]);
   });
 
   it("maps every outcome to a terminal phase of the same name", () => {
