@@ -58,9 +58,10 @@ export function* runDeploy(run: DeployRun): Flow<DeployOutput> {
   progress.set({ digest, image: newImage });
 
   // A quarantined digest is never deployed, whatever the trigger: the app's entity is the one record.
-  const record = yield* callTargetEntity(run.context, run.entity, "get", undefined);
-  if ("failure" in record) return run.fail("resolve-digest", record.failure, `cannot read the quarantine of ${target.containerApp}`);
-  const quarantined = record.quarantine.find((entry) => entry.digest === digest);
+  // Read afresh, as a build may have taken long enough for a quarantine to be added.
+  const now = yield* callTargetEntity(run.context, run.entity, "get", undefined);
+  if ("failure" in now) return run.fail("resolve-digest", now.failure, `cannot read the quarantine of ${target.containerApp}`);
+  const quarantined = now.quarantine.find((entry) => entry.digest === digest);
   if (quarantined !== undefined) {
     progress.finish("resolve-digest", "failed", `${newImage} is quarantined`);
     const lift = `DELETE /api/targets/${input.targetName ?? "{name}"}/quarantine/${digest}`;
