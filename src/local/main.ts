@@ -2,8 +2,8 @@
  * `npm start`: runs aca-rollout on this machine without the Functions host.
  *
  * In sandbox mode (the default, `ACA_ROLLOUT_MODE` unset or `sandbox`) it starts Azurite (blob) and
- * Debian's docker-registry when installed, the Azure sandbox with a demo registry and two demo
- * Container Apps, points the product's settings at them, and only then imports the product's function
+ * Debian's docker-registry when installed, the Azure sandbox with the demo (demo.ts: a registry, three
+ * Container Apps and their targets), points the product's settings at them, and only then imports the product's function
  * modules. In azure mode it starts nothing but the runtime. Ctrl-C (SIGINT) or SIGTERM stops
  * everything it started.
  */
@@ -18,37 +18,9 @@ import { isDockerRegistryInstalled, startDockerRegistry, type DockerRegistryServ
 import { startSandbox, type Sandbox } from "../sandbox/server.js";
 import { productSettingsFor } from "../sandbox/productSettings.js";
 import { loadSettings } from "../config/settings.js";
-import { loadTargets, TARGETS_FILE_SETTING, TARGETS_SETTING } from "../config/targets.js";
+import { loadTargets, TARGETS_FILE_SETTING, TARGETS_SETTING, type TargetsResult } from "../config/targets.js";
 import { ConfigurationError } from "../domain/errors.js";
-import { OVERRIDABLE_FIELDS, type TargetsDocumentInput } from "../domain/target.js";
-
-/** The fixed subscription the demo resources live in (not a real subscription). */
-export const DEMO_SUBSCRIPTION_ID = "de300000-0000-4000-8000-000000000001";
-/** The demo resource group. */
-export const DEMO_RESOURCE_GROUP = "rg-demo";
-/** The demo registry's name and login server (ACR names need 5-50 letters or digits, so not just "demo"). */
-export const DEMO_REGISTRY = { name: "demoacr", loginServer: "demoacr.azurecr.io" } as const;
-/** The demo image: the apps run `tag`, and `nextTag` is there to deploy. */
-export const DEMO_IMAGE = { repository: "demo/hello", tag: "v1", nextTag: "v2" } as const;
-/** The demo apps, one per revision mode. */
-export const DEMO_APPS = [
-  { name: "demo-single", activeRevisionsMode: "Single" },
-  { name: "demo-multi", activeRevisionsMode: "Multiple" },
-] as const;
-
-/** The targets `npm start` declares for the demo apps (named like the apps), unless the user declared their own. */
-export function demoTargetsDocument(): TargetsDocumentInput {
-  return {
-    allow: { subscriptions: [DEMO_SUBSCRIPTION_ID], resourceGroups: [DEMO_RESOURCE_GROUP] },
-    targets: DEMO_APPS.map((app) => ({
-      name: app.name,
-      containerApp: { subscriptionId: DEMO_SUBSCRIPTION_ID, resourceGroup: DEMO_RESOURCE_GROUP, containerApp: app.name },
-      image: { loginServer: DEMO_REGISTRY.loginServer, repository: DEMO_IMAGE.repository },
-      // The demo is for trying things: a request may bring a build and tune the policy.
-      allowOverrides: [...OVERRIDABLE_FIELDS],
-    })),
-  };
-}
+import { DEMO_APPS, DEMO_IMAGE, DEMO_REGISTRY, DEMO_RESOURCE_GROUP, DEMO_SUBSCRIPTION_ID, demoTargetsDocument, deployExamples, seedDemoResources } from "./demo.js";
 
 /** Something started here that must be stopped on the way out. */
 interface Stoppable {
@@ -127,24 +99,7 @@ async function setUpSandbox(dataDir: string, env: NodeJS.ProcessEnv, stack: Stop
   const caFile = join(sandboxDir, "ca.pem");
   await writeFile(caFile, sandbox.caPem);
   // Demo resources are created once; a restart keeps what earlier runs (and deploys) made of them.
-  // Fixed nonces give the demo images the same digests on every data dir.
-  const seedDemoImage = async (tag: string): Promise<string> =>
-    (await sandbox.dataPlane.resolveTag(DEMO_REGISTRY.loginServer, DEMO_IMAGE.repository, tag)) ??
-    sandbox.dataPlane.seedImage(DEMO_REGISTRY.loginServer, DEMO_IMAGE.repository, tag, { nonce: `demo-${tag}` });
-  const [digest] = await Promise.all([seedDemoImage(DEMO_IMAGE.tag), seedDemoImage(DEMO_IMAGE.nextTag)]);
-  const demoImage = `${DEMO_REGISTRY.loginServer}/${DEMO_IMAGE.repository}@${digest}`;
-  for (const app of DEMO_APPS) {
-    if (sandbox.apps.getApp({ subscriptionId: DEMO_SUBSCRIPTION_ID, resourceGroup: DEMO_RESOURCE_GROUP, name: app.name })) continue;
-    sandbox.apps.seedApp({
-      subscriptionId: DEMO_SUBSCRIPTION_ID,
-      resourceGroup: DEMO_RESOURCE_GROUP,
-      name: app.name,
-      activeRevisionsMode: app.activeRevisionsMode,
-      containers: [{ name: "hello", image: demoImage }],
-      registries: [{ server: DEMO_REGISTRY.loginServer, identity: "system" }],
-      identity: { type: "SystemAssigned" },
-    });
-  }
+  const demoImage = await seedDemoResources(sandbox);
   sandbox.saveState();
 
   // The product reads these when its modules load, so they are set before any import.
@@ -154,9 +109,7 @@ async function setUpSandbox(dataDir: string, env: NodeJS.ProcessEnv, stack: Stop
   return { sandbox, caFile, registryBackend: sandbox.dataPlane.backendKind, blobBackend: azurite ? "azurite" : "sandbox", demoImage };
 }
 
-function printBanner(runtime: LocalRuntime, keys: LocalKeys, setup: SandboxSetup | undefined, publicUrl: string): void {
-  // The demo targets exist only in the sandbox; against Azure the user declares their own.
-  const deployBody = JSON.stringify(setup ? { target: DEMO_APPS[0].name, tag: DEMO_IMAGE.nextTag } : { target: "<target name>", tag: "<tag>" });
+function printBanner(runtime: LocalRuntime, keys: LocalKeys, setup: SandboxSetup | undefined, publicUrl: string, targets: TargetsResult): void {
   say("");
   if (setup) {
     const origin = setup.sandbox.origin;
@@ -167,7 +120,7 @@ function printBanner(runtime: LocalRuntime, keys: LocalKeys, setup: SandboxSetup
     say(`  Blob storage:     ${setup.blobBackend === "azurite" ? "Azurite" : "served by the sandbox (Azurite not available)"}`);
     say(`  Demo resources:   subscription ${DEMO_SUBSCRIPTION_ID}, resource group ${DEMO_RESOURCE_GROUP}`);
     say(`                    registry ${DEMO_REGISTRY.loginServer}: ${DEMO_IMAGE.repository}:${DEMO_IMAGE.tag} (running: ${setup.demoImage}) and :${DEMO_IMAGE.nextTag}`);
-    say(`                    apps ${DEMO_APPS.map((a) => `${a.name} (${a.activeRevisionsMode})`).join(", ")}`);
+    say(`                    apps ${DEMO_APPS.map((a) => `${a.name} (${a.activeRevisionsMode}${a.build ? ", its target builds" : ""})`).join(", ")}`);
   } else {
     say("AZURE MODE: talking to real Azure Resource Manager with DefaultAzureCredential.");
   }
@@ -175,10 +128,15 @@ function printBanner(runtime: LocalRuntime, keys: LocalKeys, setup: SandboxSetup
   say(`Functions host:     ${publicUrl}/api  (health: ${publicUrl}/api/health)`);
   say(`Function key:       ${keys.functionKey}  (${keys.functionKeySource === "settings" ? "from ACA_ROLLOUT_FUNCTION_KEY" : `stored in ${keys.keysFile}`})`);
   say("");
-  say("Trigger a deploy:");
-  say(`  curl -X POST "${publicUrl}/api/deployments" -H "x-functions-key: ${keys.functionKey}" -H "content-type: application/json" \\`);
-  say(`       -d '${deployBody}'`);
-  say(`Targets:            curl "${publicUrl}/api/targets" -H "x-functions-key: ${keys.functionKey}"`);
+  // Examples for the targets actually configured (the demo's, or the user's own).
+  const examples = targets.ok ? deployExamples(targets.targets) : [];
+  say(targets.ok ? `Targets:            ${targets.targets.map((t) => t.name).join(", ") || "none (set ACA_ROLLOUT_TARGETS or ACA_ROLLOUT_TARGETS_FILE)"}` : "Targets:            invalid; GET /api/health/details lists the problems");
+  for (const example of examples) {
+    say(`${example.title}:`);
+    say(`  curl -X POST "${publicUrl}/api/deployments" -H "x-functions-key: ${keys.functionKey}" -H "content-type: application/json" \\`);
+    say(`       -d '${JSON.stringify(example.body)}'`);
+  }
+  say(`Their state:        curl "${publicUrl}/api/targets" -H "x-functions-key: ${keys.functionKey}"`);
   if (setup) {
     const origin = setup.sandbox.origin;
     const app = `${origin}/_sandbox/containerApps/${DEMO_SUBSCRIPTION_ID}/${DEMO_RESOURCE_GROUP}/demo-single`;
@@ -261,7 +219,7 @@ export async function main(env: NodeJS.ProcessEnv = process.env): Promise<void> 
       },
     });
     stack.push({ name: "local runtime", stop: () => runtime.stop() });
-    printBanner(runtime, keys, setup, runtime.url);
+    printBanner(runtime, keys, setup, runtime.url, targets);
     say(`Ready in ${((Date.now() - started) / 1000).toFixed(1)} s.`);
   } catch (error) {
     warn(`npm start failed: ${error instanceof Error ? error.message : String(error)}`);

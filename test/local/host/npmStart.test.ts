@@ -161,9 +161,20 @@ describe("npm start", () => {
     const sandboxOrigin = /simulated at (https:\/\/127\.0\.0\.1:\d+)/.exec(output)![1]!;
     const apps = (await sandboxJson(`${sandboxOrigin}/_sandbox/containerApps`, ca)) as { apps: { name: string; properties: { configuration: { activeRevisionsMode: string } } }[] };
     expect(apps.apps.map((a) => [a.name, a.properties.configuration.activeRevisionsMode]).sort()).toEqual([
+      ["demo-build", "Single"],
       ["demo-multi", "Multiple"],
       ["demo-single", "Single"],
     ]);
+    // The printed examples name configured targets, and each is accepted as printed (one deploys a tag, one builds).
+    const printed = [...output.matchAll(/\/api\/deployments"[^\n]*\n\s+-d '(\{[^']*\})'/g)].map((m) => m[1]!);
+    expect(printed.map((body) => JSON.parse(body) as unknown)).toEqual([
+      { target: "demo-single", tag: "v2" },
+      { target: "demo-build", tag: "v3" },
+    ]);
+    for (const body of printed) {
+      const answer = await fetch(`http://127.0.0.1:${port}/api/deployments`, { method: "POST", headers: { "x-functions-key": keys.functionKey, "content-type": "application/json" }, body });
+      expect(answer.status, body).toBe(202);
+    }
 
     const pid = child.pid!;
     expect((await processGroupMembers(pid)).length).toBeGreaterThan(1);

@@ -1,0 +1,91 @@
+/**
+ * The demo `npm start` sets up in the sandbox: one registry with a small image at two tags, three
+ * Container Apps, and a target for each. `demo-single` and `demo-multi` deploy by tag (one per
+ * revision mode); `demo-build` builds its image with ACR Tasks first, so the layer-cached build can
+ * be seen on the first run. The README's examples use these targets, and its test runs them against
+ * this very declaration and seeding.
+ */
+import type { Sandbox } from "../sandbox/server.js";
+import { OVERRIDABLE_FIELDS, type TargetDefinition, type TargetsDocumentInput } from "../domain/target.js";
+
+/** The fixed subscription the demo resources live in (not a real subscription). */
+export const DEMO_SUBSCRIPTION_ID = "de300000-0000-4000-8000-000000000001";
+/** The demo resource group. */
+export const DEMO_RESOURCE_GROUP = "rg-demo";
+/** The demo registry's name and login server (ACR names need 5-50 letters or digits, so not just "demo"). */
+export const DEMO_REGISTRY = { name: "demoacr", loginServer: "demoacr.azurecr.io" } as const;
+/** The demo image: the apps run `tag`, `nextTag` is there to deploy, and `buildTag` is what a demo build pushes. */
+export const DEMO_IMAGE = { repository: "demo/hello", tag: "v1", nextTag: "v2", buildTag: "v3" } as const;
+/** The demo apps; `build` marks the one whose target builds. */
+export const DEMO_APPS = [
+  { name: "demo-single", activeRevisionsMode: "Single", build: false },
+  { name: "demo-multi", activeRevisionsMode: "Multiple", build: false },
+  { name: "demo-build", activeRevisionsMode: "Single", build: true },
+] as const;
+
+/** Where the demo build's context comes from (the sandbox plays the run; it fetches nothing). */
+export const DEMO_BUILD_SOURCE = { kind: "git", url: "https://github.com/Azure-Samples/containerapps-albumapi-javascript.git", ref: "main" } as const;
+
+/** The targets `npm start` declares for the demo apps (named like the apps), unless the user declared their own. */
+export function demoTargetsDocument(): TargetsDocumentInput {
+  return {
+    allow: { subscriptions: [DEMO_SUBSCRIPTION_ID], resourceGroups: [DEMO_RESOURCE_GROUP] },
+    targets: DEMO_APPS.map((app) => ({
+      name: app.name,
+      containerApp: { subscriptionId: DEMO_SUBSCRIPTION_ID, resourceGroup: DEMO_RESOURCE_GROUP, containerApp: app.name },
+      image: { loginServer: DEMO_REGISTRY.loginServer, repository: DEMO_IMAGE.repository },
+      ...(app.build ? { build: { registry: { resourceGroup: DEMO_RESOURCE_GROUP, name: DEMO_REGISTRY.name }, source: { ...DEMO_BUILD_SOURCE } } } : {}),
+      // The demo is for trying things: a request may bring a build and tune the policy.
+      allowOverrides: [...OVERRIDABLE_FIELDS],
+    })),
+  };
+}
+
+/**
+ * Creates the demo images and apps in `sandbox` where they do not exist yet (a restarted sandbox keeps
+ * what earlier runs and deploys made of them) and returns the image the apps were seeded with.
+ * Fixed nonces give the demo images the same digests in every data dir.
+ */
+export async function seedDemoResources(sandbox: Sandbox): Promise<string> {
+  const seedDemoImage = async (tag: string): Promise<string> =>
+    (await sandbox.dataPlane.resolveTag(DEMO_REGISTRY.loginServer, DEMO_IMAGE.repository, tag)) ??
+    sandbox.dataPlane.seedImage(DEMO_REGISTRY.loginServer, DEMO_IMAGE.repository, tag, { nonce: `demo-${tag}` });
+  const [digest] = await Promise.all([seedDemoImage(DEMO_IMAGE.tag), seedDemoImage(DEMO_IMAGE.nextTag)]);
+  const demoImage = `${DEMO_REGISTRY.loginServer}/${DEMO_IMAGE.repository}@${digest}`;
+  for (const app of DEMO_APPS) {
+    if (sandbox.apps.getApp({ subscriptionId: DEMO_SUBSCRIPTION_ID, resourceGroup: DEMO_RESOURCE_GROUP, name: app.name })) continue;
+    sandbox.apps.seedApp({
+      subscriptionId: DEMO_SUBSCRIPTION_ID,
+      resourceGroup: DEMO_RESOURCE_GROUP,
+      name: app.name,
+      activeRevisionsMode: app.activeRevisionsMode,
+      containers: [{ name: "hello", image: demoImage }],
+      registries: [{ server: DEMO_REGISTRY.loginServer, identity: "system" }],
+      identity: { type: "SystemAssigned" },
+    });
+  }
+  return demoImage;
+}
+
+/** A curl-ready example request for the banner. */
+export interface DeployExample {
+  title: string;
+  body: { target: string; tag: string };
+}
+
+/**
+ * Deploy examples for the targets actually configured: the demo's real tags for the demo targets,
+ * a `<tag>` placeholder for anyone else's; one by tag and, when a target builds, one that builds.
+ */
+export function deployExamples(targets: readonly TargetDefinition[]): DeployExample[] {
+  const demoNames = new Set<string>(DEMO_APPS.map((app) => app.name));
+  const isDemo = (target: TargetDefinition): boolean => demoNames.has(target.name) && target.image.loginServer === DEMO_REGISTRY.loginServer;
+  const plain = targets.find((target) => !target.build);
+  const building = targets.find((target) => target.build?.source !== undefined);
+  const examples: DeployExample[] = [];
+  if (plain) examples.push({ title: `Deploy a tag to ${plain.name}`, body: { target: plain.name, tag: isDemo(plain) ? DEMO_IMAGE.nextTag : "<tag>" } });
+  if (building) {
+    examples.push({ title: `Build with ACR Tasks (layer cache), then deploy, to ${building.name}`, body: { target: building.name, tag: isDemo(building) ? DEMO_IMAGE.buildTag : "<tag>" } });
+  }
+  return examples;
+}

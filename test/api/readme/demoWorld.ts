@@ -1,0 +1,77 @@
+/**
+ * `npm start`'s demo, on a virtual clock: the sandbox seeded by the same `seedDemoResources` and the
+ * local runtime with every product function and the same `demoTargetsDocument`, so the README's
+ * examples run against exactly the targets a user gets from `npm start`.
+ */
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { resetSettingsCache } from "../../../src/config/settings.js";
+import { resetTargetsCache } from "../../../src/config/targets.js";
+import { VirtualClock } from "../../../src/local/clock.js";
+import { DEMO_REGISTRY, DEMO_RESOURCE_GROUP, DEMO_SUBSCRIPTION_ID, demoTargetsDocument, seedDemoResources } from "../../../src/local/demo.js";
+import { startLocalRuntime, type LocalRuntime } from "../../../src/local/host.js";
+import { productSettingsFor } from "../../../src/sandbox/productSettings.js";
+import { startSandbox, type Sandbox } from "../../../src/sandbox/server.js";
+import { E2E_DURATIONS } from "../../e2e/world.js";
+import { productFunctionModules } from "../contract/contractWorld.js";
+import { createApiClient, fetchOpenApiDocument, type ApiClient } from "../contract/validatingClient.js";
+
+/** A running demo. */
+export interface DemoWorld {
+  clock: VirtualClock;
+  sandbox: Sandbox;
+  runtime: LocalRuntime;
+  client: ApiClient;
+  /** Advances virtual time until the deploy `id` has ended; returns its runtime status. */
+  runToEnd(id: string): Promise<string>;
+  stop(): Promise<void>;
+}
+
+const TERMINAL = new Set(["Completed", "Failed", "Terminated", "Canceled"]);
+
+/** Starts the demo as `npm start` sets it up, on a virtual clock. */
+export async function startDemoWorld(): Promise<DemoWorld> {
+  const dir = mkdtempSync(join(tmpdir(), "aca-demo-"));
+  const clock = new VirtualClock("2026-11-28T09:00:00.000Z");
+  const sandbox = await startSandbox({
+    clock,
+    durations: E2E_DURATIONS,
+    registries: [{ subscriptionId: DEMO_SUBSCRIPTION_ID, resourceGroup: DEMO_RESOURCE_GROUP, name: DEMO_REGISTRY.name }],
+  });
+  await seedDemoResources(sandbox);
+  const caFile = join(dir, "ca.pem");
+  writeFileSync(caFile, sandbox.caPem);
+  Object.assign(process.env, { ...productSettingsFor(sandbox.origin, caFile, [DEMO_REGISTRY.loginServer]), ACA_ROLLOUT_ARM_RETRY_DELAY_MS: "20" });
+  process.env.ACA_ROLLOUT_TARGETS = JSON.stringify(demoTargetsDocument());
+  resetSettingsCache();
+  resetTargetsCache();
+  const runtime = await startLocalRuntime({ functionModules: productFunctionModules(), clock, dataDir: join(dir, "data"), log: () => {} });
+  const client = createApiClient({ baseUrl: runtime.url, functionKey: runtime.functionKey, document: await fetchOpenApiDocument(runtime.url) });
+  const settle = (): Promise<void> => runtime.engine.idle();
+  return {
+    clock,
+    sandbox,
+    runtime,
+    client,
+    async runToEnd(id) {
+      for (;;) {
+        await settle();
+        const status = await runtime.engine.getStatus(id);
+        if (!status) throw new Error(`no instance ${id}`);
+        if (TERMINAL.has(status.runtimeStatus)) return status.runtimeStatus;
+        const next = clock.nextTimerAt();
+        if (next === undefined) throw new Error(`${id} is ${status.runtimeStatus} with nothing scheduled`);
+        await clock.advanceTo(next, settle);
+      }
+    },
+    async stop() {
+      await runtime.stop();
+      await sandbox.stop();
+      delete process.env.ACA_ROLLOUT_TARGETS;
+      resetTargetsCache();
+      resetSettingsCache();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
