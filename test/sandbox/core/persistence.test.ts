@@ -82,6 +82,11 @@ describe("a sandbox with a state directory", () => {
     await first.dataPlane.whenIdle();
     const built = await first.dataPlane.resolveTag(LOGIN_SERVER, "web", "built");
     expect(built).toMatch(/^sha256:/);
+    // A build still running at the crash: it finishes (and pushes) after the restart.
+    const late = await sandboxRequest(first, "POST", `${REGISTRY_PATH}/scheduleRun?${ACR_API}`, {
+      body: { type: "DockerBuildRequest", imageNames: ["web:late"], dockerFilePath: "Dockerfile", platform: { os: "Linux" }, sourceLocation: "https://github.com/example/web.git" },
+    });
+    expect(late.status).toBe(200);
 
     // Scenario settings.
     expect((await control(first, "PUT", "/durations", { revisionHealthy: 7_000 })).status).toBe(200);
@@ -109,9 +114,17 @@ describe("a sandbox with a state directory", () => {
     // Time goes on after the restart: the revision becomes ready, the old one hands over.
     await clock.advance(15_000);
     expect(second.apps.getApp(APP)?.properties.latestReadyRevisionName).toBe("web--v2");
+    // The build that was running finished meanwhile, and its image was pushed without anyone asking.
+    await second.dataPlane.whenIdle();
+    const lateDigest = await second.dataPlane.resolveTag(LOGIN_SERVER, "web", "late");
+    expect(lateDigest).toMatch(/^sha256:/);
 
     expect(second.acr.registries().map((registry) => registry.name)).toEqual([REGISTRY]);
-    expect(second.acr.scheduledRuns().map((run) => [run.runId, run.status])).toEqual([["ca1", "Succeeded"]]);
+    expect(second.acr.scheduledRuns().map((run) => [run.runId, run.status])).toEqual([
+      ["ca2", "Succeeded"],
+      ["ca1", "Succeeded"],
+    ]);
+    expect(lateDigest).toBe(second.acr.scheduledRun("ca2")?.outputImages[0]?.digest);
     expect(await second.dataPlane.resolveTag(LOGIN_SERVER, "web", "built")).toBe(built);
     expect(await second.dataPlane.resolveTag(LOGIN_SERVER, "web", "v1")).toBe(v1);
 
