@@ -3,6 +3,30 @@
 import js from "@eslint/js";
 import tseslint from "typescript-eslint";
 
+const PRODUCT = ["src/functions", "src/orchestrations", "src/activities", "src/azure", "src/notifiers", "src/policies", "src/config", "src/domain", "src/entities"];
+const RUNTIME_AND_SANDBOX = { group: ["**/local/**", "**/sandbox/**"], message: "Product code must not import the local runtime or the sandbox: they are wired in at start-up only." };
+/** Folder -> extra restricted-import patterns, on top of the product rule where it applies. */
+const BOUNDARIES = {
+  // The bottom layer: types, schemas and errors. Policies, orchestrations and the rest build on it.
+  "src/domain": [{ group: ["../**"], message: "src/domain imports no other src folder (it is what the others build on)." }],
+  // Pure decisions over domain values.
+  "src/policies": [{ regex: "^\\.\\./(?!domain/)", message: "src/policies imports only src/domain." }],
+  // The clock and loopback plumbing both the local runtime and the sandbox use.
+  "src/shared": [{ group: ["../**"], message: "src/shared imports no other src folder (src/local and src/sandbox both import it)." }],
+  // The sandbox is started by the local runtime (src/local/main.ts), never the other way round.
+  "src/sandbox": [{ group: ["**/local/**"], message: "src/sandbox must not import src/local (src/local starts the sandbox); shared parts live in src/shared." }],
+};
+
+function importBoundaries() {
+  const folders = new Set([...PRODUCT, ...Object.keys(BOUNDARIES)]);
+  return [...folders].map((folder) => ({
+    files: [`${folder}/**`],
+    rules: {
+      "no-restricted-imports": ["error", { patterns: [...(PRODUCT.includes(folder) ? [RUNTIME_AND_SANDBOX] : []), ...(BOUNDARIES[folder] ?? [])] }],
+    },
+  }));
+}
+
 export default tseslint.config(
   { ignores: ["dist/**", "coverage/**", "node_modules/**", ".aca-rollout/**"] },
   js.configs.recommended,
@@ -24,13 +48,10 @@ export default tseslint.config(
     files: ["**/*.js"],
     ...tseslint.configs.disableTypeChecked,
   },
-  {
-    // Product code never reaches into the local runtime or the sandbox: they are wired in at start-up only.
-    files: ["src/functions/**", "src/orchestrations/**", "src/activities/**", "src/azure/**", "src/notifiers/**", "src/policies/**", "src/config/**", "src/domain/**"],
-    rules: {
-      "no-restricted-imports": ["error", { patterns: [{ group: ["**/local/**", "**/sandbox/**"], message: "Product code must not import the local runtime or the sandbox." }] }],
-    },
-  },
+  // Import boundaries between folders. One no-restricted-imports setting per folder (a later block
+  // would replace, not extend, an earlier one), built from these groups. test/structure checks that no
+  // folder cycle exists at all; these rules say which direction is the allowed one.
+  ...importBoundaries(),
   {
     files: ["test/**"],
     rules: {

@@ -12,7 +12,7 @@ if (mode === "bare") {
   await import("@azure/functions");
 } else if (mode === "product") {
   // Imported here, not statically, so the timing includes loading the capture and @azure/functions.
-  const { captureFunctions } = await import("../src/local/registry.js");
+  const { captureFunctions } = await import("../src/local/capture/registry.js");
   const registry = captureFunctions();
   for (const module of modules) await import(pathToFileURL(module).href);
   functions = registry.orchestrations.size + registry.activities.size + registry.entities.size + registry.http.size + registry.timers.size + registry.others.size;

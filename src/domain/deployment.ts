@@ -8,7 +8,7 @@ import { z } from "zod";
 import { ConfigurationError, type ConfigurationIssue } from "./errors.js";
 import { personWords } from "./issueWording.js";
 import { registryHostProblem, repositoryProblem, tagProblem, digestProblem } from "./imageReference.js";
-import { BUILD_POLL_PROFILE, DEPLOY_POLL_PROFILE, VERIFY_POLL_PROFILE, QUEUE_POLL_PROFILE, MAX_POLLS_PER_EXECUTION } from "../policies/pollSchedule.js";
+import { BUILD_POLL_PROFILE, DEPLOY_POLL_PROFILE, VERIFY_POLL_PROFILE, QUEUE_POLL_PROFILE, MAX_POLLS_PER_EXECUTION } from "./pollProfile.js";
 
 /** Most build args one deploy may pass: the ACR task template has a fixed number of slots. */
 export const MAX_BUILD_ARGS = 32;

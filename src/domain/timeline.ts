@@ -3,7 +3,7 @@
  * immutable: the orchestrator passes the timestamp (from `context.df.currentUtcDateTime`), never
  * reads a clock, and gets a new array back, so replays rebuild exactly the same status.
  */
-import type { DeployOutcomeKind } from "../policies/deployOutcome.js";
+import type { DeployOutcomeKind } from "./deployOutcomeKind.js";
 
 /** Lifecycle of one step. */
 export type StepStatus = "pending" | "running" | "succeeded" | "failed" | "skipped";

@@ -7,7 +7,7 @@
 import { pathToFileURL } from "node:url";
 import { join, resolve } from "node:path";
 import { useSystemWallClock, useWallClock } from "../config/wallClock.js";
-import { RealClock, type Clock } from "./clock.js";
+import { RealClock, type Clock } from "../shared/clock.js";
 import { createEngine, type LocalOrchestrationEngine } from "./engine/engine.js";
 import type { EngineLogger } from "./engine/invocation.js";
 import { openFrontDoors } from "./http/frontDoors.js";
@@ -16,7 +16,7 @@ import { toHttpFunctionSpec } from "./http/httpFunction.js";
 import type { FunctionLogEntry, FunctionLogger } from "./http/invokeHttpFunction.js";
 import { newKey } from "./http/keyStore.js";
 import { isDurableClientInput } from "./rpc/clientBinding.js";
-import { captureFunctions, type FunctionRegistry } from "./registry.js";
+import { captureFunctions, type FunctionRegistry } from "./capture/registry.js";
 import { RpcFaults } from "./rpc/rpcFaults.js";
 
 /** How to start the local runtime. */

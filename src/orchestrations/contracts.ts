@@ -6,7 +6,7 @@
 import type { ActivityFailure, BuildRunState, RegistryRef, RevisionObservation } from "../activities/contracts.js";
 import type { ActivityRetrySettings, DeploymentTarget } from "../domain/deployment.js";
 import type { EnqueueAnswer, ReleaseAnswer, TargetOperations, TargetRecord, TurnAnswer } from "../entities/targetRecord.js";
-import type { PollProfile } from "../policies/pollSchedule.js";
+import type { PollProfile } from "../domain/pollProfile.js";
 import type { RevisionVerdict } from "../policies/revisionVerdict.js";
 
 /** Input (and `continueAsNew` state) of the build wait. */

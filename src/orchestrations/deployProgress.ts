@@ -6,7 +6,7 @@
 import type { OrchestrationContext } from "durable-functions";
 import type { ActivityFailure } from "../activities/contracts.js";
 import { createTimeline, finishStep, skipPendingSteps, startStep, type DeployResult, type DeployStatus, type Phase } from "../domain/timeline.js";
-import type { DeployOutcomeKind } from "../policies/deployOutcome.js";
+import type { DeployOutcomeKind } from "../domain/deployOutcomeKind.js";
 
 /** The orchestration's output: the result plus what an operator needs to act on a failure. */
 export interface DeployOutput extends DeployResult {

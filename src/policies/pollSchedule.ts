@@ -4,27 +4,10 @@
  * activity (TaskScheduled + TaskCompleted), so the spacing is exponential with a cap rather than
  * fixed, and each profile's cap is chosen so that a 30-minute build plus a 5-minute deploy stays
  * within about 150 history events. Pure: no clock, the caller passes the attempt index or the
- * elapsed seconds (from `context.df.currentUtcDateTime`).
+ * elapsed seconds (from `context.df.currentUtcDateTime`). The profiles themselves are domain values
+ * (src/domain/pollProfile.ts): a deploy's input carries them.
  */
-
-/** Exponential backoff: attempt n waits `min(maxSeconds, ceil(initialSeconds * factor^n))`. */
-export interface PollProfile {
-  initialSeconds: number;
-  factor: number;
-  maxSeconds: number;
-}
-
-/** ACR runs: builds take minutes, so start at 10 s and settle at 2 minutes. */
-export const BUILD_POLL_PROFILE: Readonly<PollProfile> = Object.freeze({ initialSeconds: 10, factor: 2, maxSeconds: 120 });
-/** The Container App PATCH (an ARM long-running operation): usually done in well under a minute. */
-export const DEPLOY_POLL_PROFILE: Readonly<PollProfile> = Object.freeze({ initialSeconds: 5, factor: 2, maxSeconds: 30 });
-/** Revision verification: replicas and health settle in seconds to a few minutes. */
-export const VERIFY_POLL_PROFILE: Readonly<PollProfile> = Object.freeze({ initialSeconds: 5, factor: 2, maxSeconds: 30 });
-/**
- * A queued deploy's check of the app's holder, in case its wake-up never comes: the holder normally
- * releases within a deploy's length, so start at a minute and settle at ten.
- */
-export const QUEUE_POLL_PROFILE: Readonly<PollProfile> = Object.freeze({ initialSeconds: 60, factor: 2, maxSeconds: 600 });
+import { MAX_POLLS_PER_EXECUTION, type PollProfile } from "../domain/pollProfile.js";
 
 /** History events of one poll as the brief counts them: timer (2) + status activity (2). */
 export const HISTORY_EVENTS_PER_POLL = 4;
@@ -35,13 +18,6 @@ export const HISTORY_EVENTS_PER_POLL = 4;
 export const HISTORY_EVENTS_PER_POLL_WITH_EPISODES = 8;
 /** History events of a one-shot activity call (TaskScheduled + TaskCompleted). */
 export const HISTORY_EVENTS_PER_ACTIVITY = 2;
-/**
- * Polls one orchestration execution may make before it should `continueAsNew` (or, better, run the
- * wait in a sub-orchestration that continues as new): 16 polls stay under ~130 events even when
- * replay episodes are counted, so replay cost stays flat however long a build runs.
- */
-export const MAX_POLLS_PER_EXECUTION = 16;
-
 /** Throws a RangeError when a profile cannot produce a sane schedule. */
 export function assertPollProfile(profile: PollProfile): void {
   const { initialSeconds, factor, maxSeconds } = profile;

@@ -9,7 +9,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import type { DeploymentRequest } from "../../src/domain/deployment.js";
-import { VirtualClock } from "../../src/local/clock.js";
+import { VirtualClock } from "../../src/shared/clock.js";
 import type { InstanceStatus } from "../../src/local/engine/api.js";
 import { startLocalRuntime, type LocalRuntime } from "../../src/local/host.js";
 import { isDockerRegistryInstalled, startDockerRegistry } from "../../src/local/services/dockerRegistry.js";

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { DEPLOY_OUTCOMES, deployOutcome, isSuccessfulOutcome, settleOutcome } from "../../src/policies/deployOutcome.js";
+import { DEPLOY_OUTCOMES } from "../../src/domain/deployOutcomeKind.js";
+import { deployOutcome, isSuccessfulOutcome, settleOutcome } from "../../src/policies/deployOutcome.js";
 
 describe("deployOutcome", () => {
   it("builds an outcome and insists on a reason", () => {

@@ -11,7 +11,7 @@ import {
   toJsonPointer,
   type DeploymentRequest,
 } from "../../src/domain/deployment.js";
-import { BUILD_POLL_PROFILE, MAX_POLLS_PER_EXECUTION, QUEUE_POLL_PROFILE, VERIFY_POLL_PROFILE } from "../../src/policies/pollSchedule.js";
+import { BUILD_POLL_PROFILE, MAX_POLLS_PER_EXECUTION, QUEUE_POLL_PROFILE, VERIFY_POLL_PROFILE } from "../../src/domain/pollProfile.js";
 
 const DIGEST = `sha256:${"0f".repeat(32)}`;
 const UPLOAD = "source/201802130000/b52f12d8-c3d6-4d75-9107-220f0bfc681d.tar.gz";

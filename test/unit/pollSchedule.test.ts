@@ -1,20 +1,6 @@
 import { describe, expect, it } from "vitest";
-import {
-  BUILD_POLL_PROFILE,
-  DEPLOY_POLL_PROFILE,
-  HISTORY_EVENTS_PER_POLL,
-  HISTORY_EVENTS_PER_POLL_WITH_EPISODES,
-  MAX_POLLS_PER_EXECUTION,
-  VERIFY_POLL_PROFILE,
-  assertPollProfile,
-  estimateHistoryEvents,
-  historyEventsForWait,
-  pollAttemptAfter,
-  pollDelaySeconds,
-  pollDelaysForWait,
-  pollsForWait,
-  shouldContinueAsNew,
-} from "../../src/policies/pollSchedule.js";
+import { BUILD_POLL_PROFILE, DEPLOY_POLL_PROFILE, MAX_POLLS_PER_EXECUTION, VERIFY_POLL_PROFILE } from "../../src/domain/pollProfile.js";
+import { HISTORY_EVENTS_PER_POLL, HISTORY_EVENTS_PER_POLL_WITH_EPISODES, assertPollProfile, estimateHistoryEvents, historyEventsForWait, pollAttemptAfter, pollDelaySeconds, pollDelaysForWait, pollsForWait, shouldContinueAsNew } from "../../src/policies/pollSchedule.js";
 
 describe("pollDelaySeconds", () => {
   it("grows exponentially and caps", () => {

@@ -15,7 +15,7 @@ import {
   type DeployResult,
   type DeployStatus,
 } from "../../src/domain/timeline.js";
-import { DEPLOY_OUTCOMES } from "../../src/policies/deployOutcome.js";
+import { DEPLOY_OUTCOMES } from "../../src/domain/deployOutcomeKind.js";
 
 const T0 = "2026-01-31T12:00:00.000Z";
 const T1 = "2026-01-31T12:01:00.000Z";

@@ -4,7 +4,7 @@
  * structured failure details (durable-functions 3.5's ExceptionPropertiesProvider) - FailureDetails.
  */
 import type { InvocationContext } from "@azure/functions";
-import type { CapturedDurableFunction } from "../registry.js";
+import type { CapturedDurableFunction } from "../capture/registry.js";
 import type { FailureDetailsWire } from "./history.js";
 import { asRecord, toJsonText } from "./json.js";
 

@@ -23,8 +23,8 @@
  *   not count, so tests drive time with `clock.advance(ms, () => engine.idle())`.
  */
 import { randomUUID } from "node:crypto";
-import type { Clock } from "../clock.js";
-import type { CapturedDurableFunction, FunctionRegistry } from "../registry.js";
+import type { Clock } from "../../shared/clock.js";
+import type { CapturedDurableFunction, FunctionRegistry } from "../capture/registry.js";
 import { runActivityFunction, failureFrom } from "./activityInvoker.js";
 import {
   InstanceExistsError,

@@ -3,7 +3,7 @@
  * entity wrapper, with the `entityTrigger` binding the extension sends and its `EntityState` reply.
  */
 import type { InvocationContext } from "@azure/functions";
-import type { CapturedDurableFunction } from "../registry.js";
+import type { CapturedDurableFunction } from "../capture/registry.js";
 import { asRecord } from "./json.js";
 
 /** One operation of a batch. */

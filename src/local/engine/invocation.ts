@@ -7,7 +7,7 @@ import { randomUUID } from "node:crypto";
 import { format } from "node:util";
 import functions from "@azure/functions";
 import type { FunctionInput, InvocationContext, LogLevel } from "@azure/functions";
-import type { CapturedDurableFunction, DurableFunctionKind } from "../registry.js";
+import type { CapturedDurableFunction, DurableFunctionKind } from "../capture/registry.js";
 
 /** Log levels the engine reports at. */
 export type EngineLogLevel = "debug" | "info" | "warn" | "error";

@@ -4,7 +4,7 @@
  * result is the orchestrator state durable-functions returns, read back through JSON.
  */
 import type { InvocationContext } from "@azure/functions";
-import type { CapturedDurableFunction } from "../registry.js";
+import type { CapturedDurableFunction } from "../capture/registry.js";
 import type { HistoryEvent } from "./history.js";
 import { fromJsonText, jsonRoundTrip } from "./json.js";
 import { formatTimeSpan } from "./timeSpan.js";

@@ -9,12 +9,12 @@ import { randomUUID } from "node:crypto";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import { DURABLE_WEBHOOK_PATH, type ExtraInputsBuilder } from "../rpc/clientBinding.js";
 import type { DurableApi } from "../rpc/durableApi.js";
-import { closeServer, listenOnLoopback } from "../loopbackServer.js";
+import { closeServer, listenOnLoopback } from "../../shared/loopbackServer.js";
 import { originOf, serveDurableApi } from "../rpc/rpcServer.js";
 import { DURABLE_SYSTEM_KEY_NAME, KeyChecker, presentedKey, type HostKeys } from "./hostKeys.js";
 import type { HttpFunctionSpec } from "./httpFunction.js";
 import { invokeHttpFunction, type FunctionLogger } from "./invokeHttpFunction.js";
-import { BodyTooLargeError, readRequestBody, sendEmpty } from "./requestBody.js";
+import { BodyTooLargeError, readRequestBody, sendEmpty } from "../net/requestBody.js";
 import { RouteTable } from "./routeTable.js";
 import { writeHttpResponse } from "./writeHttpResponse.js";
 

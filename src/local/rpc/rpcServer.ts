@@ -4,8 +4,8 @@
  * why it binds to 127.0.0.1 and nothing else.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
-import { BodyTooLargeError, readRequestBody, sendEmpty, sendJson } from "../http/requestBody.js";
-import { closeServer, listenOnLoopback } from "../loopbackServer.js";
+import { BodyTooLargeError, readRequestBody, sendEmpty, sendJson } from "../net/requestBody.js";
+import { closeServer, listenOnLoopback } from "../../shared/loopbackServer.js";
 import type { DurableApi, DurableApiReply } from "./durableApi.js";
 import type { RpcFaults } from "./rpcFaults.js";
 

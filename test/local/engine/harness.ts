@@ -2,10 +2,10 @@
  * Shared set-up for engine tests: function capture installed before the test file registers its
  * orchestrations, a virtual clock, and an engine that is stopped after each test.
  */
-import { VirtualClock } from "../../../src/local/clock.js";
+import { VirtualClock } from "../../../src/shared/clock.js";
 import { createEngine, type EngineOptions, type LocalOrchestrationEngine } from "../../../src/local/engine/engine.js";
 import type { EngineLogger } from "../../../src/local/engine/invocation.js";
-import { captureFunctions, type FunctionRegistry } from "../../../src/local/registry.js";
+import { captureFunctions, type FunctionRegistry } from "../../../src/local/capture/registry.js";
 
 /** The registry every test file registers into (capture must precede `df.app.*` calls). */
 export const registry: FunctionRegistry = captureFunctions();

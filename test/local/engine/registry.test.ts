@@ -2,7 +2,7 @@ import functions from "@azure/functions";
 import type { HttpRequest, InvocationContext } from "@azure/functions";
 import * as df from "durable-functions";
 import { describe, expect, it } from "vitest";
-import { captureFunctions, resetCapturedFunctions } from "../../../src/local/registry.js";
+import { captureFunctions, resetCapturedFunctions } from "../../../src/local/capture/registry.js";
 
 const app = functions.app;
 

@@ -6,7 +6,7 @@
 import type { RunRequestUnion } from "@azure/arm-containerregistry";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { BUILD_STEP_ID, BUILDER_STEP_ID, buildEncodedTask } from "../../../src/activities/build/encodedTask.js";
-import { VirtualClock } from "../../../src/local/clock.js";
+import { VirtualClock } from "../../../src/shared/clock.js";
 import { startSandbox, type Sandbox } from "../../../src/sandbox/server.js";
 import { sandboxRequest } from "../core/sandboxHttp.js";
 import { acrClient, REGISTRY, RESOURCE_GROUP, SUBSCRIPTION } from "./acrClient.js";
