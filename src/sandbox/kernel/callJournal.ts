@@ -40,7 +40,7 @@ export class CallJournal implements CallLogJournal {
   }
 
   append(record: CallRecord): void {
-    this.fd ??= openSync(this.path, "a");
+    this.fd ??= openSync(this.path, "a", 0o600);
     writeSync(this.fd, `${JSON.stringify(record)}\n`);
   }
 

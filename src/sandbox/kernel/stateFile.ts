@@ -33,7 +33,8 @@ export type StateFileRead = { kind: "none" } | { kind: "snapshot"; snapshot: San
 /** Writes `text` to `path` atomically: a temporary sibling, then a rename. */
 export function writeFileAtomically(path: string, text: string): void {
   const temporary = `${path}.tmp`;
-  writeFileSync(temporary, text);
+  // Only the user may read it: run requests and keys are in there (secret values are masked before).
+  writeFileSync(temporary, text, { mode: 0o600 });
   renameSync(temporary, path);
 }
 

@@ -75,7 +75,14 @@ describe("a sandbox with a state directory", () => {
 
     // A build that succeeds and pushes web:built, and one planned to fail.
     const build = await sandboxRequest(first, "POST", `${REGISTRY_PATH}/scheduleRun?${ACR_API}`, {
-      body: { type: "DockerBuildRequest", imageNames: ["web:built"], dockerFilePath: "Dockerfile", platform: { os: "Linux" }, sourceLocation: "https://github.com/example/web.git" },
+      body: {
+        type: "DockerBuildRequest",
+        imageNames: ["web:built"],
+        dockerFilePath: "Dockerfile",
+        platform: { os: "Linux" },
+        sourceLocation: "https://github.com/example/web.git",
+        arguments: [{ name: "NPM_TOKEN", value: "s3cret-npm-token", isSecret: true }],
+      },
     });
     expect(build.status).toBe(200);
     await clock.advance(6_000);
@@ -101,6 +108,7 @@ describe("a sandbox with a state directory", () => {
     // What a SIGKILL leaves: the files as they are now, with the first sandbox still holding its port.
     const crashedDir = tempDir();
     cpSync(stateDir, crashedDir, { recursive: true });
+    expect(readFileSync(join(crashedDir, "state.json"), "utf8")).not.toContain("s3cret-npm-token");
     const second = await start(crashedDir, clock);
     expect(second.persistence).toMatchObject({ restored: true, rememberedPortTaken: Number(port) });
     expect(second.persistence?.warning).toBeUndefined();

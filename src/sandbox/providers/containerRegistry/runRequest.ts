@@ -218,3 +218,20 @@ export function outputImageRefs(request: ParsedRunRequest, run: { runId: string;
   }
   return refs;
 }
+
+/** What a secret value reads as wherever the sandbox shows or saves a run. */
+export const SECRET_MASK = "***";
+
+/** The request as sent, with the value of every `isSecret` entry (values, DockerBuild arguments) masked. */
+export function maskRequestSecrets(raw: Record<string, unknown>): Record<string, unknown> {
+  const masked: Record<string, unknown> = { ...raw };
+  for (const field of ["values", "arguments"]) {
+    const list = raw[field];
+    if (Array.isArray(list)) {
+      masked[field] = list.map((item: unknown) =>
+        typeof item === "object" && item !== null && (item as Record<string, unknown>).isSecret === true ? { ...(item as Record<string, unknown>), value: SECRET_MASK } : item,
+      );
+    }
+  }
+  return masked;
+}

@@ -11,7 +11,7 @@ import { buildImageManifest, inputFingerprint } from "./imageManifest.js";
 import { registryId, registryKey, type SandboxRegistry } from "./registries.js";
 import { runLogText, type FinalRunStatus, type RunLogFacts } from "./runLog.js";
 import { taskSteps } from "./taskSteps.js";
-import { outputImageRefs, type ImageRef, type ParsedRunRequest } from "./runRequest.js";
+import { maskRequestSecrets, outputImageRefs, SECRET_MASK, type ImageRef, type ParsedRunRequest } from "./runRequest.js";
 
 /** Every status the API reports. */
 export type RunStatus = "Queued" | "Running" | FinalRunStatus | "Canceled";
@@ -101,8 +101,14 @@ export class RunStore {
 
   /** Everything the store holds, as JSON-able data. */
   snapshot(): RunStoreSnapshot {
-    const runs = [...this.runs.values()].flat().map(({ registry, images, ...run }): SavedRun => ({
+    const runs = [...this.runs.values()].flat().map(({ registry, images, request, ...run }): SavedRun => ({
       ...run,
+      // Secret values never reach the disk; nothing needs them once the run is scheduled.
+      request: {
+        ...request,
+        raw: maskRequestSecrets(request.raw),
+        values: Object.fromEntries(Object.entries(request.values).map(([name, value]) => [name, request.secretNames.includes(name) ? SECRET_MASK : value])),
+      },
       registryKey: registryKey(registry),
       images: images.map(({ manifest, ...image }) => ({ ...image, manifest: { mediaType: manifest.mediaType, contentBase64: manifest.content.toString("base64") } })),
     }));

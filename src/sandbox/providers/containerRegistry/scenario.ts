@@ -4,7 +4,7 @@
  */
 import type { RunStore, RunStatus, SandboxRun } from "./runs.js";
 import type { FinalRunStatus } from "./runLog.js";
-import type { RunRequestType } from "./runRequest.js";
+import { maskRequestSecrets, SECRET_MASK, type RunRequestType } from "./runRequest.js";
 
 /** A scheduled run as a scenario sees it. */
 export interface ScheduledRunView {
@@ -35,13 +35,12 @@ export interface ScheduledRunView {
   outputImages: { registry: string; repository: string; tag: string; digest: string }[];
 }
 
-const MASK = "***";
 
 /** The scenario view of a run; `maskSecrets` hides `isSecret` values (for HTTP answers). */
 export function scheduledRunView(store: RunStore, run: SandboxRun, maskSecrets = false): ScheduledRunView {
   const phase = store.phase(run);
   const secrets = new Set(run.request.secretNames);
-  const values = Object.fromEntries(Object.entries(run.request.values).map(([name, value]) => [name, maskSecrets && secrets.has(name) ? MASK : value]));
+  const values = Object.fromEntries(Object.entries(run.request.values).map(([name, value]) => [name, maskSecrets && secrets.has(name) ? SECRET_MASK : value]));
   const request = maskSecrets ? maskRequestSecrets(run.request.raw) : run.request.raw;
   const iso = (ms: number | undefined): string | undefined => (ms === undefined ? undefined : new Date(ms).toISOString());
   return {
@@ -65,17 +64,4 @@ export function scheduledRunView(store: RunStore, run: SandboxRun, maskSecrets =
     finishTime: iso(phase.finishTime),
     outputImages: run.images.map((image) => ({ registry: image.registry, repository: image.repository, tag: image.tag, digest: image.digest })),
   };
-}
-
-function maskRequestSecrets(raw: Record<string, unknown>): Record<string, unknown> {
-  const masked: Record<string, unknown> = { ...raw };
-  for (const field of ["values", "arguments"]) {
-    const list = raw[field];
-    if (Array.isArray(list)) {
-      masked[field] = list.map((item: unknown) =>
-        typeof item === "object" && item !== null && (item as Record<string, unknown>).isSecret === true ? { ...(item as Record<string, unknown>), value: MASK } : item,
-      );
-    }
-  }
-  return masked;
 }
