@@ -32,6 +32,7 @@ export interface ActivityContracts {
   deactivateRevision: { input: DeactivateRevisionInput; output: DeactivateRevisionOutput };
   notifyDeployQueue: { input: NotifyDeployQueueInput; output: NotifyDeployQueueOutput };
   readInstanceStatus: { input: ReadInstanceStatusInput; output: ReadInstanceStatusOutput };
+  stopWait: { input: StopWaitInput; output: StopWaitOutput };
 }
 
 /** The name of a registered activity. */
@@ -56,6 +57,7 @@ export const ACTIVITIES = {
   deactivateRevision: "deactivateRevision",
   notifyDeployQueue: "notifyDeployQueue",
   readInstanceStatus: "readInstanceStatus",
+  stopWait: "stopWait",
 } as const satisfies { [N in ActivityName]: N };
 
 /** An expected failure, reported rather than thrown. `code` is the ARM code or one of ours. */
@@ -315,4 +317,16 @@ export interface ReadInstanceStatusInput {
 export interface ReadInstanceStatusOutput {
   exists: boolean;
   runtimeStatus?: string;
+}
+
+/** Input of `stopWait`: a wait (sub-orchestration) of a deploy that no longer needs it. */
+export interface StopWaitInput {
+  instanceId: string;
+  /** Why, recorded as the termination reason: plain words, no secrets. */
+  reason: string;
+}
+
+/** Output of `stopWait`: false when no such instance exists (it was never started). */
+export interface StopWaitOutput {
+  found: boolean;
 }

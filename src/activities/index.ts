@@ -15,3 +15,4 @@ import "./moveTraffic.js";
 import "./deactivateRevision.js";
 import "./notifyDeployQueue.js";
 import "./readInstanceStatus.js";
+import "./stopWait.js";

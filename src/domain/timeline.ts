@@ -5,8 +5,8 @@
  */
 import type { DeployOutcomeKind } from "./deployOutcomeKind.js";
 
-/** Lifecycle of one step. */
-export type StepStatus = "pending" | "running" | "succeeded" | "failed" | "skipped";
+/** Lifecycle of one step; `canceled`: a cancel request stopped it. */
+export type StepStatus = "pending" | "running" | "succeeded" | "failed" | "skipped" | "canceled";
 
 /** One step of a deploy. */
 export interface TimelineStep {
@@ -95,7 +95,7 @@ export class TimelineTransitionError extends Error {
   }
 }
 
-const TERMINAL_STEP: readonly StepStatus[] = ["succeeded", "failed", "skipped"];
+const TERMINAL_STEP: readonly StepStatus[] = ["succeeded", "failed", "skipped", "canceled"];
 
 function checkTimestamp(at: string): void {
   if (Number.isNaN(Date.parse(at))) throw new TimelineTransitionError(`not an ISO timestamp: ${JSON.stringify(at)}`);
@@ -129,10 +129,10 @@ export function startStep(timeline: Timeline, name: string, at: string, detail?:
 }
 
 /**
- * Finishes `name` at `at` as succeeded, failed or skipped. A pending step may finish directly
+ * Finishes `name` at `at` as succeeded, failed, skipped or canceled. A pending step may finish directly
  * (e.g. skipped); a finished step cannot finish again. A step not in the timeline is appended.
  */
-export function finishStep(timeline: Timeline, name: string, status: "succeeded" | "failed" | "skipped", at: string, detail?: string): TimelineStep[] {
+export function finishStep(timeline: Timeline, name: string, status: "succeeded" | "failed" | "skipped" | "canceled", at: string, detail?: string): TimelineStep[] {
   checkTimestamp(at);
   const index = timeline.findIndex((step) => step.name === name);
   if (index === -1) return [...timeline, withDetail({ name, status, finishedAt: at }, detail)];

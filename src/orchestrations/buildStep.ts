@@ -51,10 +51,11 @@ export function* buildImage(run: DeployRun, build: BuildSpec): Flow<BuildResult>
   };
   const raced = yield* raceCancel(run.context, subOrchestration(run.context, ORCHESTRATIONS.waitForBuildRun, waitInput, run.childId("build")), run.cancel);
   if (raced.canceled) {
-    // The wait sees the run end Canceled and finishes by itself.
+    // The wait is stopped rather than left to notice the canceled run: no poll outlives the deploy.
+    if (raced.started) yield* run.stopChild("build", "the deploy was canceled");
     const canceled = yield* run.activity(ACTIVITIES.cancelBuildRun, { registry, runId });
     const how = canceled.ok ? `ACR run ${runId} canceled` : `canceling ACR run ${runId} failed: ${canceled.failure.code}`;
-    progress.finish("build", "failed", `canceled by request; ${how}`);
+    progress.finish("build", "canceled", `canceled by request; ${how}`);
     return { ok: false, output: progress.result("Canceled", `canceled during the build; ${how}; the Container App was not changed`, canceled.ok ? {} : { error: canceled.failure }) };
   }
   const waited = raced.result;

@@ -9,6 +9,10 @@
  * durable-functions 3.5 hazards handled here: `Task.any` completes when a child faults; a compound
  * task built over children that have all completed already never resolves, so every compound task
  * is yielded as soon as it is built and never over a child known to be complete.
+ *
+ * The cancel event's task must be tracked by the runtime before its `isCompleted` can be trusted: an
+ * event raised before any yielded task includes it is held back until one does. The deploy includes
+ * it in its very first wait (see `queueStep.ts`), so from then on `cancel.isCompleted` is exact.
  */
 import * as df from "durable-functions";
 import type { OrchestrationContext } from "durable-functions";
@@ -93,6 +97,16 @@ export function* awaitCall<T>(call: PendingCall<T>): Flow<T | Failed> {
   return yield* outcomeOf<T>(call.task, call.what);
 }
 
+/** Calls an operation of the `deployTarget` entity (not yet yielded: pass it to {@link awaitCall}). */
+export function targetEntityCall<Op extends keyof TargetEntityCalls>(
+  context: OrchestrationContext,
+  entity: df.EntityId,
+  operation: Op,
+  input: TargetEntityCalls[Op]["input"],
+): PendingCall<TargetEntityCalls[Op]["output"]> {
+  return { task: context.df.callEntity(entity, operation, input), what: `entity operation ${operation}` };
+}
+
 /** Calls an operation of the `deployTarget` entity and waits for its answer. */
 export function* callTargetEntity<Op extends keyof TargetEntityCalls>(
   context: OrchestrationContext,
@@ -100,20 +114,32 @@ export function* callTargetEntity<Op extends keyof TargetEntityCalls>(
   operation: Op,
   input: TargetEntityCalls[Op]["input"],
 ): Flow<TargetEntityCalls[Op]["output"] | Failed> {
-  return yield* outcomeOf<TargetEntityCalls[Op]["output"]>(context.df.callEntity(entity, operation, input), `entity operation ${operation}`);
+  return yield* awaitCall(targetEntityCall(context, entity, operation, input));
 }
 
-/** The result of waiting for a call or a cancel, whichever comes first. */
-export type Raced<T> = { canceled: true } | { canceled: false; result: T | Failed };
+/**
+ * Waits for `call` to finish, even when a cancel arrives meanwhile, with `cancel` in the yielded
+ * task so the runtime tracks it from here on (and applies a cancel raised earlier).
+ */
+export function* awaitCallTrackingCancel<T>(context: OrchestrationContext, call: PendingCall<T>, cancel: df.Task): Flow<T | Failed> {
+  if (!cancel.isCompleted) yield* settle<df.Task>(context.df.Task.any([call.task, cancel]));
+  return yield* awaitCall(call);
+}
+
+/**
+ * The result of waiting for a call or a cancel, whichever comes first. `started` says whether the
+ * call was scheduled (a cancel that had already arrived wins before it is).
+ */
+export type Raced<T> = { canceled: true; started: boolean } | { canceled: false; result: T | Failed };
 
 /**
  * Waits for `call` or `cancel`. A cancel that has already arrived wins at once, without scheduling
  * the call; otherwise the race is yielded as soon as it is built.
  */
 export function* raceCancel<T>(context: OrchestrationContext, call: PendingCall<T>, cancel: df.Task): Flow<Raced<T>> {
-  if (cancel.isCompleted) return { canceled: true };
+  if (cancel.isCompleted) return { canceled: true, started: false };
   const winner = yield* settle<df.Task>(context.df.Task.any([call.task, cancel]));
-  if (winner === cancel) return { canceled: true };
+  if (winner === cancel) return { canceled: true, started: true };
   // The call has finished (completed or faulted): yielding it again only reads its result.
   return { canceled: false, result: yield* awaitCall(call) };
 }

@@ -43,6 +43,8 @@ export interface VerifyRevisionInput {
   poll: PollProfile;
   maxPollsPerExecution: number;
   attempt: number;
+  /** Reads in a row (across `continueAsNew`) that found no such revision. */
+  missingReads?: number;
   retry: ActivityRetrySettings;
 }
 

@@ -5,7 +5,7 @@
  */
 import type { OrchestrationContext } from "durable-functions";
 import type { ActivityFailure } from "../activities/contracts.js";
-import { createTimeline, finishStep, skipPendingSteps, startStep, type DeployResult, type DeployStatus, type Phase } from "../domain/timeline.js";
+import { createTimeline, finishStep, skipPendingSteps, startStep, type DeployResult, type DeployStatus, type Phase, type TimelineStep } from "../domain/timeline.js";
 import type { DeployOutcomeKind } from "../domain/deployOutcomeKind.js";
 
 /** The orchestration's output: the result plus what an operator needs to act on a failure. */
@@ -24,10 +24,22 @@ export interface DeployOutput extends DeployResult {
 /** Extra fields of the status beyond phase and steps. */
 export type StatusFields = Partial<Pick<DeployStatus, "runId" | "digest" | "newRevision" | "previousRevision">> & { image?: string };
 
+/**
+ * The timeline as people read it: the steps that ran, in the order they began (a quarantine that
+ * began before the rollback is listed before it), then those still to come, then the skipped ones.
+ */
+export function inRunOrder(steps: readonly TimelineStep[], began: readonly string[]): TimelineStep[] {
+  const ran = began.flatMap((name) => steps.filter((step) => step.name === name));
+  const rest = steps.filter((step) => !began.includes(step.name));
+  return [...ran, ...rest.filter((step) => step.status !== "skipped"), ...rest.filter((step) => step.status === "skipped")];
+}
+
 /** Tracks and publishes one deploy's status. */
 export class DeployProgress {
   private status: DeployStatus;
   private image: string | undefined;
+  /** Names of the steps that began (or ended without a start, other than skipped), in that order. */
+  private readonly began: string[] = [];
 
   constructor(
     private readonly context: OrchestrationContext,
@@ -46,12 +58,14 @@ export class DeployProgress {
 
   /** Marks a step running. */
   start(step: string, detail?: string): void {
+    this.begin(step);
     this.status = { ...this.status, steps: startStep(this.status.steps, step, this.now(), detail) };
     this.publish();
   }
 
   /** Marks a step finished. */
-  finish(step: string, status: "succeeded" | "failed" | "skipped", detail?: string): void {
+  finish(step: string, status: "succeeded" | "failed" | "skipped" | "canceled", detail?: string): void {
+    if (status !== "skipped") this.begin(step);
     this.status = { ...this.status, steps: finishStep(this.status.steps, step, status, this.now(), detail) };
     this.publish();
   }
@@ -73,7 +87,7 @@ export class DeployProgress {
       deploymentId: this.deploymentId,
       outcome,
       reason,
-      steps,
+      steps: inRunOrder(steps, this.began),
       ...definedOnly(ids),
       ...(this.image !== undefined ? { image: this.image } : {}),
       ...definedOnly(extra),
@@ -84,8 +98,12 @@ export class DeployProgress {
     return this.context.df.currentUtcDateTime.toISOString();
   }
 
+  private begin(step: string): void {
+    if (!this.began.includes(step)) this.began.push(step);
+  }
+
   private publish(): void {
-    this.context.df.setCustomStatus(this.status);
+    this.context.df.setCustomStatus({ ...this.status, steps: inRunOrder(this.status.steps, this.began) });
   }
 }
 

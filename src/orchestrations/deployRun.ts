@@ -5,7 +5,7 @@
  */
 import * as df from "durable-functions";
 import type { OrchestrationContext } from "durable-functions";
-import type { ActivityFailure, ActivityInput, ActivityName, ActivityOutput, TargetSnapshot } from "../activities/contracts.js";
+import { ACTIVITIES, type ActivityFailure, type ActivityInput, type ActivityName, type ActivityOutput, type TargetSnapshot } from "../activities/contracts.js";
 import type { DeploymentInput } from "../domain/deployment.js";
 import { ENTITIES, targetKey } from "../entities/names.js";
 import type { TargetOperations } from "../entities/targetRecord.js";
@@ -44,6 +44,16 @@ export class DeployRun {
   /** Calls an activity with this deploy's retry options. */
   *activity<N extends ActivityName>(name: N, input: ActivityInput<N>): Flow<ActivityOutput<N> | Failed> {
     return yield* callActivity(this.context, name, this.retry, input);
+  }
+
+  /** True once a cancel has arrived (exact after the deploy's first wait, see `calls.ts`). */
+  canceled(): boolean {
+    return this.cancel.isCompleted;
+  }
+
+  /** Terminates a child wait this deploy no longer waits for, so it stops polling Azure. */
+  *stopChild(suffix: string, reason: string): Flow<void> {
+    yield* this.activity(ACTIVITIES.stopWait, { instanceId: this.childId(suffix), reason });
   }
 
   /** Sends a one-way operation to the app's entity. */

@@ -11,7 +11,7 @@
 import { ACTIVITIES, DEPLOY_QUEUE_EVENT, type QueueNotice } from "../activities/contracts.js";
 import { hasEnded } from "../policies/deployQueue.js";
 import { pollDelaySeconds } from "../policies/pollSchedule.js";
-import { awaitCall, callTargetEntity, firstOf, type Flow, type PendingCall } from "./calls.js";
+import { awaitCall, awaitCallTrackingCancel, callTargetEntity, firstOf, targetEntityCall, type Flow, type PendingCall } from "./calls.js";
 import type { DeployOutput } from "./deployProgress.js";
 import type { DeployRun } from "./deployRun.js";
 
@@ -28,7 +28,8 @@ const MAX_HANDOFFS = 8;
 export function* takeTurn(run: DeployRun): Flow<Turn> {
   const { context, input, progress } = run;
   progress.start("queue");
-  const turn = yield* callTargetEntity(context, run.entity, "enqueue", { deploymentId: input.deploymentId });
+  // The first wait: from here on the runtime tracks the cancel event, so every later check is exact.
+  const turn = yield* awaitCallTrackingCancel(context, targetEntityCall(context, run.entity, "enqueue", { deploymentId: input.deploymentId }), run.cancel);
   if ("failure" in turn) return { granted: false, output: run.fail("queue", turn.failure, `cannot take ${input.target.containerApp}`), release: true };
   if (turn.granted) {
     progress.finish("queue", "succeeded", "the app was free");

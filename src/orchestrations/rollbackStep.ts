@@ -52,7 +52,7 @@ export function* rollBack(run: DeployRun, rollout: Rollout, reason: string, caus
       containerName: snapshot.containerName,
       image: snapshot.currentImage,
       revisionSuffix: revisionSuffix(input.deploymentId, input.target.containerApp, "rollback"),
-    });
+    }, false);
     if (!updated.ok) {
       progress.finish("rollback", "failed", `${updated.failure.code}: ${updated.failure.message}`);
       return progress.result("Failed", `${reason}; the rollback failed: ${updated.failure.code}: ${updated.failure.message}`, { ...extra, error: updated.failure });
@@ -60,7 +60,7 @@ export function* rollBack(run: DeployRun, rollout: Rollout, reason: string, caus
     rollbackRevision = updated.revisionName;
     mustBeLatest = true;
   } else {
-    const moved = yield* writeWhenIdle(run, ACTIVITIES.moveTraffic, { target: input.target, toRevision: previous, fromRevision: failedRevision });
+    const moved = yield* writeWhenIdle(run, ACTIVITIES.moveTraffic, { target: input.target, toRevision: previous, fromRevision: failedRevision }, false);
     if (!moved.ok) {
       progress.finish("rollback", "failed", `${moved.failure.code}: ${moved.failure.message}`);
       return progress.result("Failed", `${reason}; the rollback failed: ${moved.failure.code}: ${moved.failure.message}`, { ...extra, error: moved.failure });
@@ -105,5 +105,10 @@ export function* rollBack(run: DeployRun, rollout: Rollout, reason: string, caus
     ...(snapshot.currentDigest !== undefined ? { digest: snapshot.currentDigest } : {}),
     at: run.now().toISOString(),
   });
+  // A cancel that came during the rollback did not stop it (restoring is what a cancel asks for), but
+  // the deploy ends Canceled, as its 202 promised.
+  if (outcome === "RolledBack" && run.canceled()) {
+    return progress.result("Canceled", `${reason}; canceled by request during the rollback, which was finished: rolled back to ${rollbackRevision}`, extra);
+  }
   return progress.result(outcome, `${reason}; ${outcome === "Canceled" ? "restored" : "rolled back to"} ${rollbackRevision}`, extra);
 }

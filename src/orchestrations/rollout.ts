@@ -20,8 +20,14 @@ import { writeWhenIdle } from "./writeWhenIdle.js";
 export function* runDeploy(run: DeployRun): Flow<DeployOutput> {
   const { input, progress } = run;
   const { target, image } = input;
+  // Before the PATCH a cancel, noticed between steps or in a wait, leaves the app as it was.
+  const stopBefore = (step: string): DeployOutput => {
+    progress.finish(step, "canceled", "canceled by request before it started");
+    return progress.result("Canceled", `canceled by request before ${step}; the Container App was not changed`);
+  };
 
   // 1. Inspect: the app as it is now is the last known good.
+  if (run.canceled()) return stopBefore("inspect");
   progress.start("inspect");
   const inspected = yield* run.activity(ACTIVITIES.inspectTarget, { target, loginServer: image.loginServer });
   if (!inspected.ok) return run.fail("inspect", inspected.failure, `cannot deploy to ${target.containerApp}`);
@@ -39,6 +45,7 @@ export function* runDeploy(run: DeployRun): Flow<DeployOutput> {
   let digest = image.digest;
   let tagToResolve = image.tag;
   if (input.build) {
+    if (run.canceled()) return stopBefore("build");
     const built = yield* buildImage(run, input.build);
     if (!built.ok) return built.output;
     digest = built.digest;
@@ -48,6 +55,7 @@ export function* runDeploy(run: DeployRun): Flow<DeployOutput> {
   }
 
   // 3. Resolve the digest: from here on the image is referenced by digest only.
+  if (run.canceled()) return stopBefore("resolve-digest");
   progress.start("resolve-digest");
   if (digest === undefined) {
     const resolved = yield* run.activity(ACTIVITIES.resolveDigest, { loginServer: image.loginServer, repository: image.repository, tag: tagToResolve ?? "" });
@@ -74,14 +82,19 @@ export function* runDeploy(run: DeployRun): Flow<DeployOutput> {
   progress.finish("resolve-digest", "succeeded", newImage);
 
   // 4. Update the app; the suffix makes a replayed or retried PATCH name the same revision.
+  if (run.canceled()) return stopBefore("deploy");
   progress.phase("Deploying");
   progress.start("deploy");
-  const updated = yield* writeWhenIdle(run, ACTIVITIES.updateContainerApp, {
-    target,
-    containerName: snapshot.containerName,
-    image: newImage,
-    revisionSuffix: revisionSuffix(input.deploymentId, target.containerApp, "deploy"),
-  });
+  const updated = yield* writeWhenIdle(
+    run,
+    ACTIVITIES.updateContainerApp,
+    { target, containerName: snapshot.containerName, image: newImage, revisionSuffix: revisionSuffix(input.deploymentId, target.containerApp, "deploy") },
+    true,
+  );
+  if ("canceled" in updated) {
+    progress.finish("deploy", "canceled", updated.failure.message);
+    return progress.result("Canceled", `canceled by request during deploy, while ${target.containerApp} was busy; the Container App was not changed`);
+  }
   if (!updated.ok) return run.fail("deploy", updated.failure, `updating ${target.containerApp} failed`);
   const rollout: Rollout = { snapshot, digest, image: newImage, newRevision: updated.revisionName };
   progress.set({ newRevision: rollout.newRevision });
@@ -93,20 +106,22 @@ export function* runDeploy(run: DeployRun): Flow<DeployOutput> {
 /**
  * Verifies the new revision and, when it fails, walks the fallback ladder. From here on the app has
  * changed, so every failure (a verdict, reads that kept failing, a restart that failed) goes through
- * the ladder the policy sets; none ends the deploy without a rollback the policy allows.
+ * the ladder the policy sets; none ends the deploy without a rollback the policy allows. A cancel
+ * stops the step it finds running (or the next one) and restores the last known good.
  */
 function* verifyAndFallBack(run: DeployRun, rollout: Rollout): Flow<DeployOutput> {
   const { input, progress } = run;
   const { snapshot, newRevision } = rollout;
-  progress.phase("Verifying");
-  progress.start("verify");
   const traffic = rolloutTraffic(snapshot.revisionsMode, snapshot.traffic, newRevision);
   const verifyNew = (step: string, instanceSuffix: string, warmupFrom?: string): Flow<VerifyResult> => verifyNewRevision(run, rollout, traffic, step, instanceSuffix, warmupFrom);
-  const restoreAfterCancel = (step: string): Flow<DeployOutput> => {
-    progress.finish(step, "failed", "canceled by request");
-    return rollBack(run, rollout, "canceled by request", { outcome: "Canceled", quarantined: false });
+  /** The cancel stopped `step` (running, or next to run): put the last known good back. */
+  const restoreAfterCancel = (step: string, detail = "canceled by request"): Flow<DeployOutput> => {
+    progress.finish(step, "canceled", detail);
+    return rollBack(run, rollout, `canceled by request during ${step}`, { outcome: "Canceled", quarantined: false });
   };
 
+  progress.phase("Verifying");
+  progress.start("verify");
   let verdict = yield* verifyNew("verify", "verify");
   if (verdict.canceled) return yield* restoreAfterCancel("verify");
   if (verdict.passed) return passed(run, rollout, "the new revision passed verification");
@@ -119,9 +134,15 @@ function* verifyAndFallBack(run: DeployRun, rollout: Rollout): Flow<DeployOutput
     const decision = nextFallbackStep(input.policy.onFailure, { restarted, rolledBack: false, canRollBack });
     if (decision.step === "restart") {
       restarted = true;
+      if (run.canceled()) return yield* restoreAfterCancel("restart", "canceled by request before it started");
       progress.phase("Restarting");
       progress.start("restart", decision.reason);
       const restart = yield* run.activity(ACTIVITIES.restartRevision, { target: input.target, revisionName: newRevision });
+      // The restart itself is not abandoned halfway; a cancel that came meanwhile stops the deploy here.
+      if (run.canceled()) {
+        const what = restart.ok ? `restarted ${newRevision}` : `${restart.failure.code}: ${restart.failure.message}`;
+        return yield* restoreAfterCancel("restart", `${what}; then canceled by request`);
+      }
       if (!restart.ok) {
         progress.finish("restart", "failed", `${restart.failure.code}: ${restart.failure.message}`);
         continue;
@@ -168,7 +189,8 @@ function* verifyNewRevision(run: DeployRun, rollout: Rollout, traffic: RolloutTr
     target: run.input.target,
     toRevision: newRevision,
     ...(snapshot.currentRevision !== undefined ? { fromRevision: snapshot.currentRevision } : {}),
-  });
+  }, true);
+  if ("canceled" in moved) return { passed: false, reason: "canceled by request", canceled: true };
   if (!moved.ok) return { passed: false, reason: `moving the traffic to ${newRevision} failed: ${moved.failure.code}: ${moved.failure.message}` };
   return yield* verifyRevision(run, snapshot, step, `${instanceSuffix}-traffic`, target(traffic.expected), true);
 }

@@ -12,12 +12,20 @@ import { callActivity, sleep, type Flow } from "./calls.js";
 import type { VerifyRevisionInput, VerifyRevisionOutput } from "./contracts.js";
 import { ORCHESTRATIONS } from "./names.js";
 
+/**
+ * Reads in a row that must find no revision before it is declared gone. A deploy verifies only a
+ * revision it has just created (or one that served before it), which ARM lists once the PATCH is
+ * accepted; a few reads confirm a 404 is not a passing glitch.
+ */
+export const MISSING_READS_TO_FAIL = 3;
+
 /** The orchestrator function. */
 export function* verifyRevisionOrchestrator(context: OrchestrationContext): Flow<VerifyRevisionOutput | undefined> {
   const input = context.df.getInput<VerifyRevisionInput>();
   const retry = activityRetryOptions(input.retry);
   const deadline = Date.parse(input.deadline);
   let attempt = input.attempt;
+  let missingReads = input.missingReads ?? 0;
   for (let polls = 1; ; polls++) {
     const read = yield* callActivity(context, ACTIVITIES.readRevision, retry, {
       target: input.target,
@@ -28,11 +36,15 @@ export function* verifyRevisionOrchestrator(context: OrchestrationContext): Flow
 
     const now = context.df.currentUtcDateTime;
     const { observation } = read;
+    missingReads = observation.revision === undefined ? missingReads + 1 : 0;
+    if (missingReads >= MISSING_READS_TO_FAIL) {
+      return { ok: false, failure: { code: "RevisionNotFound", message: `revision ${input.revisionName} does not exist: ${missingReads} reads in a row found no such revision` } };
+    }
     const verdict: RevisionVerdict =
       observation.revision === undefined
         ? now.getTime() >= deadline
           ? { verdict: "failed", reasons: [`revision ${input.revisionName} did not appear before ${input.deadline}`], conditions: ["deadline"] }
-          : { verdict: "pending", reasons: [`revision ${input.revisionName} does not exist yet`], conditions: ["provisioned"] }
+          : { verdict: "pending", reasons: [`revision ${input.revisionName} is not found (read ${missingReads} of ${MISSING_READS_TO_FAIL})`], conditions: ["provisioned"] }
         : judgeRevision({
             revision: observation.revision,
             app: observation.app,
@@ -47,13 +59,14 @@ export function* verifyRevisionOrchestrator(context: OrchestrationContext): Flow
           });
     if (verdict.verdict !== "pending") return { ok: true, verdict, observation };
 
-    if (shouldContinueAsNew(polls, input.maxPollsPerExecution)) {
-      context.df.continueAsNew({ ...input, attempt });
-      return undefined;
-    }
     const delay = pollDelaySeconds(input.poll, attempt, (deadline - now.getTime()) / 1000);
     attempt += 1;
     yield* sleep(context, new Date(now.getTime() + delay * 1000));
+    // After the timer, so the next execution's first poll is a full interval after this one.
+    if (shouldContinueAsNew(polls, input.maxPollsPerExecution)) {
+      context.df.continueAsNew({ ...input, attempt, missingReads });
+      return undefined;
+    }
   }
 }
 

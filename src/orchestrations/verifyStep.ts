@@ -44,12 +44,16 @@ export function* verifyRevision(run: DeployRun, snapshot: TargetSnapshot, step: 
   let result: VerifyRevisionOutput | Failed;
   if (cancelable) {
     const raced = yield* raceCancel(run.context, call, run.cancel);
-    if (raced.canceled) return { passed: false, reason: "canceled by request", canceled: true };
+    if (raced.canceled) {
+      // Terminated, not left to run to its own deadline: no poll outlives the deploy's interest in it.
+      if (raced.started) yield* run.stopChild(instanceSuffix, "the deploy was canceled");
+      return { passed: false, reason: "canceled by request", canceled: true };
+    }
     result = raced.result;
   } else {
     result = yield* awaitCall(call);
   }
-  if (!result.ok) return { passed: false, reason: `${step}: ${result.failure.message}`, failure: result.failure };
+  if (!result.ok) return { passed: false, reason: `${step}: ${result.failure.code}: ${result.failure.message}`, failure: result.failure };
   if (result.verdict.verdict === "passed") return { passed: true, reason: "" };
   return { passed: false, reason: `revision ${revision.revisionName} failed verification: ${result.verdict.reasons.join("; ")}` };
 }

@@ -30,13 +30,14 @@ export function* waitForBuildRunOrchestrator(context: OrchestrationContext): Flo
 
     const now = context.df.currentUtcDateTime.getTime();
     if (now >= deadline) return { ok: true, run: read.run, timedOut: true };
+    const delay = pollDelaySeconds(input.poll, attempt, (deadline - now) / 1000);
+    attempt += 1;
+    yield* sleep(context, new Date(now + delay * 1000));
+    // After the timer, so the next execution's first poll is a full interval after this one.
     if (shouldContinueAsNew(polls, input.maxPollsPerExecution)) {
       context.df.continueAsNew({ ...input, attempt });
       return undefined;
     }
-    const delay = pollDelaySeconds(input.poll, attempt, (deadline - now) / 1000);
-    attempt += 1;
-    yield* sleep(context, new Date(now + delay * 1000));
   }
 }
 

@@ -4,7 +4,7 @@
  */
 import type { ActivityInput, ActivityOutput } from "../activities/contracts.js";
 import { pollDelaySeconds } from "../policies/pollSchedule.js";
-import { sleep, type Failed, type Flow } from "./calls.js";
+import { sleep, sleepUnlessCanceled, type Failed, type Flow } from "./calls.js";
 import type { DeployRun } from "./deployRun.js";
 
 /** ARM's answer while an earlier operation on the app is still running. */
@@ -15,12 +15,26 @@ export const MAX_BUSY_WAITS = 12;
 /** The activities that write to the app. */
 export type AppWrite = "updateContainerApp" | "moveTraffic";
 
-/** Calls a write activity, waiting while the app is busy. */
-export function* writeWhenIdle<N extends AppWrite>(run: DeployRun, activity: N, input: ActivityInput<N>): Flow<ActivityOutput<N> | Failed> {
+/** A write that a cancel stopped while it waited for the app: nothing was written. */
+export interface WriteCanceled extends Failed {
+  canceled: true;
+}
+
+/** The write's answer, or {@link WriteCanceled} (only when cancelable). */
+export type WriteResult<N extends AppWrite> = ActivityOutput<N> | Failed | WriteCanceled;
+
+/**
+ * Calls a write activity, waiting while the app is busy. With `cancelable`, a cancel ends a wait
+ * between attempts; a write that has been sent is never abandoned.
+ */
+export function* writeWhenIdle<N extends AppWrite>(run: DeployRun, activity: N, input: ActivityInput<N>, cancelable: boolean): Flow<WriteResult<N>> {
   for (let attempt = 0; ; attempt++) {
     const result = yield* run.activity(activity, input);
     if (result.ok || result.failure.code !== APP_BUSY || attempt >= MAX_BUSY_WAITS) return result;
-    const delay = pollDelaySeconds(run.input.settings.deployPoll, attempt);
-    yield* sleep(run.context, new Date(run.now().getTime() + delay * 1000));
+    const fireAt = new Date(run.now().getTime() + pollDelaySeconds(run.input.settings.deployPoll, attempt) * 1000);
+    if (!cancelable) yield* sleep(run.context, fireAt);
+    else if (yield* sleepUnlessCanceled(run.context, fireAt, run.cancel)) {
+      return { ok: false, canceled: true, failure: { code: "DeployCanceled", message: `canceled by request while waiting for ${run.input.target.containerApp} to be idle; nothing was written` } };
+    }
   }
 }

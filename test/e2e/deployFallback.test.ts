@@ -101,4 +101,21 @@ describe("fall back when the new revision is bad", () => {
     expect(revisions.find((r) => r.name === out.newRevision)?.active).toBe(false);
     expect((await targetRecord(app.name)).quarantine.map((q) => q.digest)).toContain(bad);
   });
+
+  it("lists the steps of a rolled-back deploy in the order they ran, skipped ones last", async () => {
+    const app = await world.seedApp("web-timeline-order");
+    const bad = await world.pushImage("v2");
+    world.sandbox.apps.setImageBehaviour(bad, { kind: "neverHealthy" });
+    const id = await world.start(world.request(app.name));
+    const status = await world.runToEnd(id);
+    const out = outputOf(status);
+
+    expect(out.outcome).toBe("RolledBack");
+    const expected = ["queue", "inspect", "resolve-digest", "deploy", "verify", "restart", "verify-after-restart", "quarantine", "rollback", "verify-rollback", "build"];
+    expect(out.steps.map((s) => s.name)).toEqual(expected);
+    expect((status.customStatus as { steps: { name: string }[] }).steps.map((s) => s.name)).toEqual(expected);
+    expect(out.steps.at(-1)?.status).toBe("skipped");
+    const started = out.steps.filter((s) => s.status !== "skipped").map((s) => Date.parse(s.startedAt!));
+    expect(started).toEqual([...started].sort((a, b) => a - b));
+  });
 });

@@ -84,4 +84,31 @@ describe("faults after the PATCH go through the fallback ladder", () => {
     const next = await world.start(world.request(app.name));
     expect(outputOf(await world.runToEnd(next)).outcome).toBe("Succeeded");
   });
+
+  it("fails the verification with RevisionNotFound after three reads when the deploy's revision answers 404, and falls back at once", async () => {
+    const app = await world.seedApp("web-revision-gone");
+    await world.pushImage("v2");
+    const id = await world.start(world.request(app.name, { policy: { onFailure: "rollback", verifyTimeoutSeconds: 600, warmupGraceSeconds: 60 } }));
+    await world.runToEnd(id, { until: (s) => view(s)?.phase === "Verifying" });
+    const newRevision = view((await world.runtime.engine.getStatus(id))!)!.newRevision!;
+    const patchedAt = world.clock.now();
+    // Azure forgot the revision this deploy created (as the sandbox did before it kept its state).
+    world.sandbox.faults.inject({ operation: REVISION_READ, pathContains: `/revisions/${newRevision}`, status: 404, code: "ContainerAppRevisionNotFound", times: "always" });
+    const status = await world.runToEnd(id);
+    const out = outputOf(status);
+
+    expect(out.outcome).toBe("RolledBack");
+    expect(stepStatus(out, "verify")).toBe("failed");
+    expect(out.steps.find((s) => s.name === "verify")?.detail).toContain("RevisionNotFound");
+    expect(out.error?.code).toBe("RevisionNotFound");
+    expect(stepStatus(out, "rollback")).toBe("succeeded");
+    expect(stepStatus(out, "verify-rollback")).toBe("succeeded");
+    // Never judged, so not quarantined; and decided in well under the 10-minute verify timeout.
+    expect(out.quarantinedDigest).toBeUndefined();
+    const patched = world.sandbox.callLog.calls({ operation: APP_WRITE, pathContains: app.name })[0]!.seq;
+    expect(world.sandbox.callLog.calls({ operation: REVISION_READ, pathContains: `/revisions/${newRevision}`, status: 404, afterSeq: patched })).toHaveLength(3);
+    const verifyEnded = Date.parse(out.steps.find((s) => s.name === "verify")!.finishedAt!);
+    expect(verifyEnded - patchedAt).toBeLessThan(60_000);
+    expect(world.app(app.name).template.containers[0]!.image).toBe(app.image);
+  });
 });

@@ -12,6 +12,7 @@ import { readRevision } from "../../src/activities/readRevision.js";
 import { resolveDigest } from "../../src/activities/resolveDigest.js";
 import { restartRevision } from "../../src/activities/restartRevision.js";
 import { scheduleBuild } from "../../src/activities/scheduleBuild.js";
+import { stopWait } from "../../src/activities/stopWait.js";
 import { updateContainerApp } from "../../src/activities/updateContainerApp.js";
 
 /**
@@ -36,6 +37,7 @@ const implementations = {
   deactivateRevision,
   notifyDeployQueue,
   readInstanceStatus,
+  stopWait,
 } satisfies Implementations;
 
 describe("activity contracts", () => {

@@ -89,7 +89,7 @@ function stepsOf(value: unknown): TimelineStep[] {
   for (const step of steps) {
     const name = stringField(step, "name");
     const status = stringField(step, "status");
-    if (name === undefined || (status !== "pending" && status !== "running" && status !== "succeeded" && status !== "failed" && status !== "skipped")) continue;
+    if (name === undefined || (status !== "pending" && status !== "running" && status !== "succeeded" && status !== "failed" && status !== "skipped" && status !== "canceled")) continue;
     const copy: TimelineStep = { name, status };
     for (const key of ["startedAt", "finishedAt", "detail"] as const) {
       const field = stringField(step, key);

@@ -14,7 +14,7 @@ import { schemaRef } from "./refs.js";
 import type { SchemaObject } from "./types.js";
 
 // Listed here because StepStatus is a type only; the check below fails compilation if one is missing.
-const STEP_STATUSES = ["pending", "running", "succeeded", "failed", "skipped"] as const satisfies readonly StepStatus[];
+const STEP_STATUSES = ["pending", "running", "succeeded", "failed", "skipped", "canceled"] as const satisfies readonly StepStatus[];
 type MissingStepStatus = Exclude<StepStatus, (typeof STEP_STATUSES)[number]>;
 const stepStatusesComplete: [MissingStepStatus] extends [never] ? true : never = true;
 void stepStatusesComplete;
