@@ -89,6 +89,7 @@ describe("a sandbox with a state directory", () => {
     await first.dataPlane.whenIdle();
     const built = await first.dataPlane.resolveTag(LOGIN_SERVER, "web", "built");
     expect(built).toMatch(/^sha256:/);
+    const logLink = ((await sandboxRequest(first, "POST", `${REGISTRY_PATH}/runs/ca1/listLogSasUrl?${ACR_API}`)).json as { logLink: string }).logLink;
     // A build still running at the crash: it finishes (and pushes) after the restart.
     const late = await sandboxRequest(first, "POST", `${REGISTRY_PATH}/scheduleRun?${ACR_API}`, {
       body: { type: "DockerBuildRequest", imageNames: ["web:late"], dockerFilePath: "Dockerfile", platform: { os: "Linux" }, sourceLocation: "https://github.com/example/web.git" },
@@ -163,6 +164,11 @@ describe("a sandbox with a state directory", () => {
     expect(accepted.status).toBe(202);
     await clock.advance(20_000);
     expect(second.apps.getRevision(APP, "web--v3")?.properties).toMatchObject({ runningState: "Degraded", healthState: "Unhealthy" });
+
+    // A log URL handed out before the crash still answers, with the run's log.
+    const log = await sandboxRequest(second, "GET", logLink.replace(first.origin, second.origin), { bearer: false });
+    expect(log.status).toBe(200);
+    expect(log.text).toContain("Run ID: ca1 was successful");
 
     await stop(second);
     await stop(first);

@@ -22,13 +22,16 @@ export interface BuildBlobStore {
   reset(): void;
   /** What a persistent sandbox must save (the built-in store's signing key and blobs; Azurite keeps its own). */
   snapshot?(): BlobStoreSnapshot;
-  restore?(snapshot: BlobStoreSnapshot): void;
+  /** Takes over a snapshot; `logOf(runId)` renders a run's current log, for log URLs handed out before. */
+  restore?(snapshot: BlobStoreSnapshot, logOf: (runId: string) => string): void;
 }
 
-/** The built-in store as saved: its SAS signing key and committed blobs (base64). Run logs are not saved: they are rendered from the runs. */
+/** The built-in store as saved: its SAS signing key, committed blobs (base64), and which run logs it serves (rendered from the runs). */
 export interface BlobStoreSnapshot {
   secretBase64: string;
   blobs: { key: string; dataBase64: string; etag: string; lastModified: string; contentType: string }[];
+  /** Run ids whose log URL was handed out. */
+  logRunIds?: string[];
 }
 
 /** Container names, as an ACR-owned storage account would have them. */
@@ -64,6 +67,7 @@ export class SandboxBuildBlobStore implements BuildBlobStore {
   private secret = randomBytes(32);
   private readonly blobs = new Map<string, StoredBlob>();
   private readonly liveBlobs = new Map<string, () => string>();
+  private readonly liveRunIds = new Set<string>();
   private readonly staged = new Map<string, Map<string, Buffer>>();
 
   constructor(private readonly now: () => number) {
@@ -86,13 +90,19 @@ export class SandboxBuildBlobStore implements BuildBlobStore {
   }
 
   async logUrl(runId: string, text: () => string, origin: string): Promise<string> {
-    this.liveBlobs.set(`${LOG_CONTAINER}/${logBlobName(runId)}`, text);
+    this.registerLog(runId, text);
     return this.signedUrl(origin, LOG_CONTAINER, logBlobName(runId), "r");
+  }
+
+  private registerLog(runId: string, text: () => string): void {
+    this.liveBlobs.set(`${LOG_CONTAINER}/${logBlobName(runId)}`, text);
+    this.liveRunIds.add(runId);
   }
 
   reset(): void {
     this.blobs.clear();
     this.liveBlobs.clear();
+    this.liveRunIds.clear();
     this.staged.clear();
   }
 
@@ -100,14 +110,17 @@ export class SandboxBuildBlobStore implements BuildBlobStore {
     return {
       secretBase64: this.secret.toString("base64"),
       blobs: [...this.blobs].map(([key, blob]) => ({ key, dataBase64: blob.data.toString("base64"), etag: blob.etag, lastModified: blob.lastModified, contentType: blob.contentType })),
+      logRunIds: [...this.liveRunIds],
     };
   }
 
-  restore(snapshot: BlobStoreSnapshot): void {
+  restore(snapshot: BlobStoreSnapshot, logOf: (runId: string) => string): void {
     this.reset();
     // The same key keeps SAS URLs handed out before the restart valid.
     this.secret = Buffer.from(snapshot.secretBase64, "base64");
     for (const { key, dataBase64, ...blob } of snapshot.blobs) this.blobs.set(key, { ...blob, data: Buffer.from(dataBase64, "base64") });
+    // Rendered when read, not now: the rest of the sandbox is still being restored.
+    for (const runId of snapshot.logRunIds ?? []) this.registerLog(runId, () => logOf(runId));
   }
 
   private signature(container: string, blob: string, permissions: string): string {

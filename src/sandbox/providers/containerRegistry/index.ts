@@ -96,7 +96,12 @@ export function createContainerRegistryProvider(context: SandboxContext, options
       const saved = snapshot as ContainerRegistrySnapshot;
       registries.restore(saved.registries);
       runs.restore(saved.runs, (key) => registries.byKey(key));
-      if (saved.blobs) blobs.restore?.(saved.blobs);
+      if (saved.blobs) {
+        blobs.restore?.(saved.blobs, (runId) => {
+          const run = runs.list().find((candidate) => candidate.runId === runId);
+          return run ? runs.logText(run) : "";
+        });
+      }
     },
     state: () => ({
       registries: registries.list().map((registry) => ({ name: registry.name, resourceGroup: registry.resourceGroup, subscriptionId: registry.subscriptionId, loginServer: registry.loginServer })),
