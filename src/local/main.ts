@@ -18,6 +18,7 @@ import { isDockerRegistryInstalled, startDockerRegistry, type DockerRegistryServ
 import { startSandbox, type Sandbox } from "../sandbox/server.js";
 import { productSettingsFor } from "../sandbox/productSettings.js";
 import { loadSettings } from "../config/settings.js";
+import { unsupportedFeatureWarnings } from "../config/targetWarnings.js";
 import { loadTargets, TARGETS_FILE_SETTING, TARGETS_SETTING, type TargetsResult } from "../config/targets.js";
 import { ConfigurationError } from "../domain/errors.js";
 import { DEMO_APPS, DEMO_IMAGE, DEMO_REGISTRY, DEMO_RESOURCE_GROUP, DEMO_SUBSCRIPTION_ID, demoTargetsDocument, deployExamples, seedDemoResources } from "./demo.js";
@@ -202,6 +203,8 @@ export async function main(env: NodeJS.ProcessEnv = process.env): Promise<void> 
     }
     const targets = loadTargets(env);
     if (!targets.ok) warn(`Targets are invalid: ${targets.issues.map((i) => `${i.path} ${i.message}`).join("; ")}`);
+    // Accepted but inert until those features land: say so where the user is looking.
+    for (const warning of targets.ok ? unsupportedFeatureWarnings(targets.targets) : []) warn(`Targets: ${warning.path} ${warning.message}.`);
     const keys = await loadOrCreateKeys(dataDir, env.ACA_ROLLOUT_FUNCTION_KEY?.trim() || undefined);
     const modules = await productFunctionModules();
     const runtime = await startLocalRuntime({
