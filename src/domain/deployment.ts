@@ -5,7 +5,7 @@
  * an unknown field is an error, not silently dropped, so a typo never deploys with a default.
  */
 import { z } from "zod";
-import { ConfigurationError, type ConfigurationIssue } from "./errors.js";
+import type { ConfigurationIssue } from "./errors.js";
 import { personWords } from "./issueWording.js";
 import { registryHostProblem, repositoryProblem, tagProblem, digestProblem } from "./imageReference.js";
 import { BUILD_POLL_PROFILE, DEPLOY_POLL_PROFILE, VERIFY_POLL_PROFILE, QUEUE_POLL_PROFILE, MAX_POLLS_PER_EXECUTION } from "./pollProfile.js";
@@ -14,8 +14,6 @@ import { BUILD_POLL_PROFILE, DEPLOY_POLL_PROFILE, VERIFY_POLL_PROFILE, QUEUE_POL
 export const MAX_BUILD_ARGS = 32;
 /** Longest build-arg value accepted. */
 export const MAX_BUILD_ARG_VALUE_LENGTH = 4096;
-/** What status and logs show instead of a secret build-arg value. */
-export const REDACTED = "***";
 
 /** `deploymentId`: lowercase letters, digits and inner dashes, 1-64 characters (it names tags and revision suffixes). */
 export const DEPLOYMENT_ID_PATTERN = /^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$/;
@@ -253,8 +251,6 @@ export type DeploymentInput = z.output<typeof deploymentInputSchema>;
 export type DeploymentRequest = z.input<typeof deploymentInputSchema>;
 /** Which Container App (and optionally which container in it) to deploy to. */
 export type DeploymentTarget = DeploymentInput["target"];
-/** The image to deploy: exactly one of tag or digest. */
-export type ImageSpec = DeploymentInput["image"];
 /** An optional ACR Tasks build before the deploy. */
 export type BuildSpec = z.output<typeof buildSchema>;
 /** Where the build context comes from. */
@@ -262,18 +258,18 @@ export type BuildSource = BuildSpec["source"];
 /** One `--build-arg`. */
 export type BuildArg = BuildSpec["buildArgs"][number];
 /** Verification and failure handling. */
-export type RolloutPolicy = DeploymentInput["policy"];
+type RolloutPolicy = DeploymentInput["policy"];
 /** One of {@link ON_FAILURE_ACTIONS}. */
 export type OnFailure = RolloutPolicy["onFailure"];
 /** Settings the orchestrator needs, carried in the input because it cannot read the environment. */
-export type OrchestrationSettings = DeploymentInput["settings"];
+type OrchestrationSettings = DeploymentInput["settings"];
 /** Retry policy for activities that fail with transient faults. */
 export type ActivityRetrySettings = OrchestrationSettings["activityRetry"];
 /** One of {@link BUILD_PLATFORMS}. */
 export type BuildPlatform = (typeof BUILD_PLATFORMS)[number];
 
 /** Outcome of {@link parseDeploymentInput}. */
-export type DeploymentInputResult = { ok: true; value: DeploymentInput } | { ok: false; issues: ConfigurationIssue[] };
+type DeploymentInputResult = { ok: true; value: DeploymentInput } | { ok: false; issues: ConfigurationIssue[] };
 
 /** RFC 6901 JSON pointer for a zod issue path. */
 export function toJsonPointer(path: readonly PropertyKey[]): string {
@@ -294,33 +290,4 @@ export function parseDeploymentInput(raw: unknown): DeploymentInputResult {
     }
   }
   return { ok: false, issues };
-}
-
-/** Like {@link parseDeploymentInput} but throws {@link ConfigurationError} listing every issue. */
-export function assertDeploymentInput(raw: unknown): DeploymentInput {
-  const result = parseDeploymentInput(raw);
-  if (!result.ok) throw new ConfigurationError(result.issues);
-  return result.value;
-}
-
-/** Whether a build arg is secret: its value is read from the app setting `fromSetting` at build time. */
-export function isSecretBuildArg(arg: BuildArg): arg is BuildArg & { fromSetting: string } {
-  return arg.fromSetting !== undefined;
-}
-
-/**
- * Build args safe for status and logs. Inputs hold no secret values (secret args name a setting), so
- * this only guarantees it: a secret arg keeps its name and setting, and any value attached to it by
- * mistake shows as {@link REDACTED}.
- */
-export function redactBuildArgs(buildArgs: readonly BuildArg[]): BuildArg[] {
-  return buildArgs.map((arg) =>
-    isSecretBuildArg(arg) ? { name: arg.name, fromSetting: arg.fromSetting, ...(arg.value !== undefined ? { value: REDACTED } : {}) } : { name: arg.name, value: arg.value ?? "" },
-  );
-}
-
-/** The whole input safe for status and logs: secret build-arg values redacted, nothing else changed. */
-export function redactDeploymentInput(input: DeploymentInput): DeploymentInput {
-  if (!input.build) return input;
-  return { ...input, build: { ...input.build, buildArgs: redactBuildArgs(input.build.buildArgs) } };
 }

@@ -20,7 +20,7 @@ const HOST_LABEL = /^(?:[A-Za-z0-9]|[A-Za-z0-9][A-Za-z0-9-]*[A-Za-z0-9])$/;
 const PORT = /^[0-9]{1,5}$/;
 
 /** A parsed image reference; at least the registry and repository are always present. */
-export interface ImageReference {
+interface ImageReference {
   /** Registry host, with `:port` when one was given, e.g. `myregistry.azurecr.io`. */
   registry: string;
   /** Repository path below the registry, e.g. `team/api`. */
@@ -30,7 +30,7 @@ export interface ImageReference {
 }
 
 /** An image reference that does not follow the grammar; the message names the offending part. */
-export class InvalidImageReferenceError extends Error {
+class InvalidImageReferenceError extends Error {
   constructor(
     readonly reference: string,
     readonly problem: string,
@@ -88,61 +88,8 @@ export function digestProblem(digest: string): string | undefined {
   return `digest ${JSON.stringify(digest)} must be "sha256:" followed by 64 lowercase hex digits`;
 }
 
-/**
- * Parses `registry/repo[:tag][@digest]`. The registry is mandatory (Container Apps needs the login
- * server), so the first component must look like a host: contain a dot or a port, or be `localhost`.
- * Throws {@link InvalidImageReferenceError}.
- */
-export function parseImageReference(text: string): ImageReference {
-  const fail = (problem: string): never => {
-    throw new InvalidImageReferenceError(text, problem);
-  };
-  if (text.length === 0) fail("reference is empty");
-  if (text !== text.trim()) fail("reference has leading or trailing whitespace");
-
-  let rest = text;
-  let digest: string | undefined;
-  const at = rest.indexOf("@");
-  if (at !== -1) {
-    digest = rest.slice(at + 1);
-    rest = rest.slice(0, at);
-    const problem = digestProblem(digest);
-    if (problem) fail(problem);
-  }
-
-  const slash = rest.indexOf("/");
-  if (slash === -1) fail("reference has no registry host; write it as <registry>/<repository>[:tag][@digest]");
-  const registry = rest.slice(0, slash);
-  if (!(registry.includes(".") || registry.includes(":") || registry === "localhost")) {
-    fail(`${JSON.stringify(registry)} is not a registry host (a host has a dot or a port, or is localhost); write <registry>/<repository>`);
-  }
-  const registryIssue = registryHostProblem(registry);
-  if (registryIssue) fail(registryIssue);
-
-  let repository = rest.slice(slash + 1);
-  let tag: string | undefined;
-  // A colon after the last slash separates the tag; a colon before it would belong to the host.
-  const colon = repository.lastIndexOf(":");
-  if (colon !== -1 && colon > repository.lastIndexOf("/")) {
-    tag = repository.slice(colon + 1);
-    repository = repository.slice(0, colon);
-    const problem = tagProblem(tag);
-    if (problem) fail(problem);
-  }
-  const repositoryIssue = repositoryProblem(repository);
-  if (repositoryIssue) fail(repositoryIssue);
-  if (registry.length + 1 + repository.length > MAX_REPOSITORY_LENGTH) {
-    fail(`registry and repository together are longer than ${MAX_REPOSITORY_LENGTH} characters`);
-  }
-
-  const reference: ImageReference = { registry, repository };
-  if (tag !== undefined) reference.tag = tag;
-  if (digest !== undefined) reference.digest = digest;
-  return reference;
-}
-
 /** Formats a reference back to text; with both a tag and a digest it keeps both (`repo:tag@digest`). */
-export function formatImageReference(reference: ImageReference): string {
+function formatImageReference(reference: ImageReference): string {
   const problems = [registryHostProblem(reference.registry), repositoryProblem(reference.repository)];
   if (reference.tag !== undefined) problems.push(tagProblem(reference.tag));
   if (reference.digest !== undefined) problems.push(digestProblem(reference.digest));
@@ -158,9 +105,4 @@ export function formatImageReference(reference: ImageReference): string {
 /** `<loginServer>/<repository>@sha256:…`: the immutable reference a Container App is deployed with. */
 export function formatByDigest(loginServer: string, repository: string, digest: string): string {
   return formatImageReference({ registry: loginServer, repository, digest });
-}
-
-/** `<loginServer>/<repository>:<tag>`. */
-export function formatByTag(loginServer: string, repository: string, tag: string): string {
-  return formatImageReference({ registry: loginServer, repository, tag });
 }

@@ -21,7 +21,7 @@ export interface TimelineStep {
 }
 
 /** A deploy's steps, in order. */
-export type Timeline = readonly TimelineStep[];
+type Timeline = readonly TimelineStep[];
 
 /** Every deploy's timeline lists these steps, in the order they can happen. */
 export const DEPLOY_STEPS = [
@@ -37,9 +37,6 @@ export const DEPLOY_STEPS = [
   "verify-rollback",
   "quarantine",
 ] as const;
-/** One of {@link DEPLOY_STEPS}. */
-export type DeployStepName = (typeof DEPLOY_STEPS)[number];
-
 /** Where a deploy is; the last six are terminal. */
 export const PHASES = [
   "Pending",
@@ -142,28 +139,8 @@ export function finishStep(timeline: Timeline, name: string, status: "succeeded"
   return timeline.map((step, i) => (i === index ? next : step));
 }
 
-/** Shorthand for finishing a step as skipped (it will not run in this deploy). */
-export function skipStep(timeline: Timeline, name: string, at: string, detail?: string): TimelineStep[] {
-  return finishStep(timeline, name, "skipped", at, detail);
-}
-
 /** Skips every step still pending, e.g. when a deploy ends early. */
 export function skipPendingSteps(timeline: Timeline, at: string, detail?: string): TimelineStep[] {
   checkTimestamp(at);
   return timeline.map((step) => (step.status === "pending" ? withDetail({ ...step, status: "skipped", finishedAt: at }, detail) : step));
-}
-
-/** The step named `name`, if present. */
-export function findStep(timeline: Timeline, name: string): TimelineStep | undefined {
-  return timeline.find((step) => step.name === name);
-}
-
-/** True for the phases a deploy ends in. */
-export function isTerminalPhase(phase: Phase): boolean {
-  return phase === "Succeeded" || phase === "Failed" || phase === "RolledBack" || phase === "Canceled" || phase === "Superseded" || phase === "Quarantined";
-}
-
-/** The terminal phase for an outcome (they share names). */
-export function phaseForOutcome(outcome: DeployOutcomeKind): Phase {
-  return outcome;
 }

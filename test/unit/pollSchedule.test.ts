@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { BUILD_POLL_PROFILE, DEPLOY_POLL_PROFILE, MAX_POLLS_PER_EXECUTION, VERIFY_POLL_PROFILE } from "../../src/domain/pollProfile.js";
-import { HISTORY_EVENTS_PER_POLL, HISTORY_EVENTS_PER_POLL_WITH_EPISODES, assertPollProfile, estimateHistoryEvents, historyEventsForWait, pollAttemptAfter, pollDelaySeconds, pollDelaysForWait, pollsForWait, shouldContinueAsNew } from "../../src/policies/pollSchedule.js";
+import { BUILD_POLL_PROFILE, MAX_POLLS_PER_EXECUTION, VERIFY_POLL_PROFILE } from "../../src/domain/pollProfile.js";
+import { pollDelaySeconds, shouldContinueAsNew } from "../../src/policies/pollSchedule.js";
 
 describe("pollDelaySeconds", () => {
   it("grows exponentially and caps", () => {
@@ -26,57 +26,10 @@ describe("pollDelaySeconds", () => {
   it("rejects bad attempts and profiles", () => {
     expect(() => pollDelaySeconds(BUILD_POLL_PROFILE, -1)).toThrow(RangeError);
     expect(() => pollDelaySeconds(BUILD_POLL_PROFILE, 1.5)).toThrow(RangeError);
-    expect(() => assertPollProfile({ initialSeconds: 0, factor: 2, maxSeconds: 10 })).toThrow(/initialSeconds/);
-    expect(() => assertPollProfile({ initialSeconds: 5, factor: 0.5, maxSeconds: 10 })).toThrow(/factor/);
-    expect(() => assertPollProfile({ initialSeconds: 5, factor: 2, maxSeconds: 4 })).toThrow(/maxSeconds/);
-    expect(() => assertPollProfile({ initialSeconds: 5, factor: Number.NaN, maxSeconds: 10 })).toThrow(/factor/);
-  });
-});
-
-describe("pollAttemptAfter", () => {
-  it("resumes the schedule from elapsed time", () => {
-    expect(pollAttemptAfter(BUILD_POLL_PROFILE, 0)).toBe(0);
-    expect(pollAttemptAfter(BUILD_POLL_PROFILE, 9)).toBe(0);
-    expect(pollAttemptAfter(BUILD_POLL_PROFILE, 10)).toBe(1);
-    expect(pollAttemptAfter(BUILD_POLL_PROFILE, 150)).toBe(4);
-    expect(pollAttemptAfter(BUILD_POLL_PROFILE, 269)).toBe(4);
-    expect(pollAttemptAfter(BUILD_POLL_PROFILE, 270)).toBe(5);
-  });
-});
-
-describe("wait costs", () => {
-  it("counts polls until the cumulative delay reaches the wait", () => {
-    expect(pollDelaysForWait(BUILD_POLL_PROFILE, 0)).toEqual([]);
-    expect(pollDelaysForWait(BUILD_POLL_PROFILE, 1)).toEqual([10]);
-    expect(pollDelaysForWait(BUILD_POLL_PROFILE, 10)).toEqual([10]);
-    expect(pollDelaysForWait(BUILD_POLL_PROFILE, 11)).toEqual([10, 20]);
-    expect(pollsForWait(BUILD_POLL_PROFILE, 1800)).toBe(18);
-    expect(pollsForWait(VERIFY_POLL_PROFILE, 300)).toBe(12);
-    expect(() => pollDelaysForWait(BUILD_POLL_PROFILE, -1)).toThrow(RangeError);
-  });
-
-  it("prices a wait in history events", () => {
-    expect(historyEventsForWait(BUILD_POLL_PROFILE, 1800)).toBe(18 * HISTORY_EVENTS_PER_POLL);
-    expect(historyEventsForWait(BUILD_POLL_PROFILE, 1800, HISTORY_EVENTS_PER_POLL_WITH_EPISODES)).toBe(18 * 8);
-  });
-
-  it("fits a 30-minute build plus a 5-minute deploy in 150 history events (activity 2 + timer 2 per poll)", () => {
-    const events = estimateHistoryEvents({
-      waits: [
-        { profile: BUILD_POLL_PROFILE, seconds: 30 * 60 },
-        { profile: DEPLOY_POLL_PROFILE, seconds: 60 },
-        { profile: VERIFY_POLL_PROFILE, seconds: 4 * 60 },
-      ],
-      // schedule run, resolve digest, read app, PATCH, read revision for rollback data, notify
-      activities: 6,
-    });
-    expect(events).toBeLessThanOrEqual(150);
-    expect(events).toBe(2 + 6 * 2 + 18 * 4 + 4 * 4 + 10 * 4);
-  });
-
-  it("would not fit with a fixed 10 s poll, which is why the schedule backs off", () => {
-    const fixed = { initialSeconds: 10, factor: 1, maxSeconds: 10 };
-    expect(estimateHistoryEvents({ waits: [{ profile: fixed, seconds: 35 * 60 }], activities: 6 })).toBeGreaterThan(800);
+    expect(() => pollDelaySeconds({ initialSeconds: 0, factor: 2, maxSeconds: 10 }, 0)).toThrow(/initialSeconds/);
+    expect(() => pollDelaySeconds({ initialSeconds: 5, factor: 0.5, maxSeconds: 10 }, 0)).toThrow(/factor/);
+    expect(() => pollDelaySeconds({ initialSeconds: 5, factor: 2, maxSeconds: 4 }, 0)).toThrow(/maxSeconds/);
+    expect(() => pollDelaySeconds({ initialSeconds: 5, factor: Number.NaN, maxSeconds: 10 }, 0)).toThrow(/factor/);
   });
 });
 
@@ -86,9 +39,5 @@ describe("continueAsNew", () => {
     expect(shouldContinueAsNew(MAX_POLLS_PER_EXECUTION)).toBe(true);
     expect(shouldContinueAsNew(3, 3)).toBe(true);
     expect(shouldContinueAsNew(2, 3)).toBe(false);
-  });
-
-  it("keeps one execution's history bounded even counting replay episodes", () => {
-    expect(MAX_POLLS_PER_EXECUTION * HISTORY_EVENTS_PER_POLL_WITH_EPISODES + 10).toBeLessThanOrEqual(150);
   });
 });
