@@ -3,7 +3,10 @@
  * from, so both name the same fields; and it describes every field of a build, down to the registry.
  */
 import { describe, expect, it } from "vitest";
-import { parseDeploymentRequestBody } from "../../../src/domain/deploymentRequest.js";
+import { composeDeploymentInput, parseDeploymentRequestBody } from "../../../src/domain/deploymentRequest.js";
+import { parseTargetsDocument } from "../../../src/domain/target.js";
+import { demoTargetsDocument } from "../../../src/local/demo.js";
+import { DEPLOYMENT_REQUEST_EXAMPLES } from "../../../src/functions/http/openapi/deploymentPaths.js";
 import { buildOpenApiDocument } from "../../../src/functions/http/openapiDocument.js";
 import { createSchemaCompiler, describeSchemaErrors } from "./schemaCompiler.js";
 
@@ -12,6 +15,10 @@ type Described = { properties?: Record<string, Described>; required?: string[]; 
 const request = document.components.schemas.DeploymentRequest as Described;
 const validate = createSchemaCompiler(document).compile({ $ref: "#/components/schemas/DeploymentRequest" });
 const errors = (body: unknown): string[] => (validate(body) ? [] : describeSchemaErrors(validate.errors));
+
+const parsedDemo = parseTargetsDocument(demoTargetsDocument());
+if (!parsedDemo.ok) throw new Error(JSON.stringify(parsedDemo.issues));
+const demo = parsedDemo.value;
 
 const BUILD = {
   registry: { subscriptionId: "11111111-2222-4333-8444-555555555555", resourceGroup: "rg-acr", name: "contosoacr" },
@@ -47,5 +54,20 @@ describe("DeploymentRequest schema", () => {
     const secret = { target: "web", tag: "v2", build: { buildArgs: [{ name: "TOKEN", fromSetting: "NPM_TOKEN" }] } };
     expect(errors(secret)).not.toEqual([]);
     expect(parseDeploymentRequestBody(secret).ok).toBe(false);
+  });
+
+  it("has request examples, a build among them, each valid for the schema and the parser", () => {
+    const served = document.paths["/deployments"]?.post?.requestBody;
+    expect(served && "content" in served ? Object.keys(served.content["application/json"]?.examples ?? {}) : []).toEqual(Object.keys(DEPLOYMENT_REQUEST_EXAMPLES));
+    expect(Object.values(DEPLOYMENT_REQUEST_EXAMPLES).some((e) => JSON.stringify(e.value).includes('"build"'))).toBe(true);
+    for (const { value } of Object.values(DEPLOYMENT_REQUEST_EXAMPLES)) {
+      expect(errors(value)).toEqual([]);
+      const body = parseDeploymentRequestBody(value);
+      if (!body.ok) throw new Error(JSON.stringify(body.issues));
+      // Against npm start's demo targets, which the examples name, each composes into a deploy input.
+      const target = demo.targets.find((t) => t.name === body.value.target)!;
+      const composed = composeDeploymentInput(target, body.value, { deploymentId: "dep-example", requestedAt: "2026-01-01T00:00:00.000Z" }, demo.allow);
+      expect(composed.ok ? [] : composed.issues).toEqual([]);
+    }
   });
 });

@@ -5,6 +5,32 @@ import { TARGET_NAME_PATTERN } from "../../../domain/deployment.js";
 import { json, problem, ref, schemaRef } from "./refs.js";
 import type { PathsObject } from "./types.js";
 
+/** Request examples: a tag, a digest, and builds (the README's, and a whole build where a target allows one). */
+export const DEPLOYMENT_REQUEST_EXAMPLES: Record<string, { summary: string; value: unknown }> = {
+  tag: { summary: "Deploy a tag", value: { target: "demo-single", tag: "v2" } },
+  digest: { summary: "Deploy a digest", value: { target: "demo-single", digest: `sha256:${"0".repeat(64)}` } },
+  build: {
+    summary: "Build with the target's build, adding a build arg, then deploy the pushed tag",
+    value: { target: "demo-build", tag: "v3", build: { buildArgs: [{ name: "NODE_ENV", value: "production" }] } },
+  },
+  wholeBuild: {
+    summary: 'A whole build from the request (the target\'s allowOverrides contains "build")',
+    value: {
+      target: "demo-single",
+      tag: "v4",
+      build: {
+        registry: { resourceGroup: "rg-demo", name: "demoacr" },
+        source: { kind: "git", url: "https://github.com/Azure-Samples/containerapps-albumapi-javascript.git", ref: "main" },
+        dockerfile: "Dockerfile",
+        platform: "linux/amd64",
+        timeoutSeconds: 1800,
+        cache: true,
+      },
+      policy: { verifyTimeoutSeconds: 300, onFailure: "rollback" },
+    },
+  },
+};
+
 export const deploymentPaths: PathsObject = {
   "/deployments": {
     post: {
@@ -21,7 +47,10 @@ export const deploymentPaths: PathsObject = {
           schema: { type: "string", pattern: "^[ -~]{1,128}$" },
         },
       ],
-      requestBody: { required: true, content: json(schemaRef("DeploymentRequest")) },
+      requestBody: {
+        required: true,
+        content: { "application/json": { schema: schemaRef("DeploymentRequest"), examples: DEPLOYMENT_REQUEST_EXAMPLES } },
+      },
       responses: {
         "202": {
           description: "Accepted: the deployment runs in the background.",
