@@ -4,6 +4,8 @@
  * data dir. Azure would not forget the revision, so neither may the sandbox: the resumed deploy
  * must find it and end `Succeeded` with exactly one PATCH, on the same sandbox port, with the call
  * log from before the kill still there. Sandbox durations are made short through /_sandbox/durations.
+ * Runs with the in-memory registry (what a fresh clone without docker-registry gets) and, when it is
+ * installed, with docker-registry.
  */
 import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { get as httpsGet, request as httpsRequest } from "node:https";
@@ -11,6 +13,7 @@ import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { DOCKER_REGISTRY_BINARY_SETTING, isDockerRegistryInstalled } from "../../src/local/services/dockerRegistry.js";
 import type { CallRecord } from "../../src/sandbox/kernel/callLog.js";
 import { builtLauncher, groupGone, launch, waitForOutput, type Launched } from "./fixtures/launcher.js";
 
@@ -100,11 +103,17 @@ afterAll(async () => {
   await rm(work, { recursive: true, force: true });
 });
 
-describe("npm start killed mid-verify", () => {
-  it("resumes on restart against the same sandbox: Succeeded, one PATCH, same port, call log kept", async () => {
+const backends: { backend: string; env: Record<string, string>; available: boolean }[] = [
+  { backend: "in-memory", env: { [DOCKER_REGISTRY_BINARY_SETTING]: "/nonexistent/docker-registry" }, available: true },
+  { backend: "docker-registry", env: {}, available: await isDockerRegistryInstalled() },
+];
+
+describe.each(backends)("npm start killed mid-verify, registry $backend", ({ backend, env: backendEnv, available }) => {
+  it.skipIf(!available)("resumes on restart against the same sandbox: Succeeded, one PATCH, same port, call log kept", async () => {
     const port = await freePort();
     const base = `http://127.0.0.1:${port}`;
-    const env = { PORT: String(port), ACA_ROLLOUT_DATA_DIR: join(work, "data") };
+    const dataDir = join(work, `data-${backend}`);
+    const env = { PORT: String(port), ACA_ROLLOUT_DATA_DIR: dataDir, ...backendEnv };
     const started = Date.now();
 
     // Run 1: start a deploy and kill npm start while it verifies the new revision.
@@ -112,8 +121,9 @@ describe("npm start killed mid-verify", () => {
     launched.push(first);
     const origin = (await waitForOutput(first, /simulated at (https:\/\/127\.0\.0\.1:\d+)/, 30_000))[1]!;
     await waitForOutput(first, /Ready in/, 30_000);
-    const ca = await readFile(join(work, "data/sandbox/ca.pem"), "utf8");
-    const key = (JSON.parse(await readFile(join(work, "data/keys.json"), "utf8")) as { functionKey: string }).functionKey;
+    expect(first.output()).toContain(`Registry backend: ${backend}`);
+    const ca = await readFile(join(dataDir, "sandbox/ca.pem"), "utf8");
+    const key = (JSON.parse(await readFile(join(dataDir, "keys.json"), "utf8")) as { functionKey: string }).functionKey;
     // Short enough to keep the test quick, long enough for the kill to land before the revision is ready.
     const durations = { revisionProvisioning: 1_000, revisionActivating: 6_000, revisionHealthy: 1_000, lroPoll: 200 };
     expect((await control(origin, ca, "PUT", "/durations", durations)).status).toBe(200);
@@ -148,7 +158,7 @@ describe("npm start killed mid-verify", () => {
     expect(callsAfter.slice(0, callsBeforeKill.length)).toEqual(callsBeforeKill);
     expect(patchesOf(callsAfter)).toHaveLength(1);
     console.log(
-      `npm start crash test: ${callsBeforeKill.length} calls before the kill, ${callsAfter.length} after; ended ${ended.status} after ${((Date.now() - started) / 1000).toFixed(1)} s`,
+      `npm start crash test (${backend}): ${callsBeforeKill.length} calls before the kill, ${callsAfter.length} after; ended ${ended.status} after ${((Date.now() - started) / 1000).toFixed(1)} s`,
     );
 
     process.kill(second.child.pid!, "SIGINT");
