@@ -11,7 +11,7 @@ import { RealClock, type Clock } from "../shared/clock.js";
 import { createEngine, type LocalOrchestrationEngine } from "./engine/engine.js";
 import type { EngineLogger } from "./engine/invocation.js";
 import { openFrontDoors } from "./http/frontDoors.js";
-import { readRoutePrefix } from "./http/hostJson.js";
+import { overridableStatesFrom, readHostJson, routePrefixFrom } from "./http/hostJson.js";
 import { toHttpFunctionSpec } from "./http/httpFunction.js";
 import type { FunctionLogEntry, FunctionLogger } from "./http/invokeHttpFunction.js";
 import { newKey } from "./http/keyStore.js";
@@ -41,6 +41,8 @@ export interface LocalRuntimeOptions {
   routePrefix?: string;
   /** Function and runtime logs; default: warnings and errors to stderr. */
   log?: FunctionLogger;
+  /** Parsed host.json content; default the project's host.json (routePrefix, overridableExistingInstanceStates). */
+  hostJson?: unknown;
 }
 
 /** A running local runtime. */
@@ -114,6 +116,8 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
   const masterKey = options.masterKey ?? newKey();
 
   const rpcFaults = new RpcFaults();
+  const hostJson = options.hostJson ?? (await readHostJson());
+  const overridableExistingInstanceStates = overridableStatesFrom(hostJson);
 
   // Capture must be installed before any product module runs its `app.*` registrations.
   const registry = captureFunctions();
@@ -124,7 +128,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     functions: [...registry.http.values()].map(toHttpFunctionSpec),
     keys: { functionKeys: [functionKey], masterKey },
     taskHub,
-    routePrefix: options.routePrefix ?? (await readRoutePrefix()),
+    routePrefix: options.routePrefix ?? routePrefixFrom(hostJson),
     port: options.port ?? 0,
     log,
     rpcFaults,
@@ -144,6 +148,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
       taskHubName: taskHub,
       fillExtraInputs: doors.extraInputs,
       logger: engineLoggerFor(log),
+      overridableExistingInstanceStates,
     });
   } catch (error) {
     await doors.close();

@@ -60,7 +60,7 @@ export interface EntityRef {
 
 /** What the local engine offers to the hosts around it. */
 export interface OrchestrationEngine {
-  /** Starts an orchestration; rejects with `InstanceExistsError` if a live instance has that id. */
+  /** Starts an orchestration; rejects with `InstanceExistsError` if a live instance has that id, unless overridableExistingInstanceStates is AnyState. */
   startNew(name: string, options?: { instanceId?: string; input?: unknown }): Promise<string>;
   /** The instance's status, or undefined when unknown. */
   getStatus(instanceId: string, options?: { showHistory?: boolean; showHistoryOutput?: boolean; showInput?: boolean }): Promise<InstanceStatus | undefined>;
@@ -81,6 +81,20 @@ export interface OrchestrationEngine {
   /** Stops taking work and waits for in-flight work to be journaled. */
   stop(): Promise<void>;
 }
+
+/**
+ * host.json's `extensions.durableTask.overridableExistingInstanceStates`: which existing instances a
+ * start with the same id may replace. The extension (Azure/azure-functions-durable-extension,
+ * src/WebJobs.Extensions.DurableTask/OverridableStates.cs, `ToDedupeStatuses`) turns
+ * `NonRunningStates` into the statuses a start must not override (Running, ContinuedAsNew, Pending,
+ * Suspended: the start fails with OrchestrationAlreadyExistsException) and `AnyState` into none, so
+ * a start replaces even a running instance with a new execution. Options/DurableTaskOptions.cs
+ * defaults it to `NonRunningStates`.
+ */
+export type OverridableStates = "NonRunningStates" | "AnyState";
+
+/** The default of the Durable extension 3.x (DurableTaskOptions.OverridableExistingInstanceStates). */
+export const DEFAULT_OVERRIDABLE_STATES: OverridableStates = "NonRunningStates";
 
 /** Raised when starting an instance whose id is already in use by a live instance. */
 export class InstanceExistsError extends Error {

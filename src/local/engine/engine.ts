@@ -28,6 +28,8 @@ import type { CapturedDurableFunction, FunctionRegistry } from "../capture/regis
 import { runActivityFunction, failureFrom } from "./activityInvoker.js";
 import {
   InstanceExistsError,
+  DEFAULT_OVERRIDABLE_STATES,
+  type OverridableStates,
   InstanceNotFoundError,
   InstanceNotRunningError,
   type EntityRef,
@@ -79,6 +81,8 @@ export interface EngineOptions {
   timerLimits?: TimerLimits;
   /** Instance ids for `startNew` without one; default a dash-less UUID, like the extension. */
   newInstanceId?: () => string;
+  /** Which existing instances `startNew` may replace (host.json's overridableExistingInstanceStates); default NonRunningStates. */
+  overridableExistingInstanceStates?: OverridableStates;
   /** Maximum operations per entity batch; default 50. */
   maxEntityBatch?: number;
 }
@@ -159,7 +163,11 @@ class Engine implements LocalOrchestrationEngine {
       const instanceId = options.instanceId ?? this.options.newInstanceId?.() ?? newExecutionId();
       if (!instanceId.trim() || instanceId.startsWith("@")) throw new Error(`'${instanceId}' is not a valid orchestration instance id.`);
       const existing = this.state.instances.get(instanceId);
-      if (existing && !isTerminal(existing.runtimeStatus)) throw new InstanceExistsError(instanceId);
+      const live = existing !== undefined && !isTerminal(existing.runtimeStatus);
+      if (live && (this.options.overridableExistingInstanceStates ?? DEFAULT_OVERRIDABLE_STATES) === "NonRunningStates") throw new InstanceExistsError(instanceId);
+      // AnyState: the new execution replaces the live one. Messages and activity results addressed to
+      // the old execution id are dropped on delivery, as for a finished one; its timers stop here.
+      if (live) this.cancelTimers(instanceId, existing.executionId);
       const now = this.clock.now();
       const input = toJsonText(options.input);
       const executionId = newExecutionId();

@@ -1,9 +1,11 @@
 /**
- * The bits of host.json the local host honours: `extensions.http.routePrefix` (default `api`). Read
- * once at start-up; the file is found next to package.json whether running from `src/` or `dist/`.
+ * The bits of host.json the local host honours: `extensions.http.routePrefix` (default `api`) and
+ * `extensions.durableTask.overridableExistingInstanceStates` (default `NonRunningStates`). Read once
+ * at start-up; the file is found next to package.json whether running from `src/` or `dist/`.
  */
 import { readFile } from "node:fs/promises";
 import { fileURLToPath } from "node:url";
+import { DEFAULT_OVERRIDABLE_STATES, type OverridableStates } from "../engine/api.js";
 
 /** The Functions host's default route prefix. */
 export const DEFAULT_ROUTE_PREFIX = "api";
@@ -24,8 +26,8 @@ export function routePrefixFrom(hostJson: unknown): string {
   return typeof prefix === "string" ? prefix.replace(/^\/+|\/+$/g, "") : DEFAULT_ROUTE_PREFIX;
 }
 
-/** Reads the route prefix from the first host.json found (default `api` when there is none). */
-export async function readRoutePrefix(paths: readonly string[] = defaultHostJsonPaths()): Promise<string> {
+/** The parsed content of the first host.json found, or undefined when there is none. */
+export async function readHostJson(paths: readonly string[] = defaultHostJsonPaths()): Promise<unknown> {
   for (const path of paths) {
     let text: string;
     try {
@@ -33,7 +35,30 @@ export async function readRoutePrefix(paths: readonly string[] = defaultHostJson
     } catch {
       continue;
     }
-    return routePrefixFrom(JSON.parse(text) as unknown);
+    return JSON.parse(text) as unknown;
   }
-  return DEFAULT_ROUTE_PREFIX;
+  return undefined;
+}
+
+/** Reads the route prefix from the first host.json found (default `api` when there is none). */
+export async function readRoutePrefix(paths: readonly string[] = defaultHostJsonPaths()): Promise<string> {
+  return routePrefixFrom(await readHostJson(paths));
+}
+
+/**
+ * `extensions.durableTask.overridableExistingInstanceStates`, matched without regard to case as the
+ * host binds enum options; absent means the extension's default. Any other value stops start-up,
+ * as the real host refuses options it cannot bind.
+ */
+export function overridableStatesFrom(hostJson: unknown): OverridableStates {
+  const durableTask = asObject(asObject(asObject(hostJson)?.extensions)?.durableTask);
+  const value = durableTask?.overridableExistingInstanceStates;
+  if (value === undefined) return DEFAULT_OVERRIDABLE_STATES;
+  const known = (["NonRunningStates", "AnyState"] as const).find((state) => typeof value === "string" && state.toLowerCase() === value.toLowerCase());
+  if (!known) throw new Error(`host.json: extensions.durableTask.overridableExistingInstanceStates must be NonRunningStates or AnyState, not ${JSON.stringify(value)}`);
+  return known;
+}
+
+function asObject(value: unknown): Record<string, unknown> | undefined {
+  return typeof value === "object" && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
 }
