@@ -1,6 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import type { InstanceStatus } from "../../src/local/engine/api.js";
-import { RESOURCE_GROUP, outputOf, startDeployWorld, stepStatus, type DeployView, type DeployWorld } from "./world.js";
+import { RESOURCE_GROUP, SUBSCRIPTION, outputOf, startDeployWorld, stepStatus, type DeployView, type DeployWorld } from "./world.js";
 
 let world: DeployWorld;
 beforeAll(async () => {
@@ -109,6 +109,27 @@ describe("faults after the PATCH go through the fallback ladder", () => {
     expect(world.sandbox.callLog.calls({ operation: REVISION_READ, pathContains: `/revisions/${newRevision}`, status: 404, afterSeq: patched })).toHaveLength(3);
     const verifyEnded = Date.parse(out.steps.find((s) => s.name === "verify")!.finishedAt!);
     expect(verifyEnded - patchedAt).toBeLessThan(60_000);
+    expect(world.app(app.name).template.containers[0]!.image).toBe(app.image);
+  });
+
+  it("falls back when the verification sub-orchestration itself fails (a faulted child of the race with the cancel)", async () => {
+    const app = await world.seedApp("web-verify-crashed");
+    await world.pushImage("v2");
+    world.sandbox.apps.setNextRevisionBehaviour({ subscriptionId: SUBSCRIPTION, resourceGroup: RESOURCE_GROUP, name: app.name }, { kind: "slow", durations: { healthy: 150_000 } });
+    const id = await world.start(world.request(app.name, { policy: { onFailure: "rollback", verifyTimeoutSeconds: 300, warmupGraceSeconds: 60 } }));
+    await world.runToEnd(id, { until: (s) => view(s)?.steps.find((x) => x.name === "verify")?.status === "running" });
+    // The wait ends in failure, as a sub-orchestration that crashed or was terminated does.
+    await world.runtime.engine.terminate(`${id}-verify`, "crashed");
+    const status = await world.runToEnd(id);
+    const out = outputOf(status);
+
+    expect(status.runtimeStatus).toBe("Completed");
+    expect(out.outcome).toBe("RolledBack");
+    expect(stepStatus(out, "verify")).toBe("failed");
+    expect(out.steps.find((s) => s.name === "verify")?.detail).toContain("verifyRevision");
+    expect(stepStatus(out, "rollback")).toBe("succeeded");
+    expect(stepStatus(out, "verify-rollback")).toBe("succeeded");
+    expect(out.quarantinedDigest).toBeUndefined();
     expect(world.app(app.name).template.containers[0]!.image).toBe(app.image);
   });
 });
