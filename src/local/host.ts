@@ -15,6 +15,7 @@ import { overridableStatesFrom, readHostJson, routePrefixFrom } from "./http/hos
 import { toHttpFunctionSpec } from "./http/httpFunction.js";
 import type { FunctionLogEntry, FunctionLogger } from "./http/invokeHttpFunction.js";
 import { newKey } from "./http/keyStore.js";
+import type { RequestLogger } from "./http/requestLog.js";
 import { isDurableClientInput } from "./rpc/clientBinding.js";
 import { captureFunctions, type FunctionRegistry } from "./capture/registry.js";
 import { RpcFaults } from "./rpc/rpcFaults.js";
@@ -43,6 +44,8 @@ export interface LocalRuntimeOptions {
   log?: FunctionLogger;
   /** Parsed host.json content; default the project's host.json (routePrefix, overridableExistingInstanceStates). */
   hostJson?: unknown;
+  /** Told about every request the HTTP host answers; default: nobody. */
+  requestLog?: RequestLogger;
 }
 
 /** A running local runtime. */
@@ -132,6 +135,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     port: options.port ?? 0,
     log,
     rpcFaults,
+    requestLog: options.requestLog,
   });
 
   // durable-functions rewrites management URLs to localhost:7071 unless WEBSITE_HOSTNAME is set;

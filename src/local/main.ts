@@ -11,6 +11,7 @@ import { mkdir, readdir, writeFile } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { RealClock } from "../shared/clock.js";
+import { consoleLoggers, requestLinesEnabled } from "./consoleLog.js";
 import { startLocalRuntime, type LocalRuntime } from "./host.js";
 import { loadOrCreateKeys, type LocalKeys } from "./http/keyStore.js";
 import { startAzurite, type AzuriteService } from "./services/azurite.js";
@@ -173,7 +174,7 @@ export function portFrom(env: NodeJS.ProcessEnv): number {
 }
 
 /** Runs `npm start`. */
-export async function main(env: NodeJS.ProcessEnv = process.env): Promise<void> {
+export async function main(env: NodeJS.ProcessEnv = process.env, argv: readonly string[] = process.argv.slice(2)): Promise<void> {
   const started = Date.now();
   const mode = env.ACA_ROLLOUT_MODE?.trim() || "sandbox";
   const dataDir = resolve(env.ACA_ROLLOUT_DATA_DIR?.trim() || ".aca-rollout");
@@ -192,6 +193,7 @@ export async function main(env: NodeJS.ProcessEnv = process.env): Promise<void> 
   process.on("SIGTERM", () => shutdown("SIGTERM"));
 
   try {
+    const requestLines = requestLinesEnabled(argv, env);
     await mkdir(dataDir, { recursive: true });
     const setup = mode === "sandbox" ? await setUpSandbox(dataDir, env, stack) : undefined;
     try {
@@ -215,15 +217,11 @@ export async function main(env: NodeJS.ProcessEnv = process.env): Promise<void> 
       env,
       functionKey: keys.functionKey,
       masterKey: keys.masterKey,
-      log: (entry) => {
-        const line = `[${new Date().toISOString()}] ${entry.level} ${entry.functionName}: ${entry.message}`;
-        if (entry.level === "error" || entry.level === "warning" || entry.level === "critical") warn(line);
-        else say(line);
-      },
+      ...consoleLoggers(requestLines),
     });
     stack.push({ name: "local runtime", stop: () => runtime.stop() });
     printBanner(runtime, keys, setup, runtime.url, targets);
-    say(`Ready in ${((Date.now() - started) / 1000).toFixed(1)} s.`);
+    say(`Ready in ${((Date.now() - started) / 1000).toFixed(1)} s.${requestLines ? " One line per request follows (npm start -- --quiet turns them off)." : ""}`);
   } catch (error) {
     warn(`npm start failed: ${error instanceof Error ? error.message : String(error)}`);
     await stopAll(stack);

@@ -30,7 +30,7 @@ export function* deployOrchestrator(context: OrchestrationContext): Flow<DeployO
     return progress.result("Failed", `invalid deploy input: ${parsed.issues.map((i) => `${i.path} ${i.message}`).join("; ")}`);
   }
   const input = parsed.value;
-  const run = new DeployRun(context, input, new DeployProgress(context, input.deploymentId, DEPLOY_STEPS), context.df.waitForExternalEvent(CANCEL_EVENT));
+  const run = new DeployRun(context, input, new DeployProgress(context, input.deploymentId, DEPLOY_STEPS, input.targetName ?? input.target.containerApp), context.df.waitForExternalEvent(CANCEL_EVENT));
 
   const turn = yield* takeTurn(run);
   if (!turn.granted && !turn.release) return turn.output;

@@ -34,17 +34,24 @@ export function inRunOrder(steps: readonly TimelineStep[], began: readonly strin
   return [...ran, ...rest.filter((step) => step.status !== "skipped"), ...rest.filter((step) => step.status === "skipped")];
 }
 
-/** Tracks and publishes one deploy's status. */
+/** Tracks and publishes one deploy's status, and logs each phase change. */
 export class DeployProgress {
   private status: DeployStatus;
   private image: string | undefined;
   /** Names of the steps that began (or ended without a start, other than skipped), in that order. */
   private readonly began: string[] = [];
+  /** The step started or finished last: the one a phase line names. */
+  private lastStep: string | undefined;
+  private loggedPhase: Phase | undefined;
+  /** Set by {@link result}: the phase is final. */
+  private ended = false;
 
   constructor(
     private readonly context: OrchestrationContext,
     private readonly deploymentId: string,
     steps: readonly string[],
+    /** The target's name (or app) for log lines. */
+    private readonly target = "unknown",
   ) {
     this.status = { phase: "Pending", steps: createTimeline(steps) };
     this.publish();
@@ -60,6 +67,7 @@ export class DeployProgress {
   start(step: string, detail?: string): void {
     this.begin(step);
     this.status = { ...this.status, steps: startStep(this.status.steps, step, this.now(), detail) };
+    this.lastStep = step;
     this.publish();
   }
 
@@ -67,6 +75,7 @@ export class DeployProgress {
   finish(step: string, status: "succeeded" | "failed" | "skipped" | "canceled", detail?: string): void {
     if (status !== "skipped") this.begin(step);
     this.status = { ...this.status, steps: finishStep(this.status.steps, step, status, this.now(), detail) };
+    if (status !== "skipped") this.lastStep = step;
     this.publish();
   }
 
@@ -80,6 +89,7 @@ export class DeployProgress {
 
   /** Ends the deploy: skips steps that never ran, publishes the terminal phase, returns the output. */
   result(outcome: DeployOutcomeKind, reason: string, extra: Partial<Pick<DeployOutput, "error" | "logTail" | "supersededBy" | "quarantinedDigest">> = {}): DeployOutput {
+    this.ended = true;
     this.status = { ...this.status, phase: outcome, steps: skipPendingSteps(this.status.steps, this.now()) };
     this.publish();
     const { phase: _phase, steps, ...ids } = this.status;
@@ -104,6 +114,22 @@ export class DeployProgress {
 
   private publish(): void {
     this.context.df.setCustomStatus({ ...this.status, steps: inRunOrder(this.status.steps, this.began) });
+    this.logPhaseChange();
+  }
+
+  /**
+   * One line per phase, once the step it applies to is known: a running phase is logged when its
+   * step runs (phases are set just before their step starts), a final one at once with the step that
+   * ended the deploy. Replays rebuild the same state but log nothing, so each line appears once.
+   */
+  private logPhaseChange(): void {
+    const { phase, steps } = this.status;
+    if (phase === this.loggedPhase) return;
+    const running = steps.some((step) => step.status === "running");
+    if (!running && !this.ended) return;
+    this.loggedPhase = phase;
+    if (this.context.df.isReplaying) return;
+    this.context.log(`Deploy ${this.deploymentId} (target ${this.target}): phase ${phase}, step ${this.lastStep ?? "none"}`);
   }
 }
 

@@ -12,6 +12,7 @@ import type { DeploymentRequest } from "../../src/domain/deployment.js";
 import { VirtualClock } from "../../src/shared/clock.js";
 import type { InstanceStatus } from "../../src/local/engine/api.js";
 import { startLocalRuntime, type LocalRuntime } from "../../src/local/host.js";
+import type { FunctionLogger } from "../../src/local/http/invokeHttpFunction.js";
 import { isDockerRegistryInstalled, startDockerRegistry } from "../../src/local/services/dockerRegistry.js";
 import { productSettingsFor } from "../../src/sandbox/productSettings.js";
 import type { SeedAppOptions } from "../../src/sandbox/providers/containerApps/requestSchemas.js";
@@ -70,6 +71,8 @@ export interface DeployWorldOptions {
   durations?: Partial<SandboxDurations>;
   /** Product modules the runtime loads (paths); default just {@link WORKFLOW_MODULE}. */
   functionModules?: readonly string[];
+  /** Receives the runtime's and the functions' log lines; default: dropped. */
+  log?: FunctionLogger;
 }
 
 /** Starts the sandbox, the registry and the local runtime with the product's deploy workflow. */
@@ -90,7 +93,7 @@ export async function startDeployWorld(options: DeployWorldOptions = {}): Promis
     // The SDK's own backoff runs in real time; keep it short so fault tests stay fast.
     ACA_ROLLOUT_ARM_RETRY_DELAY_MS: "20",
   });
-  const runtime = await startLocalRuntime({ functionModules: options.functionModules ?? [WORKFLOW_MODULE], clock, dataDir: join(dir, "data"), log: () => {} });
+  const runtime = await startLocalRuntime({ functionModules: options.functionModules ?? [WORKFLOW_MODULE], clock, dataDir: join(dir, "data"), log: options.log ?? (() => {}) });
 
   const settle = (): Promise<void> => runtime.engine.idle();
 

@@ -34,6 +34,7 @@ import { fromJsonText, toJsonText } from "./json.js";
 import { toInstanceStatus } from "./statusView.js";
 import { applyRecord, emptyState, entitySchedulerId, snapshotRecords } from "./store.js";
 import type { EngineOptions } from "./engineOptions.js";
+import { stderrLogger } from "./invocation.js";
 import { EngineEpisodes } from "./engineEpisodes.js";
 import { isTerminal, newExecutionId, type EngineStats } from "./engineScheduler.js";
 
@@ -174,10 +175,12 @@ class Engine extends EngineEpisodes implements LocalOrchestrationEngine {
 
   // ---- recovery ------------------------------------------------------------------------------
 
-  /** Resumes whatever the journal shows as unfinished. */
-  resume(): void {
+  /** Resumes whatever the journal shows as unfinished; returns how many orchestration instances that was. */
+  resume(): number {
+    let resumed = 0;
     for (const instance of this.state.instances.values()) {
       if (isTerminal(instance.runtimeStatus)) continue;
+      resumed++;
       const recorded = new Set<number>();
       const fired = new Set<number>();
       const completionIds = (event: HistoryEvent): void => {
@@ -202,6 +205,7 @@ class Engine extends EngineEpisodes implements LocalOrchestrationEngine {
       if (isTerminal(instance.runtimeStatus) && instance.inbox.length > 0) this.kick(instance.instanceId);
     }
     for (const entity of this.state.entities.values()) if (this.processableIndex(entity) >= 0) this.kick(entity.id);
+    return resumed;
   }
 }
 
@@ -222,6 +226,8 @@ export async function createEngine(options: EngineOptions): Promise<LocalOrchest
     await journal.rewrite(snapshotRecords(state));
   }
   const engine = new Engine(options, state, journal, taskHubName, file);
-  engine.resume();
+  const resumed = engine.resume();
+  // Said at every start from a journal, so a person restarting `npm start` sees what carried over.
+  if (file !== undefined) (options.logger ?? stderrLogger).log("info", `Resumed ${resumed} unfinished orchestration instance${resumed === 1 ? "" : "s"} from the journal.`);
   return engine;
 }

@@ -12,6 +12,7 @@ import { deriveSystemKey, DURABLE_SYSTEM_KEY_NAME, type HostKeys } from "./hostK
 import type { HttpFunctionSpec } from "./httpFunction.js";
 import { startHttpHost } from "./httpHost.js";
 import type { FunctionLogger } from "./invokeHttpFunction.js";
+import type { RequestLogger } from "./requestLog.js";
 
 /** How to open the front doors. */
 export interface FrontDoorOptions {
@@ -25,6 +26,8 @@ export interface FrontDoorOptions {
   log: FunctionLogger;
   /** Faults the rpc endpoint answers with (rehearsals and tests). */
   rpcFaults?: RpcFaults;
+  /** Told about every request the HTTP host answers. */
+  requestLog?: RequestLogger;
 }
 
 /** The opened listeners. */
@@ -51,7 +54,7 @@ export async function openFrontDoors(options: FrontDoorOptions): Promise<FrontDo
   const systemKey = options.keys.systemKeys?.[DURABLE_SYSTEM_KEY_NAME] ?? deriveSystemKey(hostSecret, DURABLE_SYSTEM_KEY_NAME);
   const keys: HostKeys = { ...options.keys, systemKeys: { ...options.keys.systemKeys, [DURABLE_SYSTEM_KEY_NAME]: systemKey } };
 
-  const http = await startHttpHost({ functions: options.functions, routePrefix: options.routePrefix, keys, port: options.port, log: options.log });
+  const http = await startHttpHost({ functions: options.functions, routePrefix: options.routePrefix, keys, port: options.port, log: options.log, requestLog: options.requestLog });
   let rpc;
   try {
     rpc = await startRpcServer({ faults: options.rpcFaults });

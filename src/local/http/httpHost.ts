@@ -15,6 +15,7 @@ import { DURABLE_SYSTEM_KEY_NAME, KeyChecker, presentedKey, type HostKeys } from
 import type { HttpFunctionSpec } from "./httpFunction.js";
 import { invokeHttpFunction, type FunctionLogger } from "./invokeHttpFunction.js";
 import { BodyTooLargeError, readRequestBody, sendEmpty } from "../net/requestBody.js";
+import type { RequestLogger } from "./requestLog.js";
 import { RouteTable } from "./routeTable.js";
 import { writeHttpResponse } from "./writeHttpResponse.js";
 
@@ -27,6 +28,8 @@ export interface HttpHostOptions {
   /** 0 (default) picks a free port. */
   port?: number;
   log: FunctionLogger;
+  /** Told about every answered request (method, target, status, duration); default: nobody. */
+  requestLog?: RequestLogger;
 }
 
 /** What the host needs once the engine exists; until then it answers 503. */
@@ -68,6 +71,13 @@ export async function startHttpHost(options: HttpHostOptions): Promise<HttpHost>
   };
 
   const server: Server = createServer((request, response) => {
+    const requestLog = options.requestLog;
+    if (requestLog) {
+      const startedAt = performance.now();
+      response.once("close", () =>
+        requestLog({ method: request.method ?? "GET", target: request.url ?? "/", status: response.statusCode, durationMs: performance.now() - startedAt, completed: response.writableFinished }),
+      );
+    }
     const current = wiring;
     if (!current) {
       request.resume();

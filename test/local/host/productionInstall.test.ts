@@ -3,14 +3,15 @@
  * toolchain, then installed into a copy with `npm ci --omit=dev --omit=optional` (from the local npm
  * cache, offline preferred), and the launcher serves GET /api/health with 200 from there. Leaving out
  * the optional Azurite too keeps the install small and proves it is optional; the install must not
- * warn about engines (EBADENGINE) on the Node running the tests.
+ * warn about engines (EBADENGINE) on the Node running the tests. The launcher's console is checked on
+ * the way: a line per request without the key, none with `--quiet`, and the resumed-instances count.
  */
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { copyFile, mkdtemp, rm, stat } from "node:fs/promises";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 
 const REPO = join(import.meta.dirname, "../../..");
 
@@ -62,33 +63,55 @@ describe("npm start after npm ci --omit=dev --omit=optional", () => {
     await stat(join(work, "node_modules/selfsigned"));
   });
 
-  it("serves GET /api/health with 200 and stops cleanly on SIGINT", async () => {
-    const port = await freePort();
-    let output = "";
-    child = spawn(process.execPath, [join(work, "dist/src/local/main.js")], {
-      cwd: work,
-      stdio: ["ignore", "pipe", "pipe"],
-      env: { PATH: process.env.PATH ?? "/usr/bin:/bin", HOME: work, PORT: String(port), ACA_ROLLOUT_DATA_DIR: join(work, "data") },
-    });
-    child.stdout?.on("data", (chunk: Buffer) => (output += chunk.toString()));
-    child.stderr?.on("data", (chunk: Buffer) => (output += chunk.toString()));
-    const exited = new Promise<number | null>((resolve) => child!.once("exit", (code) => resolve(code)));
-
-    let status = 0;
-    const deadline = Date.now() + 30_000;
-    while (Date.now() < deadline && child.exitCode === null) {
-      try {
-        status = (await fetch(`http://127.0.0.1:${port}/api/health`)).status;
-        if (status === 200) break;
-      } catch {
-        // not listening yet
-      }
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
-    expect(status, output).toBe(200);
+  it("serves GET /api/health with 200, prints a line per request (none with --quiet) and stops cleanly on SIGINT", async () => {
+    const dataDir = join(work, "data");
+    const first = await startLauncher([], dataDir);
+    const health = await fetch(`${first.url}/api/health?code=not-a-real-key-but-secret`);
+    expect(health.status, first.output()).toBe(200);
+    await health.arrayBuffer();
     // Azurite is optional: its absence is reported and the sandbox serves blobs itself.
-    expect(output).toContain("Blob storage:     served by the sandbox (Azurite not available)");
-    child.kill("SIGINT");
-    expect(await exited, output).toBe(0);
-  }, 60_000);
+    expect(first.output()).toContain("Blob storage:     served by the sandbox (Azurite not available)");
+    expect(first.output()).toContain("information DurableTask: Resumed 0 unfinished orchestration instances from the journal.");
+    await vi.waitFor(() => expect(first.output()).toMatch(/\] GET \/api\/health\?code=\*\*\* 200 \d+ ms\n/));
+    expect(first.output()).not.toContain("not-a-real-key-but-secret");
+    expect(await first.stop(), first.output()).toBe(0);
+
+    const quiet = await startLauncher(["--quiet"], dataDir);
+    const again = await fetch(`${quiet.url}/api/health`);
+    expect(again.status, quiet.output()).toBe(200);
+    await again.arrayBuffer();
+    expect(await quiet.stop(), quiet.output()).toBe(0);
+    expect(quiet.output()).not.toMatch(/GET \/api\/health/);
+  }, 90_000);
 });
+
+/** Starts the built launcher from the production install and waits for health to answer 200. */
+async function startLauncher(args: string[], dataDir: string): Promise<{ url: string; output(): string; stop(): Promise<number | null> }> {
+  const port = await freePort();
+  let output = "";
+  child = spawn(process.execPath, [join(work, "dist/src/local/main.js"), ...args], {
+    cwd: work,
+    stdio: ["ignore", "pipe", "pipe"],
+    env: { PATH: process.env.PATH ?? "/usr/bin:/bin", HOME: work, PORT: String(port), ACA_ROLLOUT_DATA_DIR: dataDir },
+  });
+  const running = child;
+  running.stdout?.on("data", (chunk: Buffer) => (output += chunk.toString()));
+  running.stderr?.on("data", (chunk: Buffer) => (output += chunk.toString()));
+  const exited = new Promise<number | null>((resolve) => running.once("exit", (code) => resolve(code)));
+  const url = `http://127.0.0.1:${port}`;
+  await vi.waitFor(
+    async () => {
+      if (running.exitCode !== null) throw new Error(`npm start exited ${running.exitCode}:\n${output}`);
+      expect(output).toContain("Ready in");
+    },
+    { timeout: 30_000, interval: 100 },
+  );
+  return {
+    url,
+    output: () => output,
+    stop: async () => {
+      running.kill("SIGINT");
+      return exited;
+    },
+  };
+}
