@@ -3,7 +3,7 @@
  * start-up: it depends only on code and the product version.
  */
 import { app, type HttpResponseInit } from "@azure/functions";
-import { buildOpenApiDocument } from "./http/openapiDocument.js";
+import { buildOpenApiDocument } from "./http/openapi/document.js";
 
 const DOCUMENT_JSON = JSON.stringify(buildOpenApiDocument());
 

@@ -7,7 +7,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { buildOpenApiDocument, PATH_ITEM_METHODS, type OpenApiDocument } from "../../../src/functions/http/openapiDocument.js";
+import { buildOpenApiDocument, PATH_ITEM_METHODS, type OpenApiDocument } from "../../../src/functions/http/openapi/document.js";
 import { toHttpFunctionSpec } from "../../../src/local/http/httpFunction.js";
 import { startLocalRuntime, type LocalRuntime } from "../../../src/local/host.js";
 import { productFunctionModules } from "./contractWorld.js";

@@ -3,7 +3,7 @@
  * and the document's Problem schema refuses a problem whose title is another type's.
  */
 import { describe, expect, it } from "vitest";
-import { buildOpenApiDocument } from "../../../src/functions/http/openapiDocument.js";
+import { buildOpenApiDocument } from "../../../src/functions/http/openapi/document.js";
 import { PROBLEM_TITLES, PROBLEM_TYPES, problemResponse, type ProblemTypeName } from "../../../src/functions/http/problem.js";
 import { createSchemaCompiler } from "./schemaCompiler.js";
 

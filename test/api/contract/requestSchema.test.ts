@@ -7,7 +7,7 @@ import { composeDeploymentInput, parseDeploymentRequestBody } from "../../../src
 import { parseTargetsDocument } from "../../../src/domain/target.js";
 import { demoTargetsDocument } from "../../../src/local/demo.js";
 import { DEPLOYMENT_REQUEST_EXAMPLES } from "../../../src/functions/http/openapi/deploymentPaths.js";
-import { buildOpenApiDocument } from "../../../src/functions/http/openapiDocument.js";
+import { buildOpenApiDocument } from "../../../src/functions/http/openapi/document.js";
 import { createSchemaCompiler, describeSchemaErrors } from "./schemaCompiler.js";
 
 const document = buildOpenApiDocument();

@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from "vitest";
 import type { ApiError, DeploymentAccepted, DeploymentPage, DeploymentResource, HealthDetails, HealthResource, QuarantineResource, TargetList, TargetResource } from "../../../src/functions/http/apiTypes.js";
-import { buildOpenApiDocument } from "../../../src/functions/http/openapiDocument.js";
+import { buildOpenApiDocument } from "../../../src/functions/http/openapi/document.js";
 import { PROBLEM_TYPES, type Problem, type ProblemError } from "../../../src/functions/http/problem.js";
 import type { TimelineStep } from "../../../src/domain/timeline.js";
 import { createSchemaCompiler, describeSchemaErrors } from "./schemaCompiler.js";

@@ -4,8 +4,8 @@
  * empty when it lists none), the body must match the media type's schema (JSON Schema 2020-12), and
  * every required header must be present and match its schema.
  */
-import type { HeaderObject, OpenApiDocument, OperationObject, ReferenceObject, ResponseObject } from "../../../src/functions/http/openapiDocument.js";
-import { PATH_ITEM_METHODS } from "../../../src/functions/http/openapiDocument.js";
+import type { HeaderObject, OpenApiDocument, OperationObject, ReferenceObject, ResponseObject } from "../../../src/functions/http/openapi/document.js";
+import { PATH_ITEM_METHODS } from "../../../src/functions/http/openapi/document.js";
 import { createSchemaCompiler, describeSchemaErrors } from "./schemaCompiler.js";
 
 /** An operation found for a request. */

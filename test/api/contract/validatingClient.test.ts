@@ -5,7 +5,7 @@
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { buildOpenApiDocument } from "../../../src/functions/http/openapiDocument.js";
+import { buildOpenApiDocument } from "../../../src/functions/http/openapi/document.js";
 import { ContractViolationError, createApiClient, type ApiClient } from "./validatingClient.js";
 
 interface Canned {

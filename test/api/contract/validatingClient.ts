@@ -4,7 +4,7 @@
  * headers) and throws {@link ContractViolationError} on any mismatch, so every call a test makes also
  * checks the document.
  */
-import type { OpenApiDocument } from "../../../src/functions/http/openapiDocument.js";
+import type { OpenApiDocument } from "../../../src/functions/http/openapi/document.js";
 import { createResponseValidator, type ResponseValidator } from "./responseValidator.js";
 
 /** What a request may carry. */

@@ -1,19 +1,19 @@
 /**
- * The OpenAPI 3.1 description of the HTTP API, assembled from its parts under `openapi/`: types
+ * The OpenAPI 3.1 description of the HTTP API, assembled from its parts beside it in `openapi/`: types
  * (openapi-types), component schemas (the request body generated from its zod schema), shared
  * components, and one file of paths per resource. Built from the same constants the endpoints use,
  * so the document cannot drift on an enum or a pattern. `GET /api/openapi.json` serves it and the
  * contract tests validate every response against it.
  */
-import { PRODUCT_VERSION } from "../../config/version.js";
-import { components } from "./openapi/components.js";
-import { deploymentPaths } from "./openapi/deploymentPaths.js";
-import { systemPaths } from "./openapi/systemPaths.js";
-import { targetPaths } from "./openapi/targetPaths.js";
-import type { OpenApiDocument, PathsObject } from "./openapi/types.js";
+import { PRODUCT_VERSION } from "../../../config/version.js";
+import { components } from "./components.js";
+import { deploymentPaths } from "./deploymentPaths.js";
+import { systemPaths } from "./systemPaths.js";
+import { targetPaths } from "./targetPaths.js";
+import type { OpenApiDocument, PathsObject } from "./types.js";
 
-export { PATH_ITEM_METHODS } from "./openapi/types.js";
-export type * from "./openapi/types.js";
+export { PATH_ITEM_METHODS } from "./types.js";
+export type * from "./types.js";
 
 /** The server URL the paths are relative to (the Functions host's route prefix). */
 export const API_SERVER_URL = "/api";
