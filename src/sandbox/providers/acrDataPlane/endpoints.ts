@@ -32,7 +32,6 @@ const COMPONENT = "[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*";
 const REPOSITORY_NAME = new RegExp(`^${COMPONENT}(?:/${COMPONENT})*$`);
 const LOGIN_SERVER = new RegExp(`^${COMPONENT}$`);
 const TAG = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/;
-const DIGEST = /^sha256:[a-f0-9]{64}$/;
 
 /** Whether `name` is a valid repository name (lowercase components separated by `/`). */
 export function isValidRepositoryName(name: string): boolean {
@@ -47,9 +46,4 @@ export function isValidLoginServer(loginServer: string): boolean {
 /** Whether `tag` is a valid tag. */
 export function isValidTag(tag: string): boolean {
   return TAG.test(tag);
-}
-
-/** Whether `reference` is a sha256 digest (the only algorithm this sandbox produces). */
-export function isDigest(reference: string): boolean {
-  return DIGEST.test(reference);
 }

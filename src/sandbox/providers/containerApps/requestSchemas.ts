@@ -13,14 +13,6 @@ export interface ContainerSpec {
   [key: string]: JsonValue;
 }
 
-/** One `configuration.ingress.traffic` entry. */
-export interface TrafficEntry {
-  revisionName?: string | null;
-  weight?: number | null;
-  latestRevision?: boolean | null;
-  label?: string | null;
-  [key: string]: JsonValue | undefined;
-}
 
 const containerSchema = z.looseObject({ name: z.string().min(1), image: z.string().min(1) });
 
