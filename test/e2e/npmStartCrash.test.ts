@@ -9,14 +9,13 @@
  */
 import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { get as httpsGet, request as httpsRequest } from "node:https";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DOCKER_REGISTRY_BINARY_SETTING } from "../../src/local/services/dockerRegistry.js";
 import type { CallRecord } from "../../src/sandbox/kernel/callLog.js";
 import { needsDockerRegistry } from "../support/dockerRegistryAvailability.js";
-import { builtLauncher, groupGone, launch, waitForOutput, type Launched } from "./fixtures/launcher.js";
+import { builtLauncher, freePort, groupGone, launch, waitForOutput, type Launched } from "../support/launcher.js";
 
 const SUBSCRIPTION = "de300000-0000-4000-8000-000000000001";
 const APP_PATH = `/subscriptions/${SUBSCRIPTION}/resourceGroups/rg-demo/providers/Microsoft.App/containerApps/demo-single`;
@@ -24,18 +23,6 @@ const APP_PATH = `/subscriptions/${SUBSCRIPTION}/resourceGroups/rg-demo/provider
 let work: string;
 let main: string;
 const launched: Launched[] = [];
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      const port = typeof address === "object" && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 /** A sandbox control call, trusting only the sandbox's CA. */
 function control(origin: string, ca: string, method: string, path: string, body?: unknown): Promise<{ status: number; json: unknown }> {

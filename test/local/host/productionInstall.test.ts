@@ -6,51 +6,41 @@
  * warn about engines (EBADENGINE) on the Node running the tests. The launcher's console is checked on
  * the way: a line per request without the key, none with `--quiet`, and the resumed-instances count.
  */
-import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { spawnSync } from "node:child_process";
 import { copyFile, mkdtemp, rm, stat } from "node:fs/promises";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { buildProduct, freePort, launch, waitForOutput, type Launched } from "../../support/launcher.js";
 
 const REPO = join(import.meta.dirname, "../../..");
 
 let work: string;
-let child: ChildProcess | undefined;
+let running: Launched | undefined;
 let installOutput = "";
 /** npm run by the Node running the tests, so engines are checked against it. */
 const npmEnv = { ...process.env, PATH: `${dirname(process.execPath)}:${process.env.PATH ?? ""}`, npm_config_update_notifier: "false" };
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      const port = typeof address === "object" && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
-}
-
 beforeAll(async () => {
   work = await mkdtemp(join(tmpdir(), "aca-rollout-prod-"));
-  const started = Date.now();
-  const build = spawnSync(process.execPath, [join(REPO, "node_modules/typescript/bin/tsc"), "-p", join(REPO, "tsconfig.build.json"), "--outDir", join(work, "dist")], {
-    cwd: REPO,
-    encoding: "utf8",
-  });
-  if (build.status !== 0) throw new Error(`build failed:\n${build.stdout}${build.stderr}`);
+  const build = buildProduct(work);
+  if (!build.ok) throw new Error(`build failed:\n${build.output}`);
   for (const file of ["package.json", "package-lock.json", "host.json"]) await copyFile(join(REPO, file), join(work, file));
-  const built = Date.now();
+  const installing = Date.now();
   const install = spawnSync("npm", ["ci", "--omit=dev", "--omit=optional", "--prefer-offline", "--no-audit", "--no-fund"], { cwd: work, encoding: "utf8", env: npmEnv });
   installOutput = `${install.stdout}${install.stderr}`;
   if (install.status !== 0) throw new Error(`npm ci --omit=dev --omit=optional failed:\n${installOutput}`);
-  console.log(`production install test: built in ${((built - started) / 1000).toFixed(1)} s, npm ci --omit=dev --omit=optional in ${((Date.now() - built) / 1000).toFixed(1)} s`);
+  console.log(`production install test: built in ${build.seconds.toFixed(1)} s, npm ci --omit=dev --omit=optional in ${((Date.now() - installing) / 1000).toFixed(1)} s`);
 }, 180_000);
 
 afterAll(async () => {
-  if (child?.pid !== undefined && child.exitCode === null) child.kill("SIGKILL");
+  if (running?.child.pid !== undefined && running.child.exitCode === null) {
+    try {
+      process.kill(-running.child.pid, "SIGKILL");
+    } catch {
+      // already gone
+    }
+  }
   await rm(work, { recursive: true, force: true });
 });
 
@@ -85,33 +75,18 @@ describe("npm start after npm ci --omit=dev --omit=optional", () => {
   }, 90_000);
 });
 
-/** Starts the built launcher from the production install and waits for health to answer 200. */
+/** Starts the built launcher from the production install and waits for it to be ready. */
 async function startLauncher(args: string[], dataDir: string): Promise<{ url: string; output(): string; stop(): Promise<number | null> }> {
   const port = await freePort();
-  let output = "";
-  child = spawn(process.execPath, [join(work, "dist/src/local/main.js"), ...args], {
-    cwd: work,
-    stdio: ["ignore", "pipe", "pipe"],
-    env: { PATH: process.env.PATH ?? "/usr/bin:/bin", HOME: work, PORT: String(port), ACA_ROLLOUT_DATA_DIR: dataDir },
-  });
-  const running = child;
-  running.stdout?.on("data", (chunk: Buffer) => (output += chunk.toString()));
-  running.stderr?.on("data", (chunk: Buffer) => (output += chunk.toString()));
-  const exited = new Promise<number | null>((resolve) => running.once("exit", (code) => resolve(code)));
-  const url = `http://127.0.0.1:${port}`;
-  await vi.waitFor(
-    async () => {
-      if (running.exitCode !== null) throw new Error(`npm start exited ${running.exitCode}:\n${output}`);
-      expect(output).toContain("Ready in");
-    },
-    { timeout: 30_000, interval: 100 },
-  );
+  const launched = launch(join(work, "dist/src/local/main.js"), work, { PORT: String(port), ACA_ROLLOUT_DATA_DIR: dataDir }, args);
+  running = launched;
+  await waitForOutput(launched, /Ready in/, 30_000);
   return {
-    url,
-    output: () => output,
+    url: `http://127.0.0.1:${port}`,
+    output: () => launched.output(),
     stop: async () => {
-      running.kill("SIGINT");
-      return exited;
+      launched.child.kill("SIGINT");
+      return launched.exited;
     },
   };
 }
