@@ -1,14 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { BUILD_STEP_ID } from "../../src/activities/build/encodedTask.js";
-import { LOGIN_SERVER, REPOSITORY, RESOURCE_GROUP, outputOf, startDeployWorld, stepStatus, type DeployWorld } from "./world.js";
+import { LOGIN_SERVER, REPOSITORY, RESOURCE_GROUP, outputOf, stepStatus, type DeployWorld, useDeployWorld } from "./world.js";
 
 let world: DeployWorld;
-beforeAll(async () => {
-  world = await startDeployWorld();
-});
-afterAll(async () => {
-  await world?.stop();
-});
+useDeployWorld((started) => (world = started));
 
 const SECRET = "npm-s3cr3t-7f1e";
 // Secret build args name an app setting; the build activity reads it from the environment at run time.

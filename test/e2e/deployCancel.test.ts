@@ -1,18 +1,10 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { InstanceStatus } from "../../src/local/engine/api.js";
 import { CANCEL_EVENT } from "../../src/orchestrations/names.js";
-import { RESOURCE_GROUP, SUBSCRIPTION, outputOf, startDeployWorld, stepStatus, type DeployView, type DeployWorld } from "./world.js";
+import { RESOURCE_GROUP, outputOf, stepStatus, type DeployView, type DeployWorld, useDeployWorld, appRef } from "./world.js";
 
 let world: DeployWorld;
-beforeAll(async () => {
-  world = await startDeployWorld();
-});
-afterAll(async () => {
-  await world?.stop();
-});
-afterEach(() => {
-  world.sandbox.faults.clear();
-});
+useDeployWorld((started) => (world = started), { clearFaultsAfterEach: true });
 
 const APP_WRITE = "Microsoft.App/containerApps/write";
 const REVISION_READ = "Microsoft.App/containerApps/revisions/read";
@@ -24,8 +16,6 @@ const view = (s: InstanceStatus): DeployView | undefined => s.customStatus as De
 const phase = (s: InstanceStatus): string | undefined => view(s)?.phase;
 const running = (step: string) => (s: InstanceStatus) => view(s)?.steps.find((x) => x.name === step)?.status === "running";
 const APP_WRITES = (app: string) => world.sandbox.callLog.calls().filter((c) => c.method !== "GET" && c.operation.startsWith("Microsoft.App/") && c.path.includes(`/${app}`));
-const ref = (name: string) => ({ subscriptionId: SUBSCRIPTION, resourceGroup: RESOURCE_GROUP, name });
-
 async function cancel(id: string): Promise<void> {
   await world.runtime.engine.raiseEvent(id, CANCEL_EVENT, { requestedBy: "test" });
 }
@@ -197,7 +187,7 @@ describe("polls of the waits", () => {
   it("never go out back to back when a wait continues as new", async () => {
     const app = await world.seedApp("web-poll-spacing");
     const slow = await world.pushImage("v2");
-    world.sandbox.apps.setNextRevisionBehaviour(ref(app.name), { kind: "slow", durations: { healthy: 150_000 } });
+    world.sandbox.apps.setNextRevisionBehaviour(appRef(app.name), { kind: "slow", durations: { healthy: 150_000 } });
     world.sandbox.callLog.clear();
     const id = await world.start(
       world.request(app.name, {

@@ -1,29 +1,17 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { targetKey } from "../../src/entities/names.js";
+import { describe, expect, it } from "vitest";
 import type { TargetRecord } from "../../src/entities/targetRecord.js";
-import { RESOURCE_GROUP, SUBSCRIPTION, outputOf, startDeployWorld, stepStatus, type DeployWorld } from "./world.js";
+import { outputOf, stepStatus, type DeployWorld, useDeployWorld, targetRecordOf, appRef } from "./world.js";
 
 let world: DeployWorld;
-beforeAll(async () => {
-  world = await startDeployWorld();
-});
-afterAll(async () => {
-  await world?.stop();
-});
+useDeployWorld((started) => (world = started));
 
-const ref = (name: string) => ({ subscriptionId: SUBSCRIPTION, resourceGroup: RESOURCE_GROUP, name });
-
-async function targetRecord(app: string): Promise<TargetRecord> {
-  const state = await world.runtime.engine.readEntityState({ name: "deployTarget", key: targetKey({ subscriptionId: SUBSCRIPTION, resourceGroup: RESOURCE_GROUP, containerApp: app }) });
-  expect(state.exists).toBe(true);
-  return state.state as TargetRecord;
-}
+const targetRecord = (app: string): Promise<TargetRecord> => targetRecordOf(world, app);
 
 describe("fall back when the new revision is bad", () => {
   it("restarts a revision that is unhealthy until restarted, then succeeds", async () => {
     const app = await world.seedApp("web-restart");
     await world.pushImage("v2");
-    world.sandbox.apps.setNextRevisionBehaviour(ref(app.name), { kind: "unhealthyUntilRestarted" });
+    world.sandbox.apps.setNextRevisionBehaviour(appRef(app.name), { kind: "unhealthyUntilRestarted" });
     world.sandbox.callLog.clear();
     const id = await world.start(world.request(app.name));
     const out = outputOf(await world.runToEnd(id));

@@ -1,13 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { outputOf, startDeployWorld, stepStatus, type DeployWorld } from "./world.js";
+import { describe, expect, it } from "vitest";
+import { outputOf, stepStatus, type DeployWorld, useDeployWorld } from "./world.js";
 
 let world: DeployWorld;
-beforeAll(async () => {
-  world = await startDeployWorld();
-});
-afterAll(async () => {
-  await world?.stop();
-});
+useDeployWorld((started) => (world = started));
 
 const APP_READ = "Microsoft.App/containerApps/read";
 const REVISION_READ = "Microsoft.App/containerApps/revisions/read";

@@ -1,17 +1,9 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { InstanceStatus } from "../../src/local/engine/api.js";
-import { RESOURCE_GROUP, SUBSCRIPTION, outputOf, startDeployWorld, stepStatus, type DeployView, type DeployWorld } from "./world.js";
+import { RESOURCE_GROUP, SUBSCRIPTION, outputOf, stepStatus, type DeployView, type DeployWorld, useDeployWorld } from "./world.js";
 
 let world: DeployWorld;
-beforeAll(async () => {
-  world = await startDeployWorld();
-});
-afterAll(async () => {
-  await world?.stop();
-});
-afterEach(() => {
-  world.sandbox.faults.clear();
-});
+useDeployWorld((started) => (world = started), { clearFaultsAfterEach: true });
 
 const REVISION_READ = "Microsoft.App/containerApps/revisions/read";
 const RUN_READ = "Microsoft.ContainerRegistry/registries/runs/read";

@@ -1,13 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { LOGIN_SERVER, REPOSITORY, outputOf, startDeployWorld, stepStatus, type DeployWorld } from "./world.js";
+import { describe, expect, it } from "vitest";
+import { LOGIN_SERVER, REPOSITORY, outputOf, stepStatus, type DeployWorld, useDeployWorld } from "./world.js";
 
 let world: DeployWorld;
-beforeAll(async () => {
-  world = await startDeployWorld();
-});
-afterAll(async () => {
-  await world?.stop();
-});
+useDeployWorld((started) => (world = started));
 
 describe("deploy without a build", () => {
   it("resolves the tag to its digest through the data plane and deploys by digest", async () => {

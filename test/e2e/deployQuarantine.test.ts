@@ -3,25 +3,14 @@
  * resolves at run time to a quarantined digest ends `Quarantined` before any write to the app, and a
  * failed redeploy of the image the app is serving never quarantines that last known good.
  */
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { targetKey } from "../../src/entities/names.js";
+import { describe, expect, it } from "vitest";
 import type { TargetRecord } from "../../src/entities/targetRecord.js";
-import { RESOURCE_GROUP, SUBSCRIPTION, outputOf, startDeployWorld, stepStatus, type DeployWorld } from "./world.js";
+import { outputOf, stepStatus, type DeployWorld, useDeployWorld, targetRecordOf, appRef } from "./world.js";
 
 let world: DeployWorld;
-beforeAll(async () => {
-  world = await startDeployWorld();
-});
-afterAll(async () => {
-  await world?.stop();
-});
+useDeployWorld((started) => (world = started));
 
-const ref = (name: string) => ({ subscriptionId: SUBSCRIPTION, resourceGroup: RESOURCE_GROUP, name });
-
-async function targetRecord(app: string): Promise<TargetRecord> {
-  const state = await world.runtime.engine.readEntityState({ name: "deployTarget", key: targetKey({ subscriptionId: SUBSCRIPTION, resourceGroup: RESOURCE_GROUP, containerApp: app }) });
-  return state.state as TargetRecord;
-}
+const targetRecord = (app: string): Promise<TargetRecord> => targetRecordOf(world, app);
 
 const writes = (app: string) => world.sandbox.callLog.calls().filter((c) => c.method !== "GET" && c.path.includes(`/containerApps/${app}`));
 
@@ -56,7 +45,7 @@ describe("quarantine is enforced", () => {
 
   it("a failed redeploy of the digest the app is serving does not quarantine its last known good", async () => {
     const app = await world.seedApp("quarantine-serving");
-    world.sandbox.apps.setNextRevisionBehaviour(ref(app.name), { kind: "neverHealthy" });
+    world.sandbox.apps.setNextRevisionBehaviour(appRef(app.name), { kind: "neverHealthy" });
     const id = await world.start(world.request(app.name, { image: { loginServer: app.image.split("/")[0]!, repository: "team/web", digest: app.digest } }));
     const out = outputOf(await world.runToEnd(id));
 

@@ -3,25 +3,15 @@
  * verified deploy ends with the new revision carrying its traffic even after our own rollback
  * pinned the traffic to a named revision.
  */
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { targetKey } from "../../src/entities/names.js";
+import { describe, expect, it } from "vitest";
 import type { TargetRecord } from "../../src/entities/targetRecord.js";
 import { appsClient } from "../sandbox/containerApps/appsClient.js";
-import { LOGIN_SERVER, REPOSITORY, RESOURCE_GROUP, SUBSCRIPTION, outputOf, startDeployWorld, stepStatus, type DeployWorld } from "./world.js";
+import { LOGIN_SERVER, REPOSITORY, RESOURCE_GROUP, SUBSCRIPTION, outputOf, stepStatus, type DeployWorld, useDeployWorld, targetRecordOf } from "./world.js";
 
 let world: DeployWorld;
-beforeAll(async () => {
-  world = await startDeployWorld();
-});
-afterAll(async () => {
-  await world?.stop();
-});
+useDeployWorld((started) => (world = started));
 
-
-async function targetRecord(app: string): Promise<TargetRecord> {
-  const state = await world.runtime.engine.readEntityState({ name: "deployTarget", key: targetKey({ subscriptionId: SUBSCRIPTION, resourceGroup: RESOURCE_GROUP, containerApp: app }) });
-  return state.state as TargetRecord;
-}
+const targetRecord = (app: string): Promise<TargetRecord> => targetRecordOf(world, app);
 
 function servingImage(app: string): string | undefined {
   const live = world.app(app);

@@ -1,14 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { InstanceStatus } from "../../src/local/engine/api.js";
-import { outputOf, startDeployWorld, stepStatus, type DeployWorld } from "./world.js";
+import { outputOf, stepStatus, type DeployWorld, useDeployWorld } from "./world.js";
 
 let world: DeployWorld;
-beforeAll(async () => {
-  world = await startDeployWorld();
-});
-afterAll(async () => {
-  await world?.stop();
-});
+useDeployWorld((started) => (world = started));
 
 /** Runs virtual time until every instance has finished. */
 async function runAll(ids: string[]): Promise<InstanceStatus[]> {

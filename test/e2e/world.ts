@@ -8,7 +8,10 @@ import { randomUUID } from "node:crypto";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
+import { afterAll, afterEach, beforeAll } from "vitest";
 import type { DeploymentRequest } from "../../src/domain/deployment.js";
+import { targetKey } from "../../src/entities/names.js";
+import type { TargetRecord } from "../../src/entities/targetRecord.js";
 import { VirtualClock } from "../../src/shared/clock.js";
 import type { InstanceStatus } from "../../src/local/engine/api.js";
 import { startLocalRuntime, type LocalRuntime } from "../../src/local/host.js";
@@ -73,6 +76,39 @@ export interface DeployWorldOptions {
   functionModules?: readonly string[];
   /** Receives the runtime's and the functions' log lines; default: dropped. */
   log?: FunctionLogger;
+}
+
+/**
+ * One world for a whole test file: started before its tests, stopped after them, handed to `set` once
+ * running. With `clearFaultsAfterEach`, the sandbox's injected faults end with the test that set them.
+ */
+export function useDeployWorld(set: (world: DeployWorld) => void, options: DeployWorldOptions & { clearFaultsAfterEach?: boolean } = {}): void {
+  const { clearFaultsAfterEach = false, ...worldOptions } = options;
+  let world: DeployWorld | undefined;
+  beforeAll(async () => {
+    world = await startDeployWorld(worldOptions);
+    set(world);
+  });
+  afterAll(async () => {
+    await world?.stop();
+  });
+  if (clearFaultsAfterEach) {
+    afterEach(() => {
+      world?.sandbox.faults.clear();
+    });
+  }
+}
+
+/** The ARM reference of app `name` in the world's resource group, as the sandbox's behaviour setters take it. */
+export function appRef(name: string): { subscriptionId: string; resourceGroup: string; name: string } {
+  return { subscriptionId: SUBSCRIPTION, resourceGroup: RESOURCE_GROUP, name };
+}
+
+/** The deploy target entity's record for `app`; throws when the entity does not exist. */
+export async function targetRecordOf(world: DeployWorld, app: string): Promise<TargetRecord> {
+  const state = await world.runtime.engine.readEntityState({ name: "deployTarget", key: targetKey({ subscriptionId: SUBSCRIPTION, resourceGroup: RESOURCE_GROUP, containerApp: app }) });
+  if (!state.exists) throw new Error(`no deployTarget entity for ${app}`);
+  return state.state as TargetRecord;
 }
 
 /** Starts the sandbox, the registry and the local runtime with the product's deploy workflow. */
