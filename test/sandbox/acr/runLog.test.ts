@@ -1,21 +1,25 @@
 /**
- * The run log names the task the run executed: the product's build task (built by the product's own
- * `buildEncodedTask`) logs its `setup-builder` and `build-app` steps with their real timeouts, as
+ * The run log names the task the run executed: the product's build task (the request the product's own
+ * `scheduleRunRequest` sends) logs its `setup-builder` and `build-app` steps with their real timeouts, as
  * the README's build section describes; a quick build logs one `build` step bounded by the run's timeout.
  */
 import type { RunRequestUnion } from "@azure/arm-containerregistry";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { BUILD_STEP_ID, BUILDER_STEP_ID, buildEncodedTask } from "../../../src/activities/build/encodedTask.js";
+import { BUILD_STEP_ID, BUILDER_STEP_ID } from "../../../src/activities/build/encodedTask.js";
+import type { ScheduleBuildInput } from "../../../src/activities/contracts.js";
+import { scheduleRunRequest } from "../../../src/activities/scheduleBuild.js";
 import { VirtualClock } from "../../../src/shared/clock.js";
 import { startSandbox, type Sandbox } from "../../../src/sandbox/server.js";
 import { sandboxRequest } from "../core/sandboxHttp.js";
 import { acrClient, REGISTRY, RESOURCE_GROUP, SUBSCRIPTION } from "./acrClient.js";
 
-/** The run request the product sends for a build with this timeout (as `scheduleRunRequest` builds it). */
+/** The run request the product sends for a build with this timeout (built by `scheduleRunRequest` itself). */
 function productBuildRequest(timeoutSeconds: number): RunRequestUnion {
-  const task = buildEncodedTask({
+  const input: ScheduleBuildInput = {
     deploymentId: "dep-log-1",
-    image: { repository: "web", tag: "v7" },
+    registry: { subscriptionId: SUBSCRIPTION, resourceGroup: RESOURCE_GROUP, name: REGISTRY },
+    repository: "web",
+    tag: "v7",
     build: {
       registry: { resourceGroup: RESOURCE_GROUP },
       source: { kind: "git", url: "https://github.com/contoso/web.git" },
@@ -25,16 +29,8 @@ function productBuildRequest(timeoutSeconds: number): RunRequestUnion {
       timeoutSeconds,
       cache: true,
     },
-  });
-  return {
-    type: "EncodedTaskRunRequest",
-    encodedTaskContent: Buffer.from(task.taskYaml, "utf8").toString("base64"),
-    values: task.values.map((value) => ({ name: value.name, value: value.value, isSecret: value.isSecret })),
-    platform: { ...task.platform },
-    timeout: task.timeoutSeconds,
-    sourceLocation: task.sourceLocation,
-    isArchiveEnabled: false,
   };
+  return scheduleRunRequest(input, []).request;
 }
 
 describe("the run log of a simulated ACR run", () => {
