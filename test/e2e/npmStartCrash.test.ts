@@ -77,7 +77,7 @@ const ENDED = ["Succeeded", "Failed", "RolledBack", "Canceled", "Superseded"];
 
 beforeAll(async () => {
   work = await mkdtemp(join(tmpdir(), "aca-rollout-npmstart-crash-"));
-  main = await builtLauncher(work);
+  main = await builtLauncher();
 }, 180_000);
 
 afterAll(async () => {

@@ -30,7 +30,7 @@ function sandboxJson(url: string, ca: string): Promise<unknown> {
 
 beforeAll(async () => {
   work = await mkdtemp(join(tmpdir(), "aca-rollout-npmstart-"));
-  mainJs = await builtLauncher(work);
+  mainJs = await builtLauncher();
 }, 120_000);
 
 afterAll(async () => {

@@ -7,11 +7,11 @@
  * the way: a line per request without the key, none with `--quiet`, and the resumed-instances count.
  */
 import { spawnSync } from "node:child_process";
-import { copyFile, mkdtemp, rm, stat } from "node:fs/promises";
+import { copyFile, cp, mkdtemp, rm, stat } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { buildProduct, freePort, launch, waitForOutput, type Launched } from "../../support/launcher.js";
+import { freePort, launch, sharedProductBuild, waitForOutput, type Launched } from "../../support/launcher.js";
 
 const REPO = join(import.meta.dirname, "../../..");
 
@@ -23,8 +23,9 @@ const npmEnv = { ...process.env, PATH: `${dirname(process.execPath)}:${process.e
 
 beforeAll(async () => {
   work = await mkdtemp(join(tmpdir(), "aca-rollout-prod-"));
-  const build = buildProduct(work);
+  const { dir, build } = await sharedProductBuild();
   if (!build.ok) throw new Error(`build failed:\n${build.output}`);
+  await cp(join(dir, "dist"), join(work, "dist"), { recursive: true });
   for (const file of ["package.json", "package-lock.json", "host.json"]) await copyFile(join(REPO, file), join(work, file));
   const installing = Date.now();
   const install = spawnSync("npm", ["ci", "--omit=dev", "--omit=optional", "--prefer-offline", "--no-audit", "--no-fund"], { cwd: work, encoding: "utf8", env: npmEnv });
