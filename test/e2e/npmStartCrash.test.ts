@@ -15,7 +15,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DOCKER_REGISTRY_BINARY_SETTING } from "../../src/local/services/dockerRegistry.js";
 import type { CallRecord } from "../../src/sandbox/kernel/callLog.js";
 import { needsDockerRegistry } from "../support/dockerRegistryAvailability.js";
-import { builtLauncher, freePort, groupGone, launch, waitForOutput, type Launched } from "../support/launcher.js";
+import { builtLauncher, freePort, killGroups, groupGone, launch, waitForOutput, type Launched } from "../support/launcher.js";
 
 const SUBSCRIPTION = "de300000-0000-4000-8000-000000000001";
 const APP_PATH = `/subscriptions/${SUBSCRIPTION}/resourceGroups/rg-demo/providers/Microsoft.App/containerApps/demo-single`;
@@ -81,13 +81,7 @@ beforeAll(async () => {
 }, 180_000);
 
 afterAll(async () => {
-  for (const { child } of launched) {
-    try {
-      if (child.pid !== undefined) process.kill(-child.pid, "SIGKILL");
-    } catch {
-      // already gone
-    }
-  }
+  killGroups(launched);
   await rm(work, { recursive: true, force: true });
 });
 

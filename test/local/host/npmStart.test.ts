@@ -8,7 +8,7 @@ import { get as httpsGet } from "node:https";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { builtLauncher, freePort, groupGone, launch, processGroupMembers, type Launched } from "../../support/launcher.js";
+import { builtLauncher, freePort, killGroups, groupGone, launch, processGroupMembers, type Launched } from "../../support/launcher.js";
 
 const HEALTH_DEADLINE_MS = 15_000;
 
@@ -34,13 +34,7 @@ beforeAll(async () => {
 }, 120_000);
 
 afterAll(async () => {
-  if (launched?.child.pid !== undefined) {
-    try {
-      process.kill(-launched.child.pid, "SIGKILL");
-    } catch {
-      // already gone
-    }
-  }
+  killGroups([launched]);
   await rm(work, { recursive: true, force: true });
 });
 

@@ -11,7 +11,7 @@ import { copyFile, cp, mkdtemp, rm, stat } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { freePort, launch, sharedProductBuild, waitForOutput, type Launched } from "../../support/launcher.js";
+import { freePort, killGroups, launch, sharedProductBuild, waitForOutput, type Launched } from "../../support/launcher.js";
 
 const REPO = join(import.meta.dirname, "../../..");
 
@@ -35,13 +35,7 @@ beforeAll(async () => {
 }, 180_000);
 
 afterAll(async () => {
-  if (running?.child.pid !== undefined && running.child.exitCode === null) {
-    try {
-      process.kill(-running.child.pid, "SIGKILL");
-    } catch {
-      // already gone
-    }
-  }
+  killGroups([running]);
   await rm(work, { recursive: true, force: true });
 });
 
