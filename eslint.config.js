@@ -12,9 +12,9 @@ const BOUNDARIES = {
   // Pure decisions over domain values.
   "src/policies": [{ regex: "^\\.\\./(?!domain/)", message: "src/policies imports only src/domain." }],
   // The clock and loopback plumbing both the local runtime and the sandbox use.
-  "src/shared": [{ group: ["../**"], message: "src/shared imports no other src folder (src/local and src/sandbox both import it)." }],
+  "src/common": [{ group: ["../**"], message: "src/common imports no other src folder (src/local and src/sandbox both import it)." }],
   // The sandbox is started by the local runtime (src/local/main.ts), never the other way round.
-  "src/sandbox": [{ group: ["**/local/**"], message: "src/sandbox must not import src/local (src/local starts the sandbox); shared parts live in src/shared." }],
+  "src/sandbox": [{ group: ["**/local/**"], message: "src/sandbox must not import src/local (src/local starts the sandbox); shared parts live in src/common." }],
 };
 
 function importBoundaries() {

@@ -7,7 +7,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { VirtualClock } from "../src/shared/clock.js";
+import { VirtualClock } from "../src/common/clock.js";
 import type { InstanceStatus } from "../src/local/engine/api.js";
 import { startLocalRuntime, type LocalRuntime } from "../src/local/host.js";
 import { isDockerRegistryInstalled, startDockerRegistry, type DockerRegistryService } from "../src/local/services/dockerRegistry.js";

@@ -7,7 +7,7 @@
 import { pathToFileURL } from "node:url";
 import { join, resolve } from "node:path";
 import { useSystemWallClock, useWallClock } from "../config/wallClock.js";
-import { RealClock, type Clock } from "../shared/clock.js";
+import { RealClock, type Clock } from "../common/clock.js";
 import { createEngine, type LocalOrchestrationEngine } from "./engine/engine.js";
 import type { EngineLogger } from "./engine/invocation.js";
 import { openFrontDoors } from "./http/frontDoors.js";

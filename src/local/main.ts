@@ -10,7 +10,7 @@
 import { mkdir, readdir, writeFile } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { RealClock } from "../shared/clock.js";
+import { RealClock } from "../common/clock.js";
 import { consoleLoggers, requestLinesEnabled } from "./consoleLog.js";
 import { startLocalRuntime, type LocalRuntime } from "./host.js";
 import { loadOrCreateKeys, type LocalKeys } from "./http/keyStore.js";

@@ -3,10 +3,10 @@
  * data planes the product touches) for the real Azure SDK clients. `npm start` runs it so a newcomer
  * can watch a deploy with no cloud; tests start one per file with a virtual clock.
  */
-import { listenOnLoopback } from "../shared/loopbackServer.js";
+import { listenOnLoopback } from "../common/loopbackServer.js";
 import { randomUUID } from "node:crypto";
 import { createServer, type Server } from "node:https";
-import { RealClock, type Clock } from "../shared/clock.js";
+import { RealClock, type Clock } from "../common/clock.js";
 import { loadOrCreateTlsMaterial } from "./cert.js";
 import { ArmThrottle } from "./kernel/armThrottle.js";
 import { CallLog } from "./kernel/callLog.js";

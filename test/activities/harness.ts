@@ -12,7 +12,7 @@ import { AzureClients } from "../../src/azure/clients.js";
 import { loadSettings } from "../../src/config/settings.js";
 import type { ActivityServices } from "../../src/activities/services.js";
 import type { DeploymentTarget } from "../../src/domain/deployment.js";
-import { VirtualClock } from "../../src/shared/clock.js";
+import { VirtualClock } from "../../src/common/clock.js";
 import type { SandboxDurations } from "../../src/sandbox/kernel/types.js";
 import { productSettingsFor } from "../../src/sandbox/productSettings.js";
 import { startSandbox, type Sandbox } from "../../src/sandbox/server.js";

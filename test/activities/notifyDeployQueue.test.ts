@@ -10,7 +10,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 // Types and constants only: the activity module registers itself, so the runtime imports it after capture.
 import { DEPLOY_QUEUE_EVENT, type NotifyDeployQueueInput } from "../../src/activities/contracts.js";
-import { VirtualClock } from "../../src/shared/clock.js";
+import { VirtualClock } from "../../src/common/clock.js";
 import { startLocalRuntime, type LocalRuntime } from "../../src/local/host.js";
 import type { FunctionLogEntry } from "../../src/local/http/invokeHttpFunction.js";
 

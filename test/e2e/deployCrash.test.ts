@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { VirtualClock } from "../../src/shared/clock.js";
+import { VirtualClock } from "../../src/common/clock.js";
 import type { InstanceStatus } from "../../src/local/engine/api.js";
 import { isDockerRegistryInstalled, startDockerRegistry } from "../../src/local/services/dockerRegistry.js";
 import { productSettingsFor } from "../../src/sandbox/productSettings.js";

@@ -12,7 +12,7 @@ import { afterAll, afterEach, beforeAll } from "vitest";
 import type { DeploymentRequest } from "../../src/domain/deployment.js";
 import { targetKey } from "../../src/entities/names.js";
 import type { TargetRecord } from "../../src/entities/targetRecord.js";
-import { VirtualClock } from "../../src/shared/clock.js";
+import { VirtualClock } from "../../src/common/clock.js";
 import type { InstanceStatus } from "../../src/local/engine/api.js";
 import { startLocalRuntime, type LocalRuntime } from "../../src/local/host.js";
 import type { FunctionLogger } from "../../src/local/http/invokeHttpFunction.js";

@@ -10,7 +10,7 @@ const REPO = join(import.meta.dirname, "../..");
 const SCANNED = ["src", "test", "bench", ".ci"];
 // Built from parts so this file does not match itself.
 const FORBIDDEN = [new RegExp(["/work", "/"].join("")), new RegExp(["shared/", "azure-rest-examples"].join(""))];
-/** A relative path up to a folder named shared: fine inside the repository (src/shared), not beside it. */
+/** A relative path up to a folder named shared: fine inside the repository (src/common), not beside it. */
 const UP_TO_SHARED = /((?:\.\.\/)+)shared\b/g;
 
 /** Whether `line` of `file` names a path outside the repository. */

@@ -22,10 +22,10 @@ describe("import boundaries", () => {
     expect(await restrictedImports("src/policies/probe.ts", 'import { TAG_PATTERN as value } from "../domain/imageReference.js";')).toEqual([]);
   });
 
-  it("src/sandbox never imports src/local, src/shared imports neither, and product code imports neither", async () => {
+  it("src/sandbox never imports src/local, src/common imports neither, and product code imports neither", async () => {
     expect(await restrictedImports("src/sandbox/kernel/probe.ts", 'import { createEngine as value } from "../../local/engine/engine.js";')).toHaveLength(1);
-    expect(await restrictedImports("src/sandbox/kernel/probe.ts", 'import { RealClock as value } from "../../shared/clock.js";')).toEqual([]);
-    expect(await restrictedImports("src/shared/probe.ts", 'import { startSandbox as value } from "../sandbox/server.js";')).toHaveLength(1);
+    expect(await restrictedImports("src/sandbox/kernel/probe.ts", 'import { RealClock as value } from "../../common/clock.js";')).toEqual([]);
+    expect(await restrictedImports("src/common/probe.ts", 'import { startSandbox as value } from "../sandbox/server.js";')).toHaveLength(1);
     expect(await restrictedImports("src/activities/probe.ts", 'import { startSandbox as value } from "../sandbox/server.js";')).toHaveLength(1);
   });
 });

@@ -1,5 +1,5 @@
 /** What an engine is built with (createEngine's options). */
-import type { Clock } from "../../shared/clock.js";
+import type { Clock } from "../../common/clock.js";
 import type { FunctionRegistry } from "../capture/registry.js";
 import type { OverridableStates } from "./api.js";
 import type { EngineLogger, ExtraInputsFiller, ExtraInputsProvider } from "./invocation.js";

@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import type { Clock } from "../../shared/clock.js";
+import type { Clock } from "../../common/clock.js";
 import type { FunctionRegistry } from "../capture/registry.js";
 import { InstanceNotFoundError, type RuntimeStatus } from "./api.js";
 import { stderrLogger, type EngineLogger } from "./invocation.js";

@@ -9,7 +9,7 @@ import { randomUUID } from "node:crypto";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import { DURABLE_WEBHOOK_PATH, type ExtraInputsBuilder } from "../rpc/clientBinding.js";
 import type { DurableApi } from "../rpc/durableApi.js";
-import { closeServer, listenOnLoopback } from "../../shared/loopbackServer.js";
+import { closeServer, listenOnLoopback } from "../../common/loopbackServer.js";
 import { originOf, serveDurableApi } from "../rpc/rpcServer.js";
 import { DURABLE_SYSTEM_KEY_NAME, KeyChecker, presentedKey, type HostKeys } from "./hostKeys.js";
 import type { HttpFunctionSpec } from "./httpFunction.js";

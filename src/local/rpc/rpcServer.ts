@@ -5,7 +5,7 @@
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import { BodyTooLargeError, readRequestBody, sendEmpty, sendJson } from "../net/requestBody.js";
-import { closeServer, listenOnLoopback } from "../../shared/loopbackServer.js";
+import { closeServer, listenOnLoopback } from "../../common/loopbackServer.js";
 import type { DurableApi, DurableApiReply } from "./durableApi.js";
 import type { RpcFaults } from "./rpcFaults.js";
 

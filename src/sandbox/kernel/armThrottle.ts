@@ -5,7 +5,7 @@
  * remembers its low-water mark and how many 429s it issued, so tests can prove the product never
  * exhausted it.
  */
-import type { Clock } from "../../shared/clock.js";
+import type { Clock } from "../../common/clock.js";
 
 /** Which ARM bucket a call draws from. */
 export type BucketKind = "reads" | "writes";

@@ -35,7 +35,7 @@
  * Providers add their own routes under `/_sandbox/`; the ACR Tasks provider's are documented in
  * `providers/containerRegistry/control.ts` (`/_sandbox/acr/...`).
  */
-import type { Clock } from "../../shared/clock.js";
+import type { Clock } from "../../common/clock.js";
 import type { ArmThrottle } from "./armThrottle.js";
 import { callFilterFromQuery, type CallLog } from "./callLog.js";
 import { CONTROL_PREFIX } from "./front.js";

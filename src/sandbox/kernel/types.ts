@@ -3,7 +3,7 @@
  * resource providers that play individual Azure services. A provider is a list of routes; the front
  * matches them, records the call, applies the token bucket and any injected fault, then runs the handler.
  */
-import type { Clock } from "../../shared/clock.js";
+import type { Clock } from "../../common/clock.js";
 
 /** A parsed request as a provider sees it. */
 export interface SandboxRequest {

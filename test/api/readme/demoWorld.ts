@@ -8,7 +8,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { resetSettingsCache } from "../../../src/config/settings.js";
 import { resetTargetsCache } from "../../../src/config/targets.js";
-import { VirtualClock } from "../../../src/shared/clock.js";
+import { VirtualClock } from "../../../src/common/clock.js";
 import { DEMO_REGISTRY, DEMO_RESOURCE_GROUP, DEMO_SUBSCRIPTION_ID, demoTargetsDocument, seedDemoResources } from "../../../src/local/demo.js";
 import { startLocalRuntime, type LocalRuntime } from "../../../src/local/host.js";
 import { productSettingsFor } from "../../../src/sandbox/productSettings.js";

@@ -6,7 +6,7 @@ import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { VirtualClock } from "../../../src/shared/clock.js";
+import { VirtualClock } from "../../../src/common/clock.js";
 import { startLocalRuntime, type LocalRuntime } from "../../../src/local/host.js";
 import { resetSettingsCache } from "../../../src/config/settings.js";
 import { resetTargetsCache } from "../../../src/config/targets.js";

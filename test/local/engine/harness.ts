@@ -2,7 +2,7 @@
  * Shared set-up for engine tests: function capture installed before the test file registers its
  * orchestrations, a virtual clock, and an engine that is stopped after each test.
  */
-import { VirtualClock } from "../../../src/shared/clock.js";
+import { VirtualClock } from "../../../src/common/clock.js";
 import { createEngine, type EngineOptions, type LocalOrchestrationEngine } from "../../../src/local/engine/engine.js";
 import type { EngineLogger } from "../../../src/local/engine/invocation.js";
 import { captureFunctions, type FunctionRegistry } from "../../../src/local/capture/registry.js";

@@ -4,7 +4,7 @@ import path from "node:path";
 import * as df from "durable-functions";
 import type { OrchestrationContext } from "durable-functions";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { VirtualClock } from "../../../src/shared/clock.js";
+import { VirtualClock } from "../../../src/common/clock.js";
 import type { JournalRecord } from "../../../src/local/engine/store.js";
 import { startTestEngine, type TestEngine } from "./harness.js";
 

@@ -8,7 +8,7 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { VirtualClock } from "../../../src/shared/clock.js";
+import { VirtualClock } from "../../../src/common/clock.js";
 import { consoleLoggers, requestLinesEnabled, type ConsoleSinks } from "../../../src/local/consoleLog.js";
 import { startLocalRuntime, type LocalRuntime } from "../../../src/local/host.js";
 import { formatRequestLine, loggableTarget } from "../../../src/local/http/requestLog.js";

@@ -7,7 +7,7 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { VirtualClock } from "../../../src/shared/clock.js";
+import { VirtualClock } from "../../../src/common/clock.js";
 import { startLocalRuntime, type LocalRuntime } from "../../../src/local/host.js";
 import type { FunctionLogEntry } from "../../../src/local/http/invokeHttpFunction.js";
 // Only the constants: the app itself must be imported by the runtime, after capture is installed.

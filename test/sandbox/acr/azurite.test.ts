@@ -1,7 +1,7 @@
 import { BlockBlobClient } from "@azure/storage-blob";
 import { randomBytes } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { VirtualClock } from "../../../src/shared/clock.js";
+import { VirtualClock } from "../../../src/common/clock.js";
 import { startAzurite, type AzuriteService } from "../../../src/local/services/azurite.js";
 import { startSandbox, type Sandbox } from "../../../src/sandbox/server.js";
 import { acrClient, REGISTRY, RESOURCE_GROUP, SUBSCRIPTION } from "./acrClient.js";

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { BUILD_STEP_ID, BUILDER_STEP_ID } from "../../../src/activities/build/encodedTask.js";
 import type { ScheduleBuildInput } from "../../../src/activities/contracts.js";
 import { scheduleRunRequest } from "../../../src/activities/scheduleBuild.js";
-import { VirtualClock } from "../../../src/shared/clock.js";
+import { VirtualClock } from "../../../src/common/clock.js";
 import { startSandbox, type Sandbox } from "../../../src/sandbox/server.js";
 import { sandboxRequest } from "../core/sandboxHttp.js";
 import { acrClient, REGISTRY, RESOURCE_GROUP, SUBSCRIPTION } from "./acrClient.js";

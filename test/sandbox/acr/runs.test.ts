@@ -1,7 +1,7 @@
 import type { RunRequestUnion } from "@azure/arm-containerregistry";
 import { createHash } from "node:crypto";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { VirtualClock } from "../../../src/shared/clock.js";
+import { VirtualClock } from "../../../src/common/clock.js";
 import type { PushedManifest } from "../../../src/sandbox/kernel/types.js";
 import { startSandbox, type Sandbox } from "../../../src/sandbox/server.js";
 import { sandboxRequest } from "../core/sandboxHttp.js";

@@ -1,7 +1,7 @@
 import type { RunRequestUnion } from "@azure/arm-containerregistry";
 import type { FullOperationResponse } from "@azure/core-client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { VirtualClock } from "../../../src/shared/clock.js";
+import { VirtualClock } from "../../../src/common/clock.js";
 import { startSandbox, type Sandbox } from "../../../src/sandbox/server.js";
 import { expectSameShape, keyPaths, loadExampleResponse } from "../shape.js";
 import { acrClient, REGISTRY, RESOURCE_GROUP, SUBSCRIPTION } from "./acrClient.js";

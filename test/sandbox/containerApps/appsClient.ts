@@ -5,7 +5,7 @@
  */
 import { ContainerAppsAPIClient } from "@azure/arm-appcontainers";
 import type { AccessToken, TokenCredential } from "@azure/core-auth";
-import type { VirtualClock } from "../../../src/shared/clock.js";
+import type { VirtualClock } from "../../../src/common/clock.js";
 
 /** A credential that always returns the same token (the sandbox checks presence, as ARM does). */
 export const fixedToken: TokenCredential = {

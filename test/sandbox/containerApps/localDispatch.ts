@@ -4,7 +4,7 @@
  * calls the handler, with no HTTP, auth or throttling in between.
  */
 import { randomUUID } from "node:crypto";
-import { VirtualClock } from "../../../src/shared/clock.js";
+import { VirtualClock } from "../../../src/common/clock.js";
 import type { SandboxContext, SandboxDurations, SandboxReply, SandboxRoute } from "../../../src/sandbox/kernel/types.js";
 
 /** Durations the unit tests use; each phase is distinct so tests can stop between them. */

@@ -5,7 +5,7 @@
  */
 import type { Revision } from "@azure/arm-appcontainers";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { VirtualClock } from "../../../src/shared/clock.js";
+import { VirtualClock } from "../../../src/common/clock.js";
 import { startSandbox, type Sandbox } from "../../../src/sandbox/server.js";
 import { sandboxRequest } from "../core/sandboxHttp.js";
 import { appsClient, whileAdvancing } from "./appsClient.js";

@@ -6,7 +6,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { VirtualClock } from "../../../src/shared/clock.js";
+import { VirtualClock } from "../../../src/common/clock.js";
 import type { ContainerSpec, JsonObject } from "../../../src/sandbox/providers/containerApps/index.js";
 import { startSandbox, type Sandbox } from "../../../src/sandbox/server.js";
 import { sandboxRequest, type RawResponse } from "../core/sandboxHttp.js";

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { VirtualClock } from "../../../src/shared/clock.js";
+import { VirtualClock } from "../../../src/common/clock.js";
 import type { CallRecord } from "../../../src/sandbox/kernel/callLog.js";
 import { DEFAULT_DURATIONS } from "../../../src/sandbox/kernel/durations.js";
 import { startSandbox, type Sandbox } from "../../../src/sandbox/server.js";

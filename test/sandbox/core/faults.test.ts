@@ -1,6 +1,6 @@
 import { RestError } from "@azure/core-rest-pipeline";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { VirtualClock } from "../../../src/shared/clock.js";
+import { VirtualClock } from "../../../src/common/clock.js";
 import { FaultInjector } from "../../../src/sandbox/kernel/faults.js";
 import { startSandbox, type Sandbox } from "../../../src/sandbox/server.js";
 import { acrClient, REGISTRY, RESOURCE_GROUP, SUBSCRIPTION } from "../acr/acrClient.js";

@@ -9,7 +9,7 @@ import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } 
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { VirtualClock } from "../../../src/shared/clock.js";
+import { VirtualClock } from "../../../src/common/clock.js";
 import { startSandbox, type Sandbox, type StartSandboxOptions } from "../../../src/sandbox/server.js";
 import { REGISTRY, RESOURCE_GROUP, SUBSCRIPTION } from "../acr/acrClient.js";
 import { sandboxRequest } from "./sandboxHttp.js";

@@ -1,6 +1,6 @@
 import { Agent } from "node:https";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { VirtualClock } from "../../../src/shared/clock.js";
+import { VirtualClock } from "../../../src/common/clock.js";
 import { ArmThrottle } from "../../../src/sandbox/kernel/armThrottle.js";
 import { startSandbox, type Sandbox } from "../../../src/sandbox/server.js";
 import { REGISTRY, RESOURCE_GROUP, SUBSCRIPTION } from "../acr/acrClient.js";

@@ -4,7 +4,7 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { VirtualClock } from "../../../src/shared/clock.js";
+import { VirtualClock } from "../../../src/common/clock.js";
 import { startSandbox, type Sandbox } from "../../../src/sandbox/server.js";
 import { acrClient, REGISTRY, RESOURCE_GROUP, SUBSCRIPTION } from "../acr/acrClient.js";
 import { sandboxRequest } from "./sandboxHttp.js";

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { VirtualClock } from "../../../src/shared/clock.js";
+import { VirtualClock } from "../../../src/common/clock.js";
 import { AcrTokens, grantsAccess, parseScopes } from "../../../src/sandbox/providers/acrDataPlane/acrTokens.js";
 
 describe("ACR tokens", () => {

@@ -4,7 +4,7 @@
  */
 import { randomUUID } from "node:crypto";
 import type { AccessToken, TokenCredential } from "@azure/core-auth";
-import { VirtualClock } from "../../../src/shared/clock.js";
+import { VirtualClock } from "../../../src/common/clock.js";
 import { startDockerRegistry, type DockerRegistryService } from "../../../src/local/services/dockerRegistry.js";
 import type { CallLog } from "../../../src/sandbox/kernel/callLog.js";
 import { registryEndpoint, type AcrDataPlaneOptions, type AcrDataPlaneProvider } from "../../../src/sandbox/providers/acrDataPlane/index.js";

@@ -6,7 +6,7 @@
  * must be a real JWT.
  */
 import { createHash, createHmac, randomBytes, timingSafeEqual } from "node:crypto";
-import type { Clock } from "../../../shared/clock.js";
+import type { Clock } from "../../../common/clock.js";
 
 /** One granted (or requested) access entry, as in Docker's token spec. */
 export interface AccessEntry {

@@ -3,7 +3,7 @@
  * data plane remembers when it saw a tag or manifest pushed (on the sandbox clock); anything pushed
  * behind its back is dated when first observed.
  */
-import type { Clock } from "../../../shared/clock.js";
+import type { Clock } from "../../../common/clock.js";
 
 /** Created/updated instants as ISO strings. */
 export interface ArtifactTimestamps {

@@ -5,7 +5,7 @@
  * timer is the one that announces pushed images to the data plane when a run succeeds; reads also
  * settle that, so a lagging timer can never show `Succeeded` before the image exists.
  */
-import type { Clock } from "../../../shared/clock.js";
+import type { Clock } from "../../../common/clock.js";
 import type { ImagePushSink, PushedManifest, SandboxDurations } from "../../kernel/types.js";
 import { buildImageManifest, inputFingerprint } from "./imageManifest.js";
 import { registryId, registryKey, type SandboxRegistry } from "./registries.js";

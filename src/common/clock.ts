@@ -1,7 +1,7 @@
 /**
  * Clocks for the local runtime and the sandbox. `npm start` uses the real clock; tests use the
  * virtual clock and advance it, so nothing in a test sleeps and time-based behaviour is deterministic.
- * Shared by both, so it lives in src/shared, which imports neither.
+ * Shared by both, so it lives in src/common, which imports neither.
  */
 
 /** A source of time that can also wake callers at an absolute time. */

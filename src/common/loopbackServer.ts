@@ -1,4 +1,4 @@
-/** Starting and stopping the local runtime's and the sandbox's servers, on loopback only (src/shared: both use it, it imports neither). */
+/** Starting and stopping the local runtime's and the sandbox's servers, on loopback only (src/common: both use it, it imports neither). */
 import type { AddressInfo, Server } from "node:net";
 
 /** Listens on 127.0.0.1 (port 0 picks a free one) and resolves with the bound port. */
