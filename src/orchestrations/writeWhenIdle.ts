@@ -1,14 +1,14 @@
 /**
  * Writes to the app that wait, with durable timers, while ARM reports that an earlier operation
- * (typically this deploy's own PATCH) is still in progress.
+ * (typically this deploy's own PATCH) is still in progress: any code of `APP_BUSY_CODES` with a 409.
+ * Any other 409 is a failure that keeps its code.
  */
 import type { ActivityInput, ActivityOutput } from "../activities/contracts.js";
+import { isAppBusyCode } from "../domain/appBusyCodes.js";
 import { pollDelaySeconds } from "../policies/pollSchedule.js";
 import { sleep, sleepUnlessCanceled, type Failed, type Flow } from "./calls.js";
 import type { DeployRun } from "./deployRun.js";
 
-/** ARM's answer while an earlier operation on the app is still running. */
-export const APP_BUSY = "ContainerAppOperationInProgress";
 /** How many times a write waits for the app to become idle before giving up. */
 export const MAX_BUSY_WAITS = 12;
 
@@ -30,7 +30,7 @@ export type WriteResult<N extends AppWrite> = ActivityOutput<N> | Failed | Write
 export function* writeWhenIdle<N extends AppWrite>(run: DeployRun, activity: N, input: ActivityInput<N>, cancelable: boolean): Flow<WriteResult<N>> {
   for (let attempt = 0; ; attempt++) {
     const result = yield* run.activity(activity, input);
-    if (result.ok || result.failure.code !== APP_BUSY || attempt >= MAX_BUSY_WAITS) return result;
+    if (result.ok || result.failure.statusCode !== 409 || !isAppBusyCode(result.failure.code) || attempt >= MAX_BUSY_WAITS) return result;
     const fireAt = new Date(run.now().getTime() + pollDelaySeconds(run.input.settings.deployPoll, attempt) * 1000);
     if (!cancelable) yield* sleep(run.context, fireAt);
     else if (yield* sleepUnlessCanceled(run.context, fireAt, run.cancel)) {

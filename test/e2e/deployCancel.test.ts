@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { InstanceStatus } from "../../src/local/engine/api.js";
+import { APP_BUSY_CODES } from "../../src/domain/appBusyCodes.js";
 import { CANCEL_EVENT } from "../../src/orchestrations/names.js";
 import { RESOURCE_GROUP, outputOf, stepStatus, type DeployView, type DeployWorld, useDeployWorld, appRef } from "./world.js";
 
@@ -77,24 +78,26 @@ describe("cancel", () => {
     expect(await callsDuringTenMinutes(REVISION_READ)).toBe(0);
   });
 
-  it("cancels while the PATCH waits for a busy app: nothing is written and no further attempt goes out", async () => {
-    const app = await world.seedApp("web-cancel-busy");
-    await world.pushImage("v2");
-    world.sandbox.faults.inject({ ...BUSY, times: "always" });
-    const id = await world.start(world.request(app.name));
-    await world.runToEnd(id, { until: (s) => phase(s) === "Deploying" });
-    expect(world.sandbox.callLog.calls({ operation: APP_WRITE, status: 409, pathContains: app.name })).toHaveLength(1);
+  for (const [index, code] of APP_BUSY_CODES.entries()) {
+    it(`cancels while the PATCH waits for a busy app (${code}): nothing is written and no further attempt goes out`, async () => {
+      const app = await world.seedApp(`web-cancel-busy-${index}`);
+      await world.pushImage("v2");
+      world.sandbox.faults.inject({ ...BUSY, code, times: "always" });
+      const id = await world.start(world.request(app.name));
+      await world.runToEnd(id, { until: (s) => phase(s) === "Deploying" });
+      expect(world.sandbox.callLog.calls({ operation: APP_WRITE, status: 409, pathContains: app.name })).toHaveLength(1);
 
-    await cancel(id);
-    const out = outputOf(await world.runToEnd(id));
+      await cancel(id);
+      const out = outputOf(await world.runToEnd(id));
 
-    expect(out.outcome).toBe("Canceled");
-    expect(out.reason).toContain("during deploy");
-    expect(stepStatus(out, "deploy")).toBe("canceled");
-    expect(stepStatus(out, "verify")).toBe("skipped");
-    expect(world.sandbox.callLog.calls({ operation: APP_WRITE, pathContains: app.name })).toHaveLength(1);
-    expect(world.app(app.name).template.containers[0]!.image).toBe(app.image);
-  });
+      expect(out.outcome).toBe("Canceled");
+      expect(out.reason).toContain("during deploy");
+      expect(stepStatus(out, "deploy")).toBe("canceled");
+      expect(stepStatus(out, "verify")).toBe("skipped");
+      expect(world.sandbox.callLog.calls({ operation: APP_WRITE, pathContains: app.name })).toHaveLength(1);
+      expect(world.app(app.name).template.containers[0]!.image).toBe(app.image);
+    });
+  }
 
   it("cancels during the restart: the restart is not abandoned, then the deploy stops and restores the last known good", async () => {
     const app = await world.seedApp("web-cancel-restart");

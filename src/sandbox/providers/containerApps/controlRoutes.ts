@@ -40,11 +40,15 @@
  *          "behaviour": RevisionBehaviour }: every later revision with a container or init container using that image
  *          (exact string, or any image ending in "@<digest>" when keyed by digest) follows it; lasts until reset.
  * DELETE /_sandbox/containerApps/imageBehaviours?image=<url-encoded image>   204
+ * GET    /_sandbox/containerApps/busyCode            200 { "code": "ContainerAppOperationInProgress" }
+ * PUT    /_sandbox/containerApps/busyCode            200 { "code" }. Body { "code": "ContainerAppOperationInProgress" |
+ *          "ContainerAppLockConflict" | "ManagedEnvironmentOperationInProgress" }: the 409 a write to a busy app gets
+ *          (Azure's wording for each); lasts until reset.
  */
 import type { SandboxRequest, SandboxReply, SandboxRoute } from "../../kernel/types.js";
 import { renderContainerApp, renderRevision } from "./armBodies.js";
 import { revisionBehaviourSchema, type RevisionBehaviour } from "./behaviours.js";
-import { ArmRequestError, invalidRequestContent } from "./errors.js";
+import { ArmRequestError, BUSY_CODES, invalidRequestContent, type BusyCode } from "./errors.js";
 import { isJsonObject } from "./json.js";
 import type { AppRef } from "./appRecords.js";
 import { seedApp } from "./appWrites.js";
@@ -112,6 +116,15 @@ export function containerAppsControlRoutes(model: ContainerAppsModel): SandboxRo
       if (!image) throw invalidRequestContent("query parameter 'image' is required");
       model.setImageBehaviour(image, undefined);
       return { status: 204 };
+    }),
+    controlRoute("GET", "/containerApps/busyCode", () => ({ status: 200, body: { code: model.busyCode } })),
+    controlRoute("PUT", "/containerApps/busyCode", (request) => {
+      const code = isJsonObject(request.body) ? request.body["code"] : undefined;
+      if (typeof code !== "string" || !(BUSY_CODES as readonly string[]).includes(code)) {
+        throw invalidRequestContent(`code: one of ${BUSY_CODES.join(", ")} is required`);
+      }
+      model.setBusyCode(code as BusyCode);
+      return { status: 200, body: { code } };
     }),
     controlRoute("GET", appPath, (request) => {
       const app = model.requireApp(appRefFrom(request));

@@ -55,11 +55,24 @@ export function invalidField(appName: string, field: string, value: string, deta
   );
 }
 
-/** 409 while a previous write on the app is still running (Azure refuses concurrent updates). */
-export function operationInProgress(appName: string): ArmRequestError {
-  return new ArmRequestError(
-    armError(409, "ContainerAppOperationInProgress", `Cannot modify a container app '${appName}' because there is a pending operation in progress.`),
-  );
+/**
+ * The codes Azure has answered a write with while the app (or its environment) was busy: today's
+ * code, the one older deployments sent (microsoft/azure-container-apps#175) and the environment's own
+ * (microsoft/azure-container-apps#701). A scenario setting picks which one the sandbox answers.
+ */
+export const BUSY_CODES = ["ContainerAppOperationInProgress", "ContainerAppLockConflict", "ManagedEnvironmentOperationInProgress"] as const;
+
+/** One of {@link BUSY_CODES}. */
+export type BusyCode = (typeof BUSY_CODES)[number];
+
+/** 409 while a previous write on the app is still running (Azure refuses concurrent updates), worded as Azure words each code. */
+export function operationInProgress(appName: string, environmentName: string, code: BusyCode = "ContainerAppOperationInProgress"): ArmRequestError {
+  const messages: Record<BusyCode, string> = {
+    ContainerAppOperationInProgress: `Cannot modify a container app '${appName}' because there is an active provisioning operation in progress.`,
+    ContainerAppLockConflict: `Cannot modify container App '${appName}' because another modification is in progress. Please retry the operation.`,
+    ManagedEnvironmentOperationInProgress: `Cannot modify Container Apps environment ${environmentName} because another operation is in progress.`,
+  };
+  return new ArmRequestError(armError(409, code, messages[code]));
 }
 
 /** 400 for a revision action Azure does not allow in the revision's current state. */

@@ -12,6 +12,7 @@ import type { RevisionBehaviour } from "./behaviours.js";
 import { containerAppsControlRoutes, parseBehaviour } from "./controlRoutes.js";
 import { containerAppsIngressRoutes, IngressResponses, type IngressResponseRule } from "./ingress.js";
 import { findRevision, type AppRef } from "./appRecords.js";
+import type { BusyCode } from "./errors.js";
 import { seedApp } from "./appWrites.js";
 import { ContainerAppsModel, type ContainerAppsSnapshot } from "./model.js";
 import type { SeedAppOptions } from "./requestSchemas.js";
@@ -23,7 +24,7 @@ export type { SeedAppOptions, ContainerSpec } from "./requestSchemas.js";
 export type { IngressResponseRule } from "./ingress.js";
 export type { RevisionHealthState, RevisionProvisioningState, RevisionRunningState } from "./revisionLifecycle.js";
 export type { JsonObject, JsonValue } from "./json.js";
-export { ArmRequestError } from "./errors.js";
+export { ArmRequestError, BUSY_CODES, type BusyCode } from "./errors.js";
 export { maxRevisionNameLength } from "./naming.js";
 
 /** A JSON-able summary of one app for `GET /_sandbox/state`. */
@@ -42,6 +43,8 @@ export interface ContainerAppsProvider extends SandboxProvider {
   setNextRevisionBehaviour(app: AppRef, behaviour: RevisionBehaviour | undefined): void;
   /** Every later revision using `image` (exact, or `@<digest>` if keyed by a digest) follows `behaviour`; undefined clears it. */
   setImageBehaviour(image: string, behaviour: RevisionBehaviour | undefined): void;
+  /** The 409 code a write to a busy app gets (ContainerAppOperationInProgress by default); lasts until reset. */
+  setBusyCode(code: BusyCode): void;
   /** The app as ARM GET returns it now, or undefined. */
   getApp(app: AppRef): ContainerAppResource | undefined;
   /** The app's revisions as Revisions_List returns them now (creation order); empty for an unknown app. */
@@ -79,6 +82,7 @@ export function createContainerAppsProvider(context: SandboxContext): ContainerA
       ingressResponses.restore(saved.ingressResponses);
     },
     setIngressResponse: (rule) => ingressResponses.set(rule),
+    setBusyCode: (code) => model.setBusyCode(code),
     seedApp: (options) => renderContainerApp(model, seedApp(model, options)),
     setNextRevisionBehaviour: (app, behaviour) => model.setNextRevisionBehaviour(app, behaviour === undefined ? undefined : parseBehaviour(behaviour)),
     setImageBehaviour: (image, behaviour) => model.setImageBehaviour(image, behaviour === undefined ? undefined : parseBehaviour(behaviour)),

@@ -10,7 +10,7 @@ import type { AppRecord, AppRef, OperationRecord, OperationStatus } from "./appR
 import { findRevision } from "./appRecords.js";
 import type { RevisionBehaviour } from "./behaviours.js";
 import { revisionsMode } from "./defaults.js";
-import { appNotFound, operationInProgress, operationNotFound, revisionNotFound } from "./errors.js";
+import { appNotFound, BUSY_CODES, operationInProgress, operationNotFound, revisionNotFound, type BusyCode } from "./errors.js";
 import type { JsonObject } from "./json.js";
 import { arrayAt, isJsonObject, stringAt } from "./json.js";
 import { appKey } from "./naming.js";
@@ -26,6 +26,8 @@ export interface ContainerAppsSnapshot {
   apps: (Omit<AppRecord, "lastOperation"> & { lastOperationId?: string })[];
   operations: OperationSnapshot[];
   imageBehaviours: { image: string; behaviour: RevisionBehaviour }[];
+  /** Absent in states saved before the setting existed. */
+  busyCode?: BusyCode;
 }
 
 /** The provider's state and the lookups over it. */
@@ -33,6 +35,8 @@ export class ContainerAppsModel {
   private readonly apps = new Map<string, AppRecord>();
   private readonly operations = new Map<string, OperationRecord>();
   private readonly imageBehaviours = new Map<string, RevisionBehaviour>();
+  /** The code a write to a busy app is refused with (scenario setting). */
+  private busy: BusyCode = "ContainerAppOperationInProgress";
 
   constructor(readonly context: SandboxContext) {}
 
@@ -41,6 +45,18 @@ export class ContainerAppsModel {
     this.apps.clear();
     this.operations.clear();
     this.imageBehaviours.clear();
+    this.busy = "ContainerAppOperationInProgress";
+  }
+
+  /** The code a write to a busy app is refused with. */
+  get busyCode(): BusyCode {
+    return this.busy;
+  }
+
+  /** Chooses the code a write to a busy app is refused with (one of {@link BUSY_CODES}). */
+  setBusyCode(code: BusyCode): void {
+    if (!BUSY_CODES.includes(code)) throw new Error(`unknown busy code ${String(code)}`);
+    this.busy = code;
   }
 
   /** Everything the model holds, as JSON-able data. */
@@ -49,6 +65,7 @@ export class ContainerAppsModel {
       apps: [...this.apps.values()].map(({ lastOperation, ...app }) => ({ ...app, ...(lastOperation ? { lastOperationId: lastOperation.id } : {}) })),
       operations: [...this.operations.values()].map(({ app, ...operation }) => ({ ...operation, appKey: appKey(app.subscriptionId, app.resourceGroup, app.name) })),
       imageBehaviours: this.listImageBehaviours(),
+      busyCode: this.busy,
     };
   }
 
@@ -68,6 +85,7 @@ export class ContainerAppsModel {
       if (app && operation) app.lastOperation = operation;
     }
     for (const { image, behaviour } of snapshot.imageBehaviours) this.imageBehaviours.set(image, behaviour);
+    if (snapshot.busyCode !== undefined) this.busy = snapshot.busyCode;
   }
 
   /** The sandbox clock's current time (epoch ms). */
@@ -113,7 +131,9 @@ export class ContainerAppsModel {
 
   /** Refuses a write while the app's last operation is still running (409, as Azure). */
   ensureIdle(app: AppRecord): void {
-    if (app.lastOperation && this.now() < app.lastOperation.completesAt) throw operationInProgress(app.name);
+    if (app.lastOperation && this.now() < app.lastOperation.completesAt) {
+      throw operationInProgress(app.name, app.managedEnvironmentId.split("/").at(-1) ?? app.managedEnvironmentId, this.busy);
+    }
   }
 
   /** A long-running operation by id, or a 404 ARM error. */
