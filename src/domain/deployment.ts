@@ -226,6 +226,27 @@ const settingsSchema = z.strictObject({
   maxPollsPerExecution: z.int().min(1).max(100).default(MAX_POLLS_PER_EXECUTION),
 });
 
+/**
+ * What started a deploy: `api` (POST /api/deployments, the CLI), `webhook` (ACR's push webhook),
+ * `eventGrid` (an Event Grid `ImagePushed` event) or `scan` (the auto-rollout reconcile scan found a
+ * push no event reported). Every trigger funnels into this one input, so status and notifications
+ * can say why a deploy happened.
+ */
+export const TRIGGER_KINDS = ["api", "webhook", "eventGrid", "scan"] as const;
+
+/** Most event ids one trigger records (a coalesced burst keeps its newest). */
+export const MAX_TRIGGER_EVENT_IDS = 20;
+
+const triggerSchema = z.strictObject({
+  kind: z.enum(TRIGGER_KINDS, { error: `must be one of ${TRIGGER_KINDS.join(", ")}` }),
+  /** The registry events behind it (webhook `id`, Event Grid `id`), oldest first. */
+  eventIds: z.array(z.string().min(1).max(128)).max(MAX_TRIGGER_EVENT_IDS).optional(),
+  /** The pushed tag that led to the digest deployed (push and scan triggers). */
+  tag: z.string().superRefine(message(tagProblem)).optional(),
+  /** How many pushes were coalesced into this deploy (push triggers; 1 when alone). */
+  coalesced: z.int().min(1).optional(),
+});
+
 /** The deploy input schema (zod). Prefer {@link parseDeploymentInput}, which reports issues as JSON pointers. */
 export const deploymentInputSchema = z
   .strictObject({
@@ -238,6 +259,7 @@ export const deploymentInputSchema = z
     build: buildSchema.optional(),
     policy: policySchema.prefault({}),
     settings: settingsSchema.prefault({}),
+    trigger: triggerSchema.default({ kind: "api" }),
   })
   .superRefine((input, ctx) => {
     if (input.build && input.image.digest !== undefined) {
@@ -265,6 +287,10 @@ export type OnFailure = RolloutPolicy["onFailure"];
 type OrchestrationSettings = DeploymentInput["settings"];
 /** Retry policy for activities that fail with transient faults. */
 export type ActivityRetrySettings = OrchestrationSettings["activityRetry"];
+/** What started a deploy. */
+export type DeployTrigger = DeploymentInput["trigger"];
+/** One of {@link TRIGGER_KINDS}. */
+export type TriggerKind = DeployTrigger["kind"];
 /** One of {@link BUILD_PLATFORMS}. */
 export type BuildPlatform = (typeof BUILD_PLATFORMS)[number];
 

@@ -267,3 +267,18 @@ describe("parseDeploymentInput: build registry", () => {
     expect(pathsOf(request({ build: { registry: { resourceGroup: "rg", subscriptionId: "x" }, source } }))).toEqual(["/build/registry/subscriptionId"]);
   });
 });
+
+describe("parseDeploymentInput: trigger", () => {
+  it("records what started the deploy, api by default", () => {
+    const plain = parseDeploymentInput(request());
+    expect(plain.ok && plain.value.trigger).toEqual({ kind: "api" });
+    const pushed = parseDeploymentInput(request({ trigger: { kind: "webhook", eventIds: ["e1", "e2"], tag: "v2", coalesced: 2 } }));
+    expect(pushed.ok && pushed.value.trigger).toEqual({ kind: "webhook", eventIds: ["e1", "e2"], tag: "v2", coalesced: 2 });
+  });
+
+  it("refuses an unknown kind, an unknown field and a bad tag", () => {
+    expect(pathsOf(request({ trigger: { kind: "cron" } }))).toEqual(["/trigger/kind"]);
+    expect(pathsOf(request({ trigger: { kind: "scan", who: "me" } }))).toEqual(["/trigger/who"]);
+    expect(pathsOf(request({ trigger: { kind: "scan", tag: "-v1" } }))).toEqual(["/trigger/tag"]);
+  });
+});

@@ -20,6 +20,14 @@ export interface ApiError {
 }
 
 /** `GET /api/deployments/{id}` and each item of the list. */
+/** What started a deploy, as the deploy input recorded it. */
+export interface DeploymentTriggerResource {
+  kind: "api" | "webhook" | "eventGrid" | "scan";
+  eventIds?: string[];
+  tag?: string;
+  coalesced?: number;
+}
+
 export interface DeploymentResource {
   id: string;
   /** The target's name. */
@@ -32,6 +40,8 @@ export interface DeploymentResource {
     digest?: string;
   };
   status: DeploymentStatusName;
+  /** What started it: `api`, `webhook`, `eventGrid` or `scan` (deploys from before triggers were recorded: `api`). */
+  trigger: DeploymentTriggerResource;
   createdAt: string;
   updatedAt: string;
   /** Why it ended as it did (final statuses only). */

@@ -4,7 +4,7 @@
  * control) and copied field by field, so nothing else in the input, such as build args, can leak.
  */
 import { ORCHESTRATIONS } from "../../orchestrations/names.js";
-import { DEPLOYMENT_STATUSES, type ApiError, type DeploymentResource, type DeploymentStatusName } from "./apiTypes.js";
+import { DEPLOYMENT_STATUSES, type ApiError, type DeploymentResource, type DeploymentStatusName, type DeploymentTriggerResource } from "./apiTypes.js";
 import type { TimelineStep } from "../../domain/timeline.js";
 
 /** What the API reads of an orchestration instance (a `DurableOrchestrationStatus`, or its JSON). */
@@ -130,6 +130,20 @@ export function targetNameOf(instance: Pick<DeploymentInstance, "input">): strin
   return stringField(instance.input, "targetName") ?? stringField(isObject(instance.input) ? instance.input.target : undefined, "containerApp") ?? "";
 }
 
+const TRIGGER_KINDS: readonly DeploymentTriggerResource["kind"][] = ["api", "webhook", "eventGrid", "scan"];
+
+/** The recorded trigger, read defensively (inputs from before triggers were recorded read as `api`). */
+function triggerOf(raw: unknown): DeploymentTriggerResource {
+  const kind = TRIGGER_KINDS.find((k) => k === stringField(raw, "kind")) ?? "api";
+  const trigger: DeploymentTriggerResource = { kind };
+  if (!isObject(raw)) return trigger;
+  if (Array.isArray(raw.eventIds)) trigger.eventIds = raw.eventIds.filter((id): id is string => typeof id === "string");
+  const tag = stringField(raw, "tag");
+  if (tag !== undefined) trigger.tag = tag;
+  if (typeof raw.coalesced === "number") trigger.coalesced = raw.coalesced;
+  return trigger;
+}
+
 /** Builds the resource for a deploy instance (call {@link isDeployInstance} first). */
 export function toDeploymentResource(instance: DeploymentInstance): DeploymentResource {
   const { status, reason } = deploymentStatusOf(instance);
@@ -151,6 +165,7 @@ export function toDeploymentResource(instance: DeploymentInstance): DeploymentRe
       ...(digest !== undefined ? { digest } : {}),
     },
     status,
+    trigger: triggerOf(input.trigger),
     createdAt: createdAtOf(instance, input),
     updatedAt: isoOf(instance.lastUpdatedTime),
     steps: stepsOf(progress),

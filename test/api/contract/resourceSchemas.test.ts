@@ -28,6 +28,7 @@ const deployment: Required<DeploymentResource> = {
   target: "web",
   image,
   status: "RolledBack",
+  trigger: { kind: "webhook", eventIds: ["cb8c3971-9adc-488b-0000-43cbb4974ff5"], tag: "v2", coalesced: 3 },
   createdAt: AT,
   updatedAt: AT,
   reason: "verification failed",

@@ -20,6 +20,7 @@ const deployment = {
   target: "web",
   image: { loginServer: "acr.azurecr.io", repository: "team/web", tag: "v2" },
   status: "Building",
+  trigger: { kind: "api" },
   createdAt: "2026-11-28T09:00:00.000Z",
   updatedAt: "2026-11-28T09:01:00.000Z",
   steps: [{ name: "build", status: "running", startedAt: "2026-11-28T09:00:01.000Z" }],

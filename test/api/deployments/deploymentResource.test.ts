@@ -41,6 +41,7 @@ describe("toDeploymentResource", () => {
       target: "web",
       image: { loginServer: "contoso.azurecr.io", repository: "team/web", tag: "v2" },
       status: "Building",
+      trigger: { kind: "api" },
       createdAt: "2026-01-01T00:00:00.000Z",
       updatedAt: "2026-01-01T00:01:00.000Z",
       steps: [{ name: "build", status: "running", startedAt: "2026-01-01T00:00:01Z" }],

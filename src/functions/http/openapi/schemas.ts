@@ -92,7 +92,7 @@ export const schemas: Record<string, SchemaObject> = {
   DeploymentResource: {
     type: "object",
     additionalProperties: false,
-    required: ["id", "target", "image", "status", "createdAt", "updatedAt", "steps"],
+    required: ["id", "target", "image", "status", "trigger", "createdAt", "updatedAt", "steps"],
     properties: {
       id: { type: "string", pattern: DEPLOYMENT_ID_PATTERN.source },
       target: { type: "string", description: "The target's name." },
@@ -108,6 +108,7 @@ export const schemas: Record<string, SchemaObject> = {
         },
       },
       status: schemaRef("DeploymentStatus"),
+      trigger: schemaRef("DeploymentTrigger"),
       createdAt: {
         ...TIMESTAMP,
         description: "When the request was accepted, in milliseconds. Requests accepted in the same millisecond are stamped 1 ms apart in the order they started, so the list's order is start order.",
@@ -122,6 +123,18 @@ export const schemas: Record<string, SchemaObject> = {
       supersededBy: { type: "string", description: "The deployment that replaced this one in the queue." },
       quarantinedDigest: { type: "string", pattern: DIGEST_PATTERN.source },
       error: schemaRef("ApiError"),
+    },
+  },
+  DeploymentTrigger: {
+    type: "object",
+    additionalProperties: false,
+    required: ["kind"],
+    description: "What started the deploy: POST /api/deployments (`api`), the ACR push webhook (`webhook`), an Event Grid ImagePushed event (`eventGrid`) or the auto-rollout reconcile scan (`scan`).",
+    properties: {
+      kind: { type: "string", enum: ["api", "webhook", "eventGrid", "scan"] },
+      eventIds: { type: "array", items: { type: "string" }, description: "The registry events behind it (webhook or Event Grid ids), oldest first." },
+      tag: { type: "string", pattern: TAG_PATTERN.source, description: "The pushed tag that led to the digest deployed." },
+      coalesced: { type: "integer", minimum: 1, description: "How many pushes inside the debounce window became this one deploy." },
     },
   },
   DeploymentAccepted: {
