@@ -19,6 +19,11 @@ import type { RequestLogger } from "./http/requestLog.js";
 import { isDurableClientInput } from "./rpc/clientBinding.js";
 import { captureFunctions, type FunctionRegistry } from "./capture/registry.js";
 import { RpcFaults } from "./rpc/rpcFaults.js";
+import { invokeTriggeredFunction } from "./triggers/invokeTriggered.js";
+import { startTimerTriggers, type TimerFunction, type TimerTriggers } from "./timer/timerTriggers.js";
+import functions from "@azure/functions";
+import type { FunctionHandler, FunctionTrigger, GenericFunctionOptions } from "@azure/functions";
+import type { EventGridFunctions } from "./eventGrid/eventGridWebhook.js";
 
 /** How to start the local runtime. */
 export interface LocalRuntimeOptions {
@@ -61,6 +66,12 @@ export interface LocalRuntime {
   masterKey: string;
   /** The key the public Durable webhooks (`statusQueryGetUri` etc.) carry. */
   systemKey: string;
+  /** The `eventgrid_extension` system key `/runtime/webhooks/eventgrid` wants (`code=` or `x-functions-key`). */
+  eventGridKey: string;
+  /** The running `app.timer` schedules. */
+  timers: TimerTriggers;
+  /** Resolves once no orchestration work and no timer invocation is running (drive the virtual clock with it). */
+  idle(): Promise<void>;
   taskHub: string;
   /** Faults the Durable rpc endpoint answers with instead of the operation (what `df.getClient` calls). */
   rpcFaults: RpcFaults;
@@ -89,13 +100,23 @@ function engineLoggerFor(log: FunctionLogger): EngineLogger {
 /** Says which captured registrations the local runtime will not run or only partly supports. */
 function warnAboutUnsupported(registry: FunctionRegistry, log: FunctionLogger): void {
   const warn = (functionName: string, message: string): void => log({ level: "warning", functionName, invocationId: "", message });
-  for (const { name } of registry.timers.values()) warn(name, "Timer triggers are not run by the local runtime.");
-  for (const name of registry.others.keys()) warn(name, "This trigger type is not run by the local runtime.");
+  for (const [name, options] of registry.others) {
+    if (options.trigger.type !== "eventGridTrigger" && options.trigger.type !== "timerTrigger") warn(name, "This trigger type is not run by the local runtime.");
+  }
   for (const { name, options } of registry.http.values()) {
     const unsupported = (options.extraInputs ?? []).filter((input) => !isDurableClientInput(input)).map((input) => input.type);
     if (unsupported.length > 0) warn(name, `Extra inputs of type ${unsupported.join(", ")} receive no value locally.`);
     if ((options.extraOutputs ?? []).length > 0) warn(name, "Extra outputs are ignored locally.");
   }
+}
+
+/** A timer trigger binding's schedule options (the library copies them onto the binding). */
+function timerFunctionFrom(name: string, trigger: FunctionTrigger): TimerFunction {
+  const schedule: unknown = trigger.schedule;
+  if (typeof schedule !== "string" || schedule.trim() === "") throw new Error(`Timer function '${name}' has no schedule.`);
+  const runOnStartup: unknown = trigger.runOnStartup;
+  const useMonitor: unknown = trigger.useMonitor;
+  return { name, schedule, runOnStartup: runOnStartup === true, useMonitor: typeof useMonitor === "boolean" ? useMonitor : undefined };
 }
 
 async function importModules(modules: LocalRuntimeOptions["functionModules"]): Promise<void> {
@@ -159,9 +180,43 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     if (setHostname) delete process.env.WEBSITE_HOSTNAME;
     throw error;
   }
-  doors.connect(engine, (name) => registry.orchestration(name) !== undefined);
+  const eventGridFunctions = registry.triggeredBy("eventGridTrigger");
+  const eventGrid: EventGridFunctions = {
+    // The extension's listener dictionary is keyed by the exact function name.
+    has: (name) => eventGridFunctions.has(name),
+    invoke: async (name, event) => {
+      const fn = eventGridFunctions.get(name);
+      if (fn) await invokeTriggeredFunction(name, fn, event, doors.extraInputs, log);
+    },
+  };
+  doors.connect(engine, (name) => registry.orchestration(name) !== undefined, eventGrid);
+  const timerHandlers = new Map<string, GenericFunctionOptions>([
+    ...[...registry.timers.values()].map(({ name, options }): [string, GenericFunctionOptions] => [name, { trigger: options.trigger ?? functions.trigger.timer({ schedule: options.schedule, runOnStartup: options.runOnStartup, useMonitor: options.useMonitor }), handler: options.handler as FunctionHandler, extraInputs: options.extraInputs, extraOutputs: options.extraOutputs, return: options.return }]),
+    ...registry.triggeredBy("timerTrigger"),
+  ]);
   // The product's HTTP functions stamp requests with the runtime's clock (virtual under tests).
   useWallClock(() => clock.now());
+
+  let timers: TimerTriggers;
+  try {
+    timers = await startTimerTriggers({
+      functions: [...timerHandlers].map(([name, fn]) => timerFunctionFrom(name, fn.trigger)),
+      clock,
+      env,
+      statusFile: join(dataDir, "timers.json"),
+      invoke: async (name, timerInfo) => {
+        const fn = timerHandlers.get(name);
+        if (fn) await invokeTriggeredFunction(name, fn, timerInfo, doors.extraInputs, log);
+      },
+      onError: (functionName, error) => log({ level: "warning", functionName, invocationId: "", message: `Could not record the schedule status: ${String(error)}` }),
+    });
+  } catch (error) {
+    useSystemWallClock();
+    await doors.close();
+    await engine.stop();
+    if (setHostname) delete process.env.WEBSITE_HOSTNAME;
+    throw error;
+  }
 
   let stopped: Promise<void> | undefined;
   return {
@@ -173,11 +228,20 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     functionKey,
     masterKey,
     systemKey: doors.systemKey,
+    eventGridKey: doors.eventGridKey,
+    timers,
+    async idle() {
+      // Timer invocations may start orchestrations and orchestrations may not start timers: two rounds settle both.
+      await timers.idle();
+      await engine.idle();
+      await timers.idle();
+    },
     taskHub,
     rpcFaults,
     stop() {
       stopped ??= (async () => {
         useSystemWallClock();
+        await timers.stop();
         await doors.close();
         await engine.stop();
         if (setHostname) delete process.env.WEBSITE_HOSTNAME;

@@ -129,6 +129,7 @@ function printBanner(runtime: LocalRuntime, keys: LocalKeys, setup: SandboxSetup
   say("");
   say(`Functions host:     ${publicUrl}/api  (health: ${publicUrl}/api/health)`);
   say(`Function key:       ${keys.functionKey}  (${keys.functionKeySource === "settings" ? "from ACA_ROLLOUT_FUNCTION_KEY" : `stored in ${keys.keysFile}`})`);
+  say(`Event Grid webhook: ${publicUrl}/runtime/webhooks/eventgrid?functionName=<name>  (key eventgrid_extension: ${runtime.eventGridKey})`);
   say("");
   // Examples for the targets actually configured (the demo's, or the user's own).
   const examples = targets.ok ? deployExamples(targets.targets) : [];

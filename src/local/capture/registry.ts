@@ -6,7 +6,7 @@
  * (ES imports are hoisted: call {@link captureFunctions} first, then `await import(...)` the product).
  */
 import functions from "@azure/functions";
-import type { FunctionHandler, FunctionInput, GenericFunctionOptions, HttpFunctionOptions, HttpHandler, HttpMethodFunctionOptions, TimerFunctionOptions } from "@azure/functions";
+import type { EventGridFunctionOptions, FunctionHandler, FunctionInput, GenericFunctionOptions, HttpFunctionOptions, HttpHandler, HttpMethodFunctionOptions, TimerFunctionOptions } from "@azure/functions";
 
 /** The three Durable trigger kinds. */
 export type DurableFunctionKind = "orchestration" | "activity" | "entity";
@@ -97,6 +97,11 @@ export class FunctionRegistry {
     this.timers.set(name, { name, options });
   }
 
+  /** Generic registrations whose trigger binding has `type` (e.g. `eventGridTrigger`), by name. */
+  triggeredBy(type: string): Map<string, GenericFunctionOptions> {
+    return new Map([...this.others].filter(([, options]) => options.trigger.type === type));
+  }
+
   /** Forgets every captured function. */
   clear(): void {
     for (const map of [this.orchestrations, this.activities, this.entities, this.http, this.timers, this.others]) map.clear();
@@ -143,6 +148,11 @@ export function captureFunctions(): FunctionRegistry {
   app.generic = (name: string, options: GenericFunctionOptions): void => sharedRegistry.addGeneric(name, options);
   app.http = (name: string, options: HttpFunctionOptions): void => sharedRegistry.addHttp(name, options);
   app.timer = (name: string, options: TimerFunctionOptions): void => sharedRegistry.addTimer(name, options);
+  // Same conversion as the library's app.eventGrid (convertToGenericOptions with trigger.eventGrid).
+  app.eventGrid = (name: string, options: EventGridFunctionOptions): void => {
+    const { handler, return: ret, trigger, extraInputs, extraOutputs } = options;
+    sharedRegistry.addGeneric(name, { trigger: trigger ?? functions.trigger.eventGrid({}), return: ret, extraInputs, extraOutputs, handler: handler as FunctionHandler });
+  };
   app.get = methodShorthand("GET");
   app.put = methodShorthand("PUT");
   app.post = methodShorthand("POST");

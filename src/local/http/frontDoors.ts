@@ -11,6 +11,7 @@ import { startRpcServer } from "../rpc/rpcServer.js";
 import { deriveSystemKey, DURABLE_SYSTEM_KEY_NAME, type HostKeys } from "./hostKeys.js";
 import type { HttpFunctionSpec } from "./httpFunction.js";
 import { startHttpHost } from "./httpHost.js";
+import { EVENT_GRID_SYSTEM_KEY_NAME, type EventGridFunctions } from "../eventGrid/eventGridWebhook.js";
 import type { FunctionLogger } from "./invokeHttpFunction.js";
 import type { RequestLogger } from "./requestLog.js";
 
@@ -38,12 +39,14 @@ export interface FrontDoors {
   readonly rpcBaseUrl: string;
   /** The key the public Durable webhooks accept (`code=`). */
   readonly systemKey: string;
+  /** The key the Event Grid webhook accepts (`eventgrid_extension`; `code=` or `x-functions-key`). */
+  readonly eventGridKey: string;
   /** The durable client binding every function with `df.input.durableClient()` receives. */
   readonly binding: DurableClientBindingData;
   /** Fills durable client inputs; hand it to the engine for activities, too. */
   readonly extraInputs: ExtraInputsBuilder;
   /** Starts serving requests with `engine`; `isOrchestrator` says which names `startNew` may use. */
-  connect(engine: OrchestrationEngine, isOrchestrator: (name: string) => boolean): void;
+  connect(engine: OrchestrationEngine, isOrchestrator: (name: string) => boolean, eventGrid?: EventGridFunctions): void;
   /** Closes both listeners. */
   close(): Promise<void>;
 }
@@ -52,7 +55,8 @@ export interface FrontDoors {
 export async function openFrontDoors(options: FrontDoorOptions): Promise<FrontDoors> {
   const hostSecret = options.keys.masterKey ?? options.keys.functionKeys[0] ?? "";
   const systemKey = options.keys.systemKeys?.[DURABLE_SYSTEM_KEY_NAME] ?? deriveSystemKey(hostSecret, DURABLE_SYSTEM_KEY_NAME);
-  const keys: HostKeys = { ...options.keys, systemKeys: { ...options.keys.systemKeys, [DURABLE_SYSTEM_KEY_NAME]: systemKey } };
+  const eventGridKey = options.keys.systemKeys?.[EVENT_GRID_SYSTEM_KEY_NAME] ?? deriveSystemKey(hostSecret, EVENT_GRID_SYSTEM_KEY_NAME);
+  const keys: HostKeys = { ...options.keys, systemKeys: { ...options.keys.systemKeys, [DURABLE_SYSTEM_KEY_NAME]: systemKey, [EVENT_GRID_SYSTEM_KEY_NAME]: eventGridKey } };
 
   const http = await startHttpHost({ functions: options.functions, routePrefix: options.routePrefix, keys, port: options.port, log: options.log, requestLog: options.requestLog });
   let rpc;
@@ -71,12 +75,13 @@ export async function openFrontDoors(options: FrontDoorOptions): Promise<FrontDo
     url: http.origin,
     rpcBaseUrl: rpc.rpcBaseUrl,
     systemKey,
+    eventGridKey,
     binding,
     extraInputs,
-    connect(engine, isOrchestrator) {
+    connect(engine, isOrchestrator, eventGrid) {
       const api = new DurableApi(engine, { taskHub: options.taskHub, systemKey, isOrchestrator, logError });
       rpc.attach(api);
-      http.attach({ extraInputs, durableApi: api });
+      http.attach({ extraInputs, durableApi: api, eventGrid });
     },
     async close() {
       await Promise.all([http.close(), rpc.close()]);

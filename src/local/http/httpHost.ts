@@ -15,6 +15,7 @@ import { DURABLE_SYSTEM_KEY_NAME, KeyChecker, presentedKey, type HostKeys } from
 import type { HttpFunctionSpec } from "./httpFunction.js";
 import { invokeHttpFunction, type FunctionLogger } from "./invokeHttpFunction.js";
 import { BodyTooLargeError, readRequestBody, sendEmpty } from "../net/requestBody.js";
+import { EVENT_GRID_SYSTEM_KEY_NAME, EVENT_GRID_WEBHOOK_PATH, processEventGridRequest, type EventGridFunctions } from "../eventGrid/eventGridWebhook.js";
 import type { RequestLogger } from "./requestLog.js";
 import { RouteTable } from "./routeTable.js";
 import { writeHttpResponse } from "./writeHttpResponse.js";
@@ -36,6 +37,8 @@ export interface HttpHostOptions {
 export interface HttpHostWiring {
   extraInputs: ExtraInputsBuilder;
   durableApi: DurableApi;
+  /** The `app.eventGrid` functions behind `/runtime/webhooks/eventgrid`. */
+  eventGrid?: EventGridFunctions;
 }
 
 /** A running HTTP host. */
@@ -70,6 +73,33 @@ export async function startHttpHost(options: HttpHostOptions): Promise<HttpHost>
     serveDurableApi(request, response, api, { rawUrl, pathname, query, pathPrefix: WEBHOOK_PREFIX, selfHost });
   };
 
+  // The host authorises extension webhooks with the extension's system key (or the master key).
+  const handleEventGrid = (request: IncomingMessage, response: ServerResponse, functions: EventGridFunctions, search: string): void => {
+    const query = new URLSearchParams(search);
+    if (!keys.allowsSystem(EVENT_GRID_SYSTEM_KEY_NAME, presentedKey(request.headers["x-functions-key"], query))) {
+      request.resume();
+      sendEmpty(response, 401);
+      return;
+    }
+    readRequestBody(request)
+      .then((body) => processEventGridRequest({ method: request.method ?? "GET", search, headers: request.headers, body }, functions))
+      .then((answer) => {
+        response.statusCode = answer.status;
+        for (const [name, value] of Object.entries(answer.headers)) response.setHeader(name, value);
+        const bytes = Buffer.from(answer.body ?? "", "utf8");
+        response.setHeader("Content-Length", bytes.length);
+        response.end(bytes);
+      })
+      .catch((error: unknown) => {
+        if (error instanceof BodyTooLargeError) {
+          sendEmpty(response, 413);
+          return;
+        }
+        log({ level: "error", functionName: "EventGrid", invocationId: "", message: describeError(error) });
+        sendEmpty(response, 500);
+      });
+  };
+
   const server: Server = createServer((request, response) => {
     const requestLog = options.requestLog;
     if (requestLog) {
@@ -92,6 +122,11 @@ export async function startHttpHost(options: HttpHostOptions): Promise<HttpHost>
 
     if (pathname.length >= WEBHOOK_PREFIX.length && pathname.slice(0, WEBHOOK_PREFIX.length).toLowerCase() === WEBHOOK_PREFIX) {
       handleWebhook(request, response, current.durableApi, rawUrl, pathname, search);
+      return;
+    }
+    const bare = pathname.endsWith("/") ? pathname.slice(0, -1) : pathname;
+    if (bare.toLowerCase() === EVENT_GRID_WEBHOOK_PATH && current.eventGrid) {
+      handleEventGrid(request, response, current.eventGrid, search);
       return;
     }
     const match = routes.find(method, pathname);
