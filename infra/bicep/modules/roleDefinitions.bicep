@@ -1,4 +1,4 @@
-// The custom roles, with exactly the operations aca-rollout performs. test/infra/leastPrivilege.test.ts reads the
+// The two custom roles, with exactly the operations aca-rollout performs. test/infra/leastPrivilege.test.ts reads the
 // `actions` and `dataActions` arrays below (plain string literals, one per line) and checks them against every
 // operation the sandbox recorded while the product ran: an action used but not granted fails, and so does one
 // granted but never used. Change them only together with the code.
@@ -26,13 +26,11 @@ resource acrRole 'Microsoft.Authorization/roleDefinitions@2022-04-01' = {
           'Microsoft.ContainerRegistry/registries/runs/read'
           'Microsoft.ContainerRegistry/registries/runs/cancel/action'
           'Microsoft.ContainerRegistry/registries/runs/listLogSasUrl/action'
-          'Microsoft.ContainerRegistry/registries/listBuildSourceUploadUrl/action'
           'Microsoft.ContainerRegistry/registries/pull/read'
         ]
         notActions: []
         // Registries in "RBAC Registry + ABAC Repository Permissions" mode check these instead of pull/read.
         dataActions: [
-          'Microsoft.ContainerRegistry/registries/repositories/content/read'
           'Microsoft.ContainerRegistry/registries/repositories/metadata/read'
         ]
         notDataActions: []
@@ -68,29 +66,5 @@ resource containerAppsRole 'Microsoft.Authorization/roleDefinitions@2022-04-01' 
   }
 }
 
-// Container Apps long-running operations are polled under /subscriptions/<id>/providers/Microsoft.App/locations/...,
-// outside any resource group: reading those two operation resources is all this role allows.
-resource containerAppsOperationsRole 'Microsoft.Authorization/roleDefinitions@2022-04-01' = {
-  name: guid(subscription().id, 'aca-rollout', 'containerapps-operations')
-  properties: {
-    roleName: 'aca-rollout container app operation reader (${subscription().subscriptionId})'
-    description: 'Read the status and result of Container Apps long-running operations. Assigned on each target subscription.'
-    type: 'CustomRole'
-    assignableScopes: assignableScopes
-    permissions: [
-      {
-        actions: [
-          'Microsoft.App/locations/containerappOperationStatuses/read'
-          'Microsoft.App/locations/containerappOperationResults/read'
-        ]
-        notActions: []
-        dataActions: []
-        notDataActions: []
-      }
-    ]
-  }
-}
-
 output acrRoleId string = acrRole.id
 output containerAppsRoleId string = containerAppsRole.id
-output containerAppsOperationsRoleId string = containerAppsOperationsRole.id
