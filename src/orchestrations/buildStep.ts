@@ -8,7 +8,7 @@ import { raceCancel, subOrchestration, type Flow } from "./calls.js";
 import type { WaitForBuildRunInput } from "./contracts.js";
 import type { DeployOutput } from "./deployProgress.js";
 import type { DeployRun } from "./deployRun.js";
-import { ORCHESTRATIONS } from "./names.js";
+import { BUILD_WAIT_SUFFIX, ORCHESTRATIONS } from "./names.js";
 
 /** Bytes of build log kept when a build fails. */
 const LOG_TAIL_BYTES = 4096;
@@ -49,10 +49,10 @@ export function* buildImage(run: DeployRun, build: BuildSpec): Flow<BuildResult>
     attempt: 0,
     retry: input.settings.activityRetry,
   };
-  const raced = yield* raceCancel(run.context, subOrchestration(run.context, ORCHESTRATIONS.waitForBuildRun, waitInput, run.childId("build")), run.cancel);
+  const raced = yield* raceCancel(run.context, subOrchestration(run.context, ORCHESTRATIONS.waitForBuildRun, waitInput, run.childId(BUILD_WAIT_SUFFIX)), run.cancel);
   if (raced.canceled) {
     // The wait is stopped rather than left to notice the canceled run: no poll outlives the deploy.
-    if (raced.started) yield* run.stopChild("build", "the deploy was canceled");
+    if (raced.started) yield* run.stopChild(BUILD_WAIT_SUFFIX, "the deploy was canceled");
     const canceled = yield* run.activity(ACTIVITIES.cancelBuildRun, { registry, runId });
     const how = canceled.ok ? `ACR run ${runId} canceled` : `canceling ACR run ${runId} failed: ${canceled.failure.code}`;
     progress.finish("build", "canceled", `canceled by request; ${how}`);
@@ -67,7 +67,8 @@ export function* buildImage(run: DeployRun, build: BuildSpec): Flow<BuildResult>
     progress.finish("build", "failed", `run ${runId} ended ${status}`);
     return { ok: false, output: progress.result("Failed", `build run ${runId} ended ${status}; the Container App was not changed`, log.ok ? { logTail: log.tail } : {}) };
   }
-  progress.finish("build", "succeeded", `run ${runId} succeeded`);
+  // Says how the wait learnt of the end: the push signal, or its own polling.
+  progress.finish("build", "succeeded", `run ${runId} succeeded${waited.pushSignal ? " (confirmed on the registry's push signal)" : ""}`);
   // cmd-step builds report no output images; when a run does, its digest for our tag is authoritative.
   const digest = waited.run.outputImages.find((o) => o.repository === image.repository && o.tag === scheduled.resultTag && o.digest)?.digest;
   return { ok: true, digest, tag: scheduled.resultTag };

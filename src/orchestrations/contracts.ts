@@ -20,10 +20,27 @@ export interface WaitForBuildRunInput {
   /** Polls made by earlier executions, so the interval keeps growing across `continueAsNew`. */
   attempt: number;
   retry: ActivityRetrySettings;
+  /** The push signal, once one has arrived (kept across `continueAsNew`). */
+  pushSignal?: BuildPushSignalPayload;
+  /** Re-reads made since the push signal, so the confirm delays keep growing across `continueAsNew`. */
+  confirmAttempt?: number;
 }
 
-/** The run's final state, or why it could not be read. */
-export type WaitForBuildRunOutput = { ok: true; run: BuildRunState; timedOut: boolean } | { ok: false; failure: ActivityFailure };
+/** The payload of the `buildPushed` event (`BUILD_PUSH_EVENT`): what the registry said it pushed, and when we heard it. */
+export interface BuildPushSignalPayload {
+  digest: string;
+  tag: string;
+  repository: string;
+  /** The registry's login server, as the push named it. */
+  host: string;
+  /** ISO time the signal was raised (wall clock of the raiser; informative only). */
+  raisedAt: string;
+}
+
+/** The run's final state (with the push signal that ended the wait early, if one did), or why it could not be read. */
+export type WaitForBuildRunOutput =
+  | { ok: true; run: BuildRunState; timedOut: boolean; pushSignal?: BuildPushSignalPayload }
+  | { ok: false; failure: ActivityFailure };
 
 /** Input (and `continueAsNew` state) of a verification. */
 export interface VerifyRevisionInput {

@@ -11,6 +11,7 @@ import { ENTITIES, targetKey } from "../entities/names.js";
 import type { TargetOperations } from "../entities/targetRecord.js";
 import { activityRetryOptions } from "./activityRetry.js";
 import { callActivity, type Failed, type Flow } from "./calls.js";
+import { childInstanceId } from "./names.js";
 import type { DeployOutput, DeployProgress } from "./deployProgress.js";
 
 /** One deploy in progress. */
@@ -38,7 +39,7 @@ export class DeployRun {
 
   /** The instance id of a child of this deploy (a wait), fixed so a replay addresses the same one. */
   childId(suffix: string): string {
-    return `${this.input.deploymentId}-${suffix}`;
+    return childInstanceId(this.input.deploymentId, suffix);
   }
 
   /** Calls an activity with this deploy's retry options. */

@@ -37,3 +37,13 @@ export function pollDelaySeconds(profile: PollProfile, attempt: number, remainin
 export function shouldContinueAsNew(pollsThisExecution: number, maxPolls: number = MAX_POLLS_PER_EXECUTION): boolean {
   return pollsThisExecution >= maxPolls;
 }
+
+/**
+ * Seconds to wait before the `confirmAttempt`-th (0-based) re-read of a build run after its push was
+ * signalled but the run was not final yet. ACR pushes inside the run, so the run's own status follows
+ * within seconds: re-read after 1, 2, 4, ... seconds, never later than the normal schedule would.
+ */
+export function confirmDelaySeconds(confirmAttempt: number, normalDelaySeconds: number): number {
+  if (!Number.isInteger(confirmAttempt) || confirmAttempt < 0) throw new RangeError(`confirm attempt must be a non-negative integer (got ${confirmAttempt})`);
+  return Math.max(1, Math.min(normalDelaySeconds, 2 ** confirmAttempt));
+}

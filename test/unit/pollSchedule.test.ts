@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { BUILD_POLL_PROFILE, MAX_POLLS_PER_EXECUTION, VERIFY_POLL_PROFILE } from "../../src/domain/pollProfile.js";
-import { pollDelaySeconds, shouldContinueAsNew } from "../../src/policies/pollSchedule.js";
+import { confirmDelaySeconds, pollDelaySeconds, shouldContinueAsNew } from "../../src/policies/pollSchedule.js";
 
 describe("pollDelaySeconds", () => {
   it("grows exponentially and caps", () => {
@@ -39,5 +39,14 @@ describe("continueAsNew", () => {
     expect(shouldContinueAsNew(MAX_POLLS_PER_EXECUTION)).toBe(true);
     expect(shouldContinueAsNew(3, 3)).toBe(true);
     expect(shouldContinueAsNew(2, 3)).toBe(false);
+  });
+});
+
+describe("confirmDelaySeconds (re-reads after a push signal)", () => {
+  it("re-reads after 1, 2, 4 ... s, never later than the normal schedule and never below 1 s", () => {
+    expect([0, 1, 2, 3, 4, 5].map((a) => confirmDelaySeconds(a, 120))).toEqual([1, 2, 4, 8, 16, 32]);
+    expect([0, 3, 9].map((a) => confirmDelaySeconds(a, 5))).toEqual([1, 5, 5]);
+    expect(confirmDelaySeconds(0, 0.2)).toBe(1);
+    expect(() => confirmDelaySeconds(-1, 10)).toThrow(RangeError);
   });
 });
