@@ -3,7 +3,7 @@
 import js from "@eslint/js";
 import tseslint from "typescript-eslint";
 
-const PRODUCT = ["src/functions", "src/orchestrations", "src/activities", "src/azure", "src/notifiers", "src/policies", "src/config", "src/domain", "src/entities"];
+const PRODUCT = ["src/cli", "src/functions", "src/orchestrations", "src/activities", "src/azure", "src/notifiers", "src/policies", "src/config", "src/domain", "src/entities"];
 const RUNTIME_AND_SANDBOX = { group: ["**/local/**", "**/sandbox/**"], message: "Product code must not import the local runtime or the sandbox: they are wired in at start-up only." };
 /** Folder -> extra restricted-import patterns, on top of the product rule where it applies. */
 const BOUNDARIES = {
