@@ -42,6 +42,8 @@ export interface StartSandboxOptions {
   registries?: RegistrySeed[];
   /** Create any registry a request names on first use; default false. */
   autoCreateRegistries?: boolean;
+  /** Real milliseconds a registry webhook delivery waits for its answer; default ACR's 5 s. */
+  webhookTimeoutMs?: number;
   /** Passed through to the ACR data-plane provider (e.g. `upstreamUrl` of a docker-registry). */
   dataPlane?: AcrDataPlaneOptions;
   /**
@@ -117,6 +119,7 @@ export async function startSandbox(options: StartSandboxOptions = {}): Promise<S
         : undefined,
       registries: options.registries,
       autoCreateRegistries: options.autoCreateRegistries,
+      ...(options.webhookTimeoutMs !== undefined ? { webhookTimeoutMs: options.webhookTimeoutMs } : {}),
     },
     dataPlane: options.dataPlane,
   });

@@ -112,3 +112,28 @@ export interface PushedManifest {
 export interface ImagePushSink {
   onImagePushed(loginServer: string, repository: string, tag: string, digest: string, manifest: PushedManifest): void | Promise<unknown>;
 }
+
+/**
+ * An artifact event the registry reports, whichever way the image arrived (a run's push, a client's
+ * manifest PUT on the data plane, a scenario push): what ACR's webhooks (`push`, `delete`) are sent for.
+ */
+export interface RegistryArtifactEvent {
+  action: "push" | "delete";
+  /** Lowercase login server, `request.host` of the webhook payload. */
+  loginServer: string;
+  repository: string;
+  /** Absent for a push by digest (e.g. a multi-arch image's per-platform children) and for deletes. */
+  tag?: string;
+  digest: string;
+  mediaType: string;
+  /** Manifest bytes; absent for deletes, as in ACR's delete payload. */
+  size?: number;
+  /** The HTTP method and user agent of the request that caused it (`request.method`, `request.useragent`). */
+  method: string;
+  userAgent: string;
+}
+
+/** Told about every {@link RegistryArtifactEvent} (the registry webhooks). Must not throw; may work asynchronously. */
+export interface RegistryEventSink {
+  onRegistryEvent(event: RegistryArtifactEvent): void;
+}

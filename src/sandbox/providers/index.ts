@@ -2,7 +2,7 @@
  * The providers the sandbox runs, created over one shared context. This is the one place a new
  * provider is registered: create it here, add it to `list`, and expose it on `SandboxProviders`.
  */
-import type { SandboxContext, SandboxProvider } from "../kernel/types.js";
+import type { RegistryEventSink, SandboxContext, SandboxProvider } from "../kernel/types.js";
 import { createAcrDataPlaneProvider, type AcrDataPlaneOptions, type AcrDataPlaneProvider } from "./acrDataPlane/index.js";
 import { createContainerAppsProvider, type ContainerAppsProvider } from "./containerApps/index.js";
 import { createContainerRegistryProvider, type ContainerRegistryProvider, type ContainerRegistryProviderOptions } from "./containerRegistry/index.js";
@@ -26,7 +26,9 @@ export interface SandboxProviders {
 
 /** Creates every provider over `context`; images that ACR runs push land in the data plane. */
 export function createSandboxProviders(context: SandboxContext, options: SandboxProvidersOptions = {}): SandboxProviders {
-  const dataPlane = createAcrDataPlaneProvider(context, options.dataPlane);
+  // Every push or delete the data plane sees (a run's, a client's, a scenario's) fires the registry's webhooks.
+  const events: RegistryEventSink = { onRegistryEvent: (event) => acr.onRegistryEvent(event) };
+  const dataPlane = createAcrDataPlaneProvider(context, { ...options.dataPlane, events });
   const acr = createContainerRegistryProvider(context, { ...options.acr, imagePushSinks: [dataPlane, ...(options.acr?.imagePushSinks ?? [])] });
   const apps = createContainerAppsProvider(context);
   return { acr, dataPlane, apps, list: [acr, dataPlane, apps] };

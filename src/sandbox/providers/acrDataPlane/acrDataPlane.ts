@@ -10,7 +10,7 @@
  *   `Link` and JSON bodies re-homed to the client's names; `Docker-Content-Digest` and friends pass through.
  * - `/acr/v1/...` (tag and manifest properties, tag lists, catalog) is derived from the backend.
  */
-import type { PushedManifest, SandboxContext, SandboxReply, SandboxRequest } from "../../kernel/types.js";
+import type { PushedManifest, RegistryArtifactEvent, RegistryEventSink, SandboxContext, SandboxReply, SandboxRequest } from "../../kernel/types.js";
 import { AcrTokens, grantsAccess, parseScopes, type AccessEntry, type AcrTokenLifetimes } from "./acrTokens.js";
 import { acrError, serveAcrMetadata, type RegistryView } from "./acrMetadataApi.js";
 import { ArtifactTimes, type ArtifactTimesSnapshot } from "./artifactTimes.js";
@@ -35,7 +35,17 @@ export interface AcrDataPlaneSettings {
   /** Decides whether an AAD access token presented to `/oauth2/exchange` is accepted. */
   acceptAadToken: (token: string) => boolean;
   tokenLifetimes?: AcrTokenLifetimes;
+  /** Told about every push and delete that lands (the registry's webhooks listen here). */
+  events?: RegistryEventSink;
 }
+
+/** Who pushes: the user agent a webhook payload names as `request.useragent`. */
+export const PUSH_USER_AGENTS = {
+  /** An ACR Tasks run's BuildKit push (what `buildx build --push` sends). */
+  run: "buildkit/v0.23 (ACR Tasks run)",
+  /** A scenario push through the sandbox's control route or scenario API. */
+  scenario: "aca-rollout-sandbox (scenario push)",
+} as const;
 
 /** Options for seeding an image. */
 export interface SeedImageOptions {
@@ -100,6 +110,8 @@ const DISTRIBUTION_HEADERS = { "docker-distribution-api-version": "registry/2.0"
 const REPOSITORY_TAIL = /^\/v2\/(.+?)\/(manifests\/[^/]+|blobs\/uploads\/?[^/]*|blobs\/[^/]+|tags\/list)$/;
 const UNAUTHORIZED_MESSAGE = "authentication required, visit https://aka.ms/acr/authorization for more information.";
 const MAX_FAILURES_KEPT = 20;
+const MANIFEST_ACCEPT =
+  "application/vnd.oci.image.manifest.v1+json, application/vnd.oci.image.index.v1+json, application/vnd.docker.distribution.manifest.v2+json, application/vnd.docker.distribution.manifest.list.v2+json";
 // Request headers worth forwarding to the registry; everything else (auth, host, tracing) stays here.
 const FORWARDED_REQUEST_HEADERS = ["accept", "content-type", "range", "content-range"];
 
@@ -199,7 +211,15 @@ export class AcrDataPlane {
    * With `manifest`, that manifest is pushed (blobs from its descriptors' embedded `data`) and must
    * hash to `digest`; without, a fresh sandbox image is built. Failures are kept for the state view.
    */
-  pushImage(loginServer: string, repository: string, tag: string, digest?: string, manifest?: PushedManifest, seed: SeedImageOptions = {}): Promise<string> {
+  pushImage(
+    loginServer: string,
+    repository: string,
+    tag: string,
+    digest?: string,
+    manifest?: PushedManifest,
+    seed: SeedImageOptions = {},
+    userAgent: string = manifest ? PUSH_USER_AGENTS.run : PUSH_USER_AGENTS.scenario,
+  ): Promise<string> {
     const registry = normalizeLoginServer(loginServer);
     const work = (async (): Promise<string> => {
       if (!isValidLoginServer(registry)) throw new RegistryPushError(`Invalid login server ${loginServer}`, 400, "NAME_INVALID");
@@ -219,6 +239,7 @@ export class AcrDataPlane {
       }
       this.times.recordTag(registry, repository, tag, reported);
       this.counters.pushes += 1;
+      this.emit({ action: "push", loginServer: registry, repository, tag, digest: reported, mediaType: toPush.mediaType, size: toPush.content.length, method: "PUT", userAgent });
       // Pushes finish outside any request (a run's announcement, a seed): a persistent sandbox saves now.
       this.context.stateChanged?.();
       return reported;
@@ -234,7 +255,7 @@ export class AcrDataPlane {
     const head = await this.backend.send({
       method: "HEAD",
       path: `/v2/${this.upstreamName(loginServer, repository)}/manifests/${tag}`,
-      headers: { accept: "application/vnd.oci.image.manifest.v1+json, application/vnd.oci.image.index.v1+json, application/vnd.docker.distribution.manifest.v2+json, application/vnd.docker.distribution.manifest.list.v2+json" },
+      headers: { accept: MANIFEST_ACCEPT },
     });
     return head.status === 200 ? head.headers["docker-content-digest"] : undefined;
   }
@@ -437,6 +458,9 @@ export class AcrDataPlane {
       if (value !== undefined) headers[name] = value;
     }
     const method = request.method as RegistryRequest["method"];
+    const manifestRef = /^manifests\/([^/]+)$/.exec(tail)?.[1];
+    // A delete's webhook names what was deleted, which only a read before the delete can tell.
+    const deleting = method === "DELETE" && manifestRef ? await this.manifestHead(upstream, manifestRef) : undefined;
     const response = await this.backend.send({
       method,
       path: `/v2/${upstream}/${tail}`,
@@ -444,12 +468,34 @@ export class AcrDataPlane {
       headers,
       body: method === "GET" || method === "HEAD" ? undefined : request.rawBody,
     });
-    const manifestTag = /^manifests\/([^/]+)$/.exec(tail)?.[1];
-    if (method === "PUT" && response.status === 201 && manifestTag && !manifestTag.includes(":")) {
+    const manifestTag = manifestRef && !manifestRef.includes(":") ? manifestRef : undefined;
+    const userAgent = request.headers["user-agent"] ?? "";
+    if (method === "PUT" && response.status === 201 && manifestRef) {
       const digest = response.headers["docker-content-digest"];
-      if (digest) this.times.recordTag(loginServer, repository, manifestTag, digest);
+      if (digest && manifestTag) this.times.recordTag(loginServer, repository, manifestTag, digest);
+      // A push by digest (a multi-arch image's children) is reported too, without a tag, as ACR does.
+      const mediaType = request.headers["content-type"] ?? "application/vnd.oci.image.manifest.v1+json";
+      if (digest) this.emit({ action: "push", loginServer, repository, ...(manifestTag ? { tag: manifestTag } : {}), digest, mediaType, size: request.rawBody.length, method, userAgent });
     }
+    if (deleting && response.status === 202) this.emit({ action: "delete", loginServer, repository, digest: deleting.digest, mediaType: deleting.mediaType, method, userAgent });
     return this.rehome(response, method, `${this.namespacePrefix()}/${loginServer}/`);
+  }
+
+  /** The digest and media type of a manifest, or undefined when it is not there. */
+  private async manifestHead(upstream: string, reference: string): Promise<{ digest: string; mediaType: string } | undefined> {
+    const head = await this.backend.send({ method: "HEAD", path: `/v2/${upstream}/manifests/${reference}`, headers: { accept: MANIFEST_ACCEPT } });
+    const digest = head.headers["docker-content-digest"];
+    if (head.status !== 200 || !digest) return undefined;
+    return { digest, mediaType: head.headers["content-type"] ?? "application/vnd.oci.image.manifest.v1+json" };
+  }
+
+  /** Tells the event sink; a faulty sink never breaks the registry. */
+  private emit(event: RegistryArtifactEvent): void {
+    try {
+      this.settings.events?.onRegistryEvent(event);
+    } catch {
+      // The sink records its own failures (webhook deliveries keep theirs).
+    }
   }
 
   /** Turns a backend response into the client's view: its own repository names, no upstream internals. */

@@ -7,7 +7,7 @@
  * point the product at it with `ACA_ROLLOUT_REGISTRY_ENDPOINTS = registryEndpointsSetting(origin, ["demo.azurecr.io"])`.
  */
 import { randomBytes } from "node:crypto";
-import type { ImagePushSink, PushedManifest, SandboxContext, SandboxProvider, SandboxRoute } from "../../kernel/types.js";
+import type { ImagePushSink, PushedManifest, RegistryEventSink, SandboxContext, SandboxProvider, SandboxRoute } from "../../kernel/types.js";
 import { AcrDataPlane, type DataPlaneCounters, type DataPlaneSnapshot, type PushFailure, type SeedImageOptions } from "./acrDataPlane.js";
 import type { AcrTokenLifetimes } from "./acrTokens.js";
 import { ACR_TOKEN_LIFETIMES } from "./acrTokens.js";
@@ -37,6 +37,8 @@ export interface AcrDataPlaneOptions {
   acceptAadToken?: (token: string) => boolean;
   /** Token lifetimes; ACR's (3 h refresh, 75 min access) by default. */
   tokenLifetimes?: Partial<AcrTokenLifetimes>;
+  /** Told about every push and delete (the ACR provider's webhooks). */
+  events?: RegistryEventSink;
 }
 
 /** The ACR data-plane provider. */
@@ -76,6 +78,7 @@ export function createAcrDataPlaneProvider(context: SandboxContext, options: Acr
     namespace: options.namespace ?? `sandbox-${randomBytes(4).toString("hex")}`,
     acceptAadToken: options.acceptAadToken ?? ((token) => token.length > 0),
     tokenLifetimes: { ...ACR_TOKEN_LIFETIMES, ...options.tokenLifetimes },
+    ...(options.events ? { events: options.events } : {}),
   });
   const handler: SandboxRoute["handler"] = (request) => plane.handle(request);
   const at = (path: string): string => `${REGISTRY_PATH_PREFIX}/{loginServer}${path}`;

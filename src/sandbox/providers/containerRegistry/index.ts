@@ -3,21 +3,26 @@
  * `@azure/arm-containerregistry` 11, plus the scenario API tests use to seed registries, plan run
  * outcomes and read what the product scheduled.
  */
-import type { ImagePushSink, SandboxContext, SandboxProvider } from "../../kernel/types.js";
+import type { ImagePushSink, RegistryArtifactEvent, RegistryEventSink, SandboxContext, SandboxProvider } from "../../kernel/types.js";
 import { acrArmRoutes } from "./armRoutes.js";
 import { AzuriteBuildBlobStore, type AzuriteAccount } from "./azuriteBuildBlobStore.js";
 import { SandboxBuildBlobStore, type BlobStoreSnapshot, type BuildBlobStore } from "./buildBlobStore.js";
 import { acrControlRoutes } from "./control.js";
-import { registryBody, RegistryStore, type RegistrySeed, type SandboxRegistry } from "./registries.js";
+import { registryBody, registryKey, RegistryStore, type RegistrySeed, type SandboxRegistry } from "./registries.js";
 import type { FinalRunStatus } from "./runLog.js";
 import { RunStore, type RunPlan, type RunStoreSnapshot } from "./runs.js";
 import { scheduledRunView, type ScheduledRunView } from "./scenario.js";
+import { webhookArmRoutes } from "./webhookRoutes.js";
+import { webhookControlRoutes, webhookView } from "./webhookControl.js";
+import { WebhookDispatcher } from "./webhookDelivery.js";
+import { WebhookStore, type SandboxWebhook, type WebhookCreate } from "./webhookStore.js";
 
 export type { AzuriteAccount } from "./azuriteBuildBlobStore.js";
 export type { RegistrySeed, SandboxRegistry } from "./registries.js";
 export type { RunPlan, RunStatus } from "./runs.js";
 export type { ScheduledRunView } from "./scenario.js";
 export type { FinalRunStatus } from "./runLog.js";
+export type { SandboxWebhook, WebhookCreate, WebhookEventRecord } from "./webhookStore.js";
 
 /** How the provider is set up. */
 export interface ContainerRegistryProviderOptions {
@@ -29,6 +34,8 @@ export interface ContainerRegistryProviderOptions {
   autoCreateRegistries?: boolean;
   /** Told about every image a succeeded run pushes (the data plane). */
   imagePushSinks?: ImagePushSink[];
+  /** Real milliseconds a webhook delivery waits for its answer; default ACR's 5 s. */
+  webhookTimeoutMs?: number;
 }
 
 /** The scenario API of the ACR provider (`sandbox.acr`). */
@@ -51,16 +58,24 @@ export interface ContainerRegistryScenario {
   readSource(relativePath: string): Promise<Buffer | undefined>;
   /** Subscribes to image pushes of succeeded runs; returns an unsubscribe function. */
   addImagePushSink(sink: ImagePushSink): () => void;
+  /** Creates or replaces a webhook on a registry, as `Webhooks_Create` does (without an ARM call in the call log). */
+  putWebhook(registry: SandboxRegistry, name: string, params: WebhookCreate): SandboxWebhook;
+  /** A registry's webhooks, with the events they sent. */
+  webhooks(registry: SandboxRegistry): SandboxWebhook[];
+  /** Resolves once every webhook delivery under way has been answered or has failed. */
+  webhookDeliveriesIdle(): Promise<void>;
 }
 
-/** The ACR provider as the sandbox holds it. */
-export type ContainerRegistryProvider = SandboxProvider & ContainerRegistryScenario;
+/** The ACR provider as the sandbox holds it; registry events (from the data plane) fire its webhooks. */
+export type ContainerRegistryProvider = SandboxProvider & ContainerRegistryScenario & RegistryEventSink;
 
 /** What a persistent sandbox saves of this provider. */
 interface ContainerRegistrySnapshot {
   registries: SandboxRegistry[];
   runs: RunStoreSnapshot;
   blobs: BlobStoreSnapshot | undefined;
+  /** Absent in state saved before webhooks existed. */
+  webhooks?: SandboxWebhook[];
 }
 
 /** Creates the ACR Tasks provider. */
@@ -70,6 +85,15 @@ export function createContainerRegistryProvider(context: SandboxContext, options
   const registries = new RegistryStore(now, options.autoCreateRegistries ?? false);
   const runs = new RunStore(context.clock, context.durations, sinks, () => context.stateChanged?.());
   const blobs: BuildBlobStore = options.blob ? new AzuriteBuildBlobStore(options.blob) : new SandboxBuildBlobStore(now);
+  const webhooks = new WebhookStore();
+  const dispatcher = new WebhookDispatcher({
+    registries,
+    webhooks,
+    clock: context.clock,
+    newId: () => context.newId(),
+    ...(options.webhookTimeoutMs !== undefined ? { timeoutMs: options.webhookTimeoutMs } : {}),
+    changed: () => context.stateChanged?.(),
+  });
   const seedInitial = (): void => {
     for (const seed of options.registries ?? []) registries.seed(seed);
   };
@@ -83,18 +107,20 @@ export function createContainerRegistryProvider(context: SandboxContext, options
 
   return {
     name: "containerRegistry",
-    routes: [...acrArmRoutes({ registries, runs, blobs, now, newId: () => context.newId() }), ...blobs.routes],
-    controlRoutes: acrControlRoutes(registries, runs),
+    routes: [...acrArmRoutes({ registries, runs, blobs, now, newId: () => context.newId() }), ...webhookArmRoutes({ registries, webhooks, dispatcher }), ...blobs.routes],
+    controlRoutes: [...acrControlRoutes(registries, runs), ...webhookControlRoutes(registries, webhooks)],
     reset(): void {
       runs.reset();
+      webhooks.clear();
       registries.clear();
       blobs.reset();
       seedInitial();
     },
-    snapshot: (): ContainerRegistrySnapshot => ({ registries: registries.list(), runs: runs.snapshot(), blobs: blobs.snapshot?.() }),
+    snapshot: (): ContainerRegistrySnapshot => ({ registries: registries.list(), runs: runs.snapshot(), blobs: blobs.snapshot?.(), webhooks: webhooks.all() }),
     restore: (snapshot) => {
       const saved = snapshot as ContainerRegistrySnapshot;
       registries.restore(saved.registries);
+      webhooks.restore(saved.webhooks ?? []);
       runs.restore(saved.runs, (key) => registries.byKey(key));
       if (saved.blobs) {
         blobs.restore?.(saved.blobs, (runId) => {
@@ -108,6 +134,7 @@ export function createContainerRegistryProvider(context: SandboxContext, options
       runs: runs.list().map((run) => scheduledRunView(runs, run, true)),
       pendingPlans: runs.pendingPlans(),
       blobStore: options.blob ? "azurite" : "sandbox",
+      webhooks: webhooks.all().map((webhook) => webhookView(registries, webhook)),
     }),
     seedRegistry: (seed) => registries.seed(seed),
     registries: () => registries.list(),
@@ -117,6 +144,10 @@ export function createContainerRegistryProvider(context: SandboxContext, options
     scheduledRuns,
     scheduledRun: (runId, registry) => scheduledRuns({ registry }).find((run) => run.runId.toLowerCase() === runId.toLowerCase()),
     readSource: (relativePath) => blobs.readSource(relativePath),
+    onRegistryEvent: (event: RegistryArtifactEvent) => dispatcher.onRegistryEvent(event),
+    putWebhook: (registry, name, params) => webhooks.put(registryKey(registry), name, params).webhook,
+    webhooks: (registry) => webhooks.list(registryKey(registry)),
+    webhookDeliveriesIdle: () => dispatcher.whenIdle(),
     addImagePushSink(sink) {
       sinks.push(sink);
       return () => {
