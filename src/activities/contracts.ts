@@ -10,6 +10,7 @@
  */
 import type { AzureFailure } from "../azure/azureFailure.js";
 import type { BuildSpec, DeploymentTarget } from "../domain/deployment.js";
+import type { ChannelRef, DeployNotice, NotifyDeployInput } from "../domain/notification.js";
 import type { AppState, RevisionState } from "../policies/revisionVerdict.js";
 
 /**
@@ -33,6 +34,8 @@ export interface ActivityContracts {
   notifyDeployQueue: { input: NotifyDeployQueueInput; output: NotifyDeployQueueOutput };
   readInstanceStatus: { input: ReadInstanceStatusInput; output: ReadInstanceStatusOutput };
   stopWait: { input: StopWaitInput; output: StopWaitOutput };
+  startNotifications: { input: NotifyDeployInput; output: StartNotificationsOutput };
+  deliverNotification: { input: DeliverNotificationInput; output: DeliverNotificationOutput };
 }
 
 /** The name of a registered activity. */
@@ -58,6 +61,8 @@ export const ACTIVITIES = {
   notifyDeployQueue: "notifyDeployQueue",
   readInstanceStatus: "readInstanceStatus",
   stopWait: "stopWait",
+  startNotifications: "startNotifications",
+  deliverNotification: "deliverNotification",
 } as const satisfies { [N in ActivityName]: N };
 
 /** An expected failure, reported rather than thrown. `code` is the ARM code or one of ours. */
@@ -329,4 +334,32 @@ export interface StopWaitInput {
 /** Output of `stopWait`: false when no such instance exists (it was never started). */
 export interface StopWaitOutput {
   found: boolean;
+}
+
+// ---- notifications -------------------------------------------------------------------------------
+
+/**
+ * Output of `startNotifications`: whether it started the `notifyDeploy` instance (false when that
+ * event's instance already exists, so a retried or replayed start never sends an event twice).
+ */
+export interface StartNotificationsOutput {
+  started: boolean;
+}
+
+/** Input of `deliverNotification`: one attempt to send `notice` to one channel. */
+export interface DeliverNotificationInput {
+  channel: ChannelRef;
+  notice: DeployNotice;
+}
+
+/**
+ * Output of `deliverNotification` (it never throws: every failure is an answer). `error` names the
+ * status and the service's error text, never the URL or the secret.
+ */
+export interface DeliverNotificationOutput {
+  delivered: boolean;
+  statusCode?: number;
+  retryAfterSeconds?: number;
+  retryable: boolean;
+  error?: string;
 }

@@ -16,3 +16,5 @@ import "./deactivateRevision.js";
 import "./notifyDeployQueue.js";
 import "./readInstanceStatus.js";
 import "./stopWait.js";
+import "./startNotifications.js";
+import "./deliverNotification.js";

@@ -8,6 +8,7 @@ import { z } from "zod";
 import type { ConfigurationIssue } from "./errors.js";
 import { personWords } from "./issueWording.js";
 import { registryHostProblem, repositoryProblem, tagProblem, digestProblem } from "./imageReference.js";
+import { channelRefSchema } from "./notification.js";
 import { BUILD_POLL_PROFILE, DEPLOY_POLL_PROFILE, VERIFY_POLL_PROFILE, QUEUE_POLL_PROFILE, MAX_POLLS_PER_EXECUTION } from "./pollProfile.js";
 
 /** Most build args one deploy may pass: the ACR task template has a fixed number of slots. */
@@ -260,6 +261,10 @@ export const deploymentInputSchema = z
     policy: policySchema.prefault({}),
     settings: settingsSchema.prefault({}),
     trigger: triggerSchema.default({ kind: "api" }),
+    /** Who hears about this deploy: the target's channels (setting names only), composed by the trigger. */
+    notifications: z.array(channelRefSchema).max(50).optional(),
+    /** The deploy's `GET /api/deployments/{id}` URL as the trigger's caller reached the API, for messages. */
+    statusUrl: z.url({ protocol: /^https?$/, error: "must be an http(s) URL" }).max(2048).optional(),
   })
   .superRefine((input, ctx) => {
     if (input.build && input.image.digest !== undefined) {

@@ -8,7 +8,8 @@
 import type { ConfigurationIssue } from "./errors.js";
 import { parseDeploymentInput, TARGET_NAME_PATTERN, type DeploymentInput } from "./deployment.js";
 import { REQUEST_BODY_FIELDS, REQUEST_BUILD_FIELDS, REQUEST_POLICY_FIELDS } from "./deploymentRequestSchema.js";
-import { allowListIssues, type AllowList, type TargetDefinition } from "./target.js";
+import { allowListIssues, channelRefsOf, type AllowList, type TargetDefinition } from "./target.js";
+import type { DeployTrigger } from "./deployment.js";
 
 /** One problem with the request, located by a JSON pointer into the body. */
 export interface RequestIssue {
@@ -169,7 +170,12 @@ function inBodyTerms(message: string): string {
  * image, its build and policy with the body's (permitted) overrides, the given id and request time.
  * A build happens when the target has one or the body gives one; it needs a tag (it pushes it).
  */
-export function composeDeploymentInput(target: TargetDefinition, body: DeploymentRequestBody, ids: { deploymentId: string; requestedAt: string }, allow?: AllowList): ComposeResult {
+export function composeDeploymentInput(
+  target: TargetDefinition,
+  body: DeploymentRequestBody,
+  ids: { deploymentId: string; requestedAt: string; statusUrl?: string; trigger?: DeployTrigger },
+  allow?: AllowList,
+): ComposeResult {
   const refused = overrideIssues(target, body);
   if (refused.length > 0) return { ok: false, kind: "invalid", issues: refused };
 
@@ -186,6 +192,11 @@ export function composeDeploymentInput(target: TargetDefinition, body: Deploymen
     },
     policy: { ...target.policy, ...body.policy },
   };
+  // Channels come from the target alone: no request can name or redirect them.
+  const channels = channelRefsOf(target.notifications);
+  if (channels.length > 0) request.notifications = channels;
+  if (ids.statusUrl !== undefined) request.statusUrl = ids.statusUrl;
+  if (ids.trigger !== undefined) request.trigger = { ...ids.trigger };
   let buildArgOrigin: (number | undefined)[] = [];
   if (target.build || body.build) {
     const defaults: Record<string, unknown> = { ...target.build };
@@ -229,10 +240,13 @@ export function composeDeploymentInput(target: TargetDefinition, body: Deploymen
   return { ok: true, input: parsed.value };
 }
 
-/** The part of an input that says what to deploy: everything but its id and request time (idempotent retries compare this). */
+/**
+ * The part of an input that says what to deploy: everything but its id, request time and status URL
+ * (which follows the host name the caller used), so idempotent retries compare this.
+ */
 export function deploymentFingerprint(input: unknown): string {
   if (!isObject(input)) return canonicalJson(input);
-  const { deploymentId: _id, requestedAt: _at, ...rest } = input;
+  const { deploymentId: _id, requestedAt: _at, statusUrl: _url, ...rest } = input;
   return canonicalJson(rest);
 }
 

@@ -13,6 +13,7 @@
 import { z } from "zod";
 import type { ConfigurationIssue } from "./errors.js";
 import { personWords } from "./issueWording.js";
+import { DEFAULT_NOTIFICATION_EVENTS, notificationEventsSchema, type ChannelRef } from "./notification.js";
 import { registryHostProblem, repositoryProblem, tagProblem } from "./imageReference.js";
 import { APP_SETTING_NAME_PATTERN, RESOURCE_GROUP_PATTERN, TARGET_NAME_PATTERN, buildSchema, policySchema, targetSchema, toJsonPointer } from "./deployment.js";
 
@@ -104,10 +105,13 @@ const autoRolloutSchema = z.strictObject({
   tagPolicy: tagPolicySchema,
 });
 
+/** The events a channel entry wants; left out, every event but `started`. */
+const channelEvents = notificationEventsSchema.default(() => [...DEFAULT_NOTIFICATION_EVENTS]);
+
 const notificationsSchema = z.strictObject({
-  teams: z.array(z.strictObject({ webhookUrlSetting: settingName })).default([]),
-  slack: z.array(z.strictObject({ webhookUrlSetting: settingName })).default([]),
-  webhook: z.array(z.strictObject({ urlSetting: settingName, secretSetting: settingName })).default([]),
+  teams: z.array(z.strictObject({ webhookUrlSetting: settingName, events: channelEvents })).default([]),
+  slack: z.array(z.strictObject({ webhookUrlSetting: settingName, events: channelEvents })).default([]),
+  webhook: z.array(z.strictObject({ urlSetting: settingName, secretSetting: settingName, events: channelEvents })).default([]),
 });
 
 const targetImageSchema = z.strictObject({
@@ -292,11 +296,20 @@ export function targetConfigurationView(target: TargetDefinition): Record<string
   }
   view.policy = { ...target.policy };
   view.notifications = {
-    teams: target.notifications.teams.map((t) => ({ webhookUrlSetting: t.webhookUrlSetting })),
-    slack: target.notifications.slack.map((s) => ({ webhookUrlSetting: s.webhookUrlSetting })),
-    webhook: target.notifications.webhook.map((w) => ({ urlSetting: w.urlSetting, secretSetting: w.secretSetting })),
+    teams: target.notifications.teams.map((t) => ({ webhookUrlSetting: t.webhookUrlSetting, events: [...t.events] })),
+    slack: target.notifications.slack.map((s) => ({ webhookUrlSetting: s.webhookUrlSetting, events: [...s.events] })),
+    webhook: target.notifications.webhook.map((w) => ({ urlSetting: w.urlSetting, secretSetting: w.secretSetting, events: [...w.events] })),
   };
   if (target.autoRollout) view.autoRollout = { enabled: target.autoRollout.enabled, tagPolicy: { ...target.autoRollout.tagPolicy } };
   view.allowOverrides = [...target.allowOverrides];
   return view;
+}
+
+/** The target's channels as the deploy input carries them: kind, setting names and events, in declaration order. */
+export function channelRefsOf(notifications: TargetNotifications): ChannelRef[] {
+  return [
+    ...notifications.teams.map((t): ChannelRef => ({ channel: "teams", urlSetting: t.webhookUrlSetting, events: [...t.events] })),
+    ...notifications.slack.map((s): ChannelRef => ({ channel: "slack", urlSetting: s.webhookUrlSetting, events: [...s.events] })),
+    ...notifications.webhook.map((w): ChannelRef => ({ channel: "webhook", urlSetting: w.urlSetting, secretSetting: w.secretSetting, events: [...w.events] })),
+  ];
 }

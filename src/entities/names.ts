@@ -4,6 +4,7 @@ import type { DeploymentTarget } from "../domain/deployment.js";
 /** Entity function names. */
 export const ENTITIES = {
   deployTarget: "deployTarget",
+  notifyChannel: "notifyChannel",
 } as const;
 
 /**

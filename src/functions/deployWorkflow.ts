@@ -5,5 +5,7 @@
 import "../orchestrations/deploy.js";
 import "../orchestrations/waitForBuildRun.js";
 import "../orchestrations/verifyRevision.js";
+import "../orchestrations/notifyDeploy.js";
 import "../entities/deployTarget.js";
+import "../entities/notifyChannel.js";
 import "../activities/index.js";

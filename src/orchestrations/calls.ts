@@ -17,7 +17,7 @@
 import * as df from "durable-functions";
 import type { OrchestrationContext } from "durable-functions";
 import type { ActivityFailure, ActivityInput, ActivityName, ActivityOutput } from "../activities/contracts.js";
-import type { SubOrchestrationContracts, SubOrchestrationName, TargetEntityCalls } from "./contracts.js";
+import type { ChannelEntityCalls, SubOrchestrationContracts, SubOrchestrationName, TargetEntityCalls } from "./contracts.js";
 
 /**
  * An orchestrator's generator. The runtime resumes it with the result of the task it yielded; that
@@ -105,6 +105,35 @@ export function targetEntityCall<Op extends keyof TargetEntityCalls>(
   input: TargetEntityCalls[Op]["input"],
 ): PendingCall<TargetEntityCalls[Op]["output"]> {
   return { task: context.df.callEntity(entity, operation, input), what: `entity operation ${operation}` };
+}
+
+/** Calls an operation of a `notifyChannel` entity (not yet yielded: pass it to {@link awaitCall}). */
+export function channelEntityCall<Op extends keyof ChannelEntityCalls>(
+  context: OrchestrationContext,
+  entity: df.EntityId,
+  operation: Op,
+  input: ChannelEntityCalls[Op]["input"],
+): PendingCall<ChannelEntityCalls[Op]["output"]> {
+  return { task: context.df.callEntity(entity, operation, input), what: `entity operation ${operation}` };
+}
+
+/**
+ * Calls one activity once per input, all at the same time (no durable retry), and returns each
+ * output or failure in input order. The compound task is built over fresh tasks only, and its
+ * children are then read one by one, so one that faulted does not hide the others' outputs.
+ */
+export function* callActivitiesTogether<N extends ActivityName>(context: OrchestrationContext, name: N, inputs: readonly ActivityInput<N>[]): Flow<(ActivityOutput<N> | Failed)[]> {
+  const tasks = inputs.map((input) => context.df.callActivity(name, input));
+  if (tasks.length > 1) {
+    try {
+      yield* settle<unknown>(context.df.Task.all(tasks));
+    } catch {
+      // A child faulted: each is read below, the faulted one as a failure.
+    }
+  }
+  const results: (ActivityOutput<N> | Failed)[] = [];
+  for (const task of tasks) results.push(yield* outcomeOf<ActivityOutput<N>>(task, `activity ${name}`));
+  return results;
 }
 
 /** Calls an operation of the `deployTarget` entity and waits for its answer. */

@@ -7,6 +7,7 @@ import type { ActivityFailure, BuildRunState, RegistryRef, RevisionObservation }
 import type { ActivityRetrySettings, DeploymentTarget } from "../domain/deployment.js";
 import type { EnqueueAnswer, ReleaseAnswer, TargetOperations, TargetRecord, TurnAnswer } from "../entities/targetRecord.js";
 import type { PollProfile } from "../domain/pollProfile.js";
+import type { ChannelOperations, SendSlot } from "../entities/notifyChannel.js";
 import type { RevisionVerdict } from "../policies/revisionVerdict.js";
 
 /** Input (and `continueAsNew` state) of the build wait. */
@@ -86,4 +87,9 @@ export interface TargetEntityCalls {
   checkTurn: { input: TargetOperations["checkTurn"]; output: TurnAnswer };
   releaseEnded: { input: TargetOperations["releaseEnded"]; output: ReleaseAnswer };
   get: { input: TargetOperations["get"]; output: TargetRecord };
+}
+
+/** The `notifyChannel` entity operation an orchestration calls and waits for, with its answer. */
+export interface ChannelEntityCalls {
+  reserve: { input: ChannelOperations["reserve"]; output: SendSlot };
 }

@@ -4,7 +4,8 @@
  *
  *   queue (one deploy per app; only the newest waiter runs) → inspect the app (last known good)
  *   → build (ACR Tasks with a registry layer cache) → resolve the digest → PATCH the app with a
- *   deterministic revision suffix → verify the new revision → restart → roll back → quarantine.
+ *   deterministic revision suffix → verify the new revision → restart → roll back → quarantine
+ *   → announce the outcome (a separate `notifyDeploy` instance delivers it; the deploy never waits).
  *
  * The steps live in their own modules (`queueStep`, `buildStep`, `writeWhenIdle`, `verifyStep`,
  * `rollbackStep`, `rollout`) and share one {@link DeployRun}. The app lock is released on every path
@@ -18,6 +19,7 @@ import type { Flow } from "./calls.js";
 import { DeployProgress, type DeployOutput } from "./deployProgress.js";
 import { DeployRun } from "./deployRun.js";
 import { CANCEL_EVENT, ORCHESTRATIONS } from "./names.js";
+import { announceOutcome, announceStart } from "./announce.js";
 import { releaseApp, takeTurn } from "./queueStep.js";
 import { runDeploy } from "./rollout.js";
 
@@ -33,9 +35,13 @@ export function* deployOrchestrator(context: OrchestrationContext): Flow<DeployO
   const run = new DeployRun(context, input, new DeployProgress(context, input.deploymentId, DEPLOY_STEPS, input.targetName ?? input.target.containerApp), context.df.waitForExternalEvent(CANCEL_EVENT));
 
   const turn = yield* takeTurn(run);
-  if (!turn.granted && !turn.release) return turn.output;
+  if (!turn.granted && !turn.release) {
+    yield* announceOutcome(run, turn.output);
+    return turn.output;
+  }
   let output: DeployOutput;
   if (turn.granted) {
+    yield* announceStart(run);
     try {
       output = yield* runDeploy(run);
     } catch (error) {
@@ -46,6 +52,8 @@ export function* deployOrchestrator(context: OrchestrationContext): Flow<DeployO
     output = turn.output;
   }
   yield* releaseApp(run, output);
+  // After the release: the next deploy of the app never waits for this one's messages.
+  yield* announceOutcome(run, output);
   return output;
 }
 

@@ -104,6 +104,11 @@ export class DeployProgress {
     };
   }
 
+  /** The status as published now (steps in run order), e.g. for the `started` notification. */
+  current(): DeployStatus {
+    return { ...this.status, steps: inRunOrder(this.status.steps, this.began) };
+  }
+
   private now(): string {
     return this.context.df.currentUtcDateTime.toISOString();
   }

@@ -13,6 +13,8 @@ import type { resolveDigest } from "../../src/activities/resolveDigest.js";
 import type { restartRevision } from "../../src/activities/restartRevision.js";
 import type { scheduleBuild } from "../../src/activities/scheduleBuild.js";
 import type { stopWait } from "../../src/activities/stopWait.js";
+import type { startNotifications } from "../../src/activities/startNotifications.js";
+import type { deliverNotification } from "../../src/activities/deliverNotification.js";
 import type { updateContainerApp } from "../../src/activities/updateContainerApp.js";
 
 /**
@@ -41,6 +43,8 @@ export type ActivityImplementations = Checked<{
   notifyDeployQueue: typeof notifyDeployQueue;
   readInstanceStatus: typeof readInstanceStatus;
   stopWait: typeof stopWait;
+  startNotifications: typeof startNotifications;
+  deliverNotification: typeof deliverNotification;
 }>;
 
 /** Every contract name, listed once (the mapped type makes the list exhaustive). */
@@ -59,6 +63,8 @@ const implemented: Record<keyof ActivityImplementations, true> = {
   notifyDeployQueue: true,
   readInstanceStatus: true,
   stopWait: true,
+  startNotifications: true,
+  deliverNotification: true,
 };
 
 describe("activity contracts", () => {

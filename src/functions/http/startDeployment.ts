@@ -14,7 +14,7 @@ import type { DeploymentInput } from "../../domain/deployment.js";
 import { composeDeploymentInput, deploymentFingerprint, parseDeploymentRequestBody } from "../../domain/deploymentRequest.js";
 import { ORCHESTRATIONS } from "../../orchestrations/names.js";
 import { readDeployInstance } from "./deploymentInstances.js";
-import { acceptedResponse } from "./deploymentUrls.js";
+import { acceptedResponse, deploymentStatusUrl } from "./deploymentUrls.js";
 import { freshDeploymentId, IDEMPOTENCY_KEY_HEADER, idempotencyKeyProblem, idempotentDeploymentId } from "./deploymentIds.js";
 import { readJsonBody } from "./jsonBody.js";
 import { readTargetState } from "./targetState.js";
@@ -53,7 +53,8 @@ export async function startDeployment(request: HttpRequest, client: DurableClien
 
   const at = now();
   const deploymentId = key !== null ? idempotentDeploymentId(key) : freshDeploymentId(at);
-  const composed = composeDeploymentInput(target, body.value, { deploymentId, requestedAt: at.toISOString() }, targets.allow);
+  const statusUrl = deploymentStatusUrl(request, deploymentId);
+  const composed = composeDeploymentInput(target, body.value, { deploymentId, requestedAt: at.toISOString(), statusUrl }, targets.allow);
   if (!composed.ok) {
     switch (composed.kind) {
       case "invalid":

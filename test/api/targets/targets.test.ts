@@ -107,7 +107,8 @@ describe("GET /api/targets", () => {
     expect(response.status).toBe(200);
     const body = JSON.parse(text) as TargetResource;
     expect(body.configuration.build).toMatchObject({ buildArgs: [{ name: "NODE_ENV", value: "production" }, { name: "NPM_TOKEN", fromSetting: "WEB_NPM_TOKEN" }] });
-    expect(body.configuration.notifications).toEqual({ teams: [], slack: [{ webhookUrlSetting: "SLACK_WEB_URL" }], webhook: [{ urlSetting: "HOOK_URL", secretSetting: "HOOK_SECRET" }] });
+    const events = ["succeeded", "failed", "rolledBack", "superseded", "canceled", "skipped"];
+    expect(body.configuration.notifications).toEqual({ teams: [], slack: [{ webhookUrlSetting: "SLACK_WEB_URL", events }], webhook: [{ urlSetting: "HOOK_URL", secretSetting: "HOOK_SECRET", events }] });
     expect(body.configuration.autoRollout).toEqual({ enabled: true, tagPolicy: { kind: "glob", pattern: "release-*" } });
     expect(text).not.toContain(SECRET_VALUE);
     expect(text).not.toContain("hooks.slack.com");

@@ -65,7 +65,8 @@ describe("parseTargetsDocument", () => {
     const web = result.value.targets[0]!;
     expect(web.build?.dockerfile).toBe("Dockerfile");
     expect(web.build?.buildArgs).toEqual([{ name: "NODE_ENV", value: "production" }, { name: "NPM_TOKEN", fromSetting: "NPM_TOKEN_SETTING" }]);
-    expect(web.notifications).toEqual({ teams: [{ webhookUrlSetting: "TEAMS_URL" }], slack: [], webhook: [{ urlSetting: "HOOK_URL", secretSetting: "HOOK_SECRET" }] });
+    const events = ["succeeded", "failed", "rolledBack", "superseded", "canceled", "skipped"];
+    expect(web.notifications).toEqual({ teams: [{ webhookUrlSetting: "TEAMS_URL", events }], slack: [], webhook: [{ urlSetting: "HOOK_URL", secretSetting: "HOOK_SECRET", events }] });
     expect(web.autoRollout).toEqual({ enabled: true, tagPolicy: { kind: "semver", pattern: "^1.2.0" } });
     expect(web.policy.onFailure).toBe("rollback");
   });
@@ -213,7 +214,7 @@ describe("targetConfigurationView", () => {
     const definition = result.value.targets[0]!;
     const view = targetConfigurationView(definition);
     expect(view.build).toMatchObject({ buildArgs: [{ name: "MODE", value: "prod" }, { name: "TOKEN", fromSetting: "TOKEN_SETTING" }] });
-    expect(view.notifications).toEqual({ teams: [], slack: [], webhook: [{ urlSetting: "HOOK_URL", secretSetting: "HOOK_SECRET" }] });
+    expect(view.notifications).toEqual({ teams: [], slack: [], webhook: [{ urlSetting: "HOOK_URL", secretSetting: "HOOK_SECRET", events: ["succeeded", "failed", "rolledBack", "superseded", "canceled", "skipped"] }] });
     // A value attached to a secret arg (it never should be) is masked, not shown.
     const tampered = { ...definition, build: { ...definition.build!, buildArgs: [{ name: "TOKEN", fromSetting: "TOKEN_SETTING", value: "leak" }] } };
     expect(JSON.stringify(targetConfigurationView(tampered))).not.toContain("leak");
