@@ -4,6 +4,7 @@
  * every response against it.
  */
 import { PHASES, type TimelineStep } from "../../domain/timeline.js";
+import type { NotificationRecord } from "../../domain/notification.js";
 
 /** Every status a deployment can show: the deploy's phases (the last six are final). */
 export const DEPLOYMENT_STATUSES = PHASES;
@@ -57,6 +58,8 @@ export interface DeploymentResource {
   supersededBy?: string;
   quarantinedDigest?: string;
   error?: ApiError;
+  /** Each notification of this deploy (its start, its outcome) per channel: delivered or not, attempts, last error. Never a URL. */
+  notifications?: NotificationRecord[];
 }
 
 /** `202` answer of `POST /api/deployments`. */

@@ -6,6 +6,7 @@
 import { ORCHESTRATIONS } from "../../orchestrations/names.js";
 import { DEPLOYMENT_STATUSES, type ApiError, type DeploymentResource, type DeploymentStatusName, type DeploymentTriggerResource } from "./apiTypes.js";
 import type { TimelineStep } from "../../domain/timeline.js";
+import { NOTIFICATION_CHANNELS, NOTIFICATION_EVENTS, type NotificationRecord } from "../../domain/notification.js";
 
 /** What the API reads of an orchestration instance (a `DurableOrchestrationStatus`, or its JSON). */
 export interface DeploymentInstance {
@@ -17,6 +18,8 @@ export interface DeploymentInstance {
   output?: unknown;
   createdTime: Date | string;
   lastUpdatedTime: Date | string;
+  /** The deploy's `notifyDeploy` instances (its start and its outcome), read alongside it. */
+  notifyInstances?: DeploymentInstance[];
 }
 
 /** The statuses a deployment ends in. */
@@ -183,5 +186,28 @@ export function toDeploymentResource(instance: DeploymentInstance): DeploymentRe
   }
   const error = errorOf(instance.output);
   if (error) resource.error = error;
+  // Shown for every deploy with channels, empty until a delivery starts.
+  if (Array.isArray(input.notifications) && input.notifications.length > 0) resource.notifications = (instance.notifyInstances ?? []).flatMap(notificationsOf);
   return resource;
+}
+
+/** The delivery records of a `notifyDeploy` instance (its output once done, its custom status until then), copied field by field. */
+function notificationsOf(instance: DeploymentInstance): NotificationRecord[] {
+  const source = instance.runtimeStatus === "Completed" && isObject(instance.output) ? instance.output : instance.customStatus;
+  const list = isObject(source) && Array.isArray(source.notifications) ? source.notifications : [];
+  const records: NotificationRecord[] = [];
+  for (const item of list) {
+    const channel = NOTIFICATION_CHANNELS.find((name) => name === stringField(item, "channel"));
+    const event = NOTIFICATION_EVENTS.find((name) => name === stringField(item, "event"));
+    const setting = stringField(item, "setting");
+    const attempts = numberField(item, "attempts");
+    if (channel === undefined || event === undefined || setting === undefined || attempts === undefined) continue;
+    const record: NotificationRecord = { channel, setting, event, delivered: isObject(item) && item.delivered === true, attempts };
+    const lastError = stringField(item, "lastError");
+    if (lastError !== undefined) record.lastError = lastError;
+    const deliveredAt = stringField(item, "deliveredAt");
+    if (deliveredAt !== undefined) record.deliveredAt = deliveredAt;
+    records.push(record);
+  }
+  return records;
 }

@@ -40,6 +40,7 @@ const deployment: Required<DeploymentResource> = {
   supersededBy: "dep-2",
   quarantinedDigest: DIGEST,
   error: apiError,
+  notifications: [{ channel: "slack", setting: "SLACK_URL", event: "rolledBack", delivered: false, attempts: 1, lastError: "HTTP 404: channel_not_found", deliveredAt: AT }],
 };
 const quarantine: Required<QuarantineResource> = { digest: DIGEST, deploymentId: "dep-1", reason: "bad", at: AT };
 const lastKnownGood: Required<NonNullable<TargetResource["lastKnownGood"]>> = { revision: "web-app--old", image: `acr.azurecr.io/team/web@${DIGEST}`, digest: DIGEST, deploymentId: "dep-0", at: AT };

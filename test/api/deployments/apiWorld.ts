@@ -8,7 +8,7 @@ import { resetSettingsCache } from "../../../src/config/settings.js";
 import { resetTargetsCache } from "../../../src/config/targets.js";
 import type { TargetsDocumentInput } from "../../../src/domain/target.js";
 import type { DeploymentResource } from "../../../src/functions/http/apiTypes.js";
-import { LOGIN_SERVER, REGISTRY_NAME, REPOSITORY, RESOURCE_GROUP, SUBSCRIPTION, WORKFLOW_MODULE, startDeployWorld, type DeployWorld } from "../../e2e/world.js";
+import { LOGIN_SERVER, REGISTRY_NAME, REPOSITORY, RESOURCE_GROUP, SUBSCRIPTION, WORKFLOW_MODULE, startDeployWorld, type DeployWorld, type DeployWorldOptions } from "../../e2e/world.js";
 
 /** The module registering `/api/deployments`. */
 export const DEPLOYMENTS_MODULE = resolve(import.meta.dirname, "../../../src/functions/deployments.ts");
@@ -72,11 +72,11 @@ export interface ApiWorld {
 }
 
 /** Starts the world with `targets` as `ACA_ROLLOUT_TARGETS` (or raw text for broken configurations). */
-export async function startApiWorld(targets: TargetsDocumentInput | string): Promise<ApiWorld> {
+export async function startApiWorld(targets: TargetsDocumentInput | string, options: Pick<DeployWorldOptions, "log"> = {}): Promise<ApiWorld> {
   process.env.ACA_ROLLOUT_TARGETS = typeof targets === "string" ? targets : JSON.stringify(targets);
   resetTargetsCache();
   resetSettingsCache();
-  const world = await startDeployWorld({ functionModules: [WORKFLOW_MODULE, DEPLOYMENTS_MODULE] });
+  const world = await startDeployWorld({ functionModules: [WORKFLOW_MODULE, DEPLOYMENTS_MODULE], ...options });
   const base = `${world.runtime.url}/api`;
 
   const send = async <T>(method: string, url: string, call: ApiCall = {}): Promise<ApiAnswer<T>> => {

@@ -7,6 +7,7 @@ import { z } from "zod";
 import { DEPLOYMENT_ID_PATTERN, TARGET_NAME_PATTERN } from "../../../domain/deployment.js";
 import { deploymentRequestBodySchema } from "../../../domain/deploymentRequestSchema.js";
 import { DIGEST_PATTERN, TAG_PATTERN } from "../../../domain/imageReference.js";
+import { NOTIFICATION_CHANNELS, NOTIFICATION_EVENTS } from "../../../domain/notification.js";
 import type { StepStatus } from "../../../domain/timeline.js";
 import { DEPLOYMENT_STATUSES } from "../apiTypes.js";
 import { PROBLEM_TITLES, PROBLEM_TYPES, type ProblemTypeName } from "../problem.js";
@@ -50,7 +51,7 @@ function healthSchema(description: string, issue: Record<string, SchemaObject>):
         properties: {
           valid: { type: "boolean" },
           errors: issues("What makes the settings or the targets invalid; any makes the answer 503."),
-          warnings: issues("What a target declares that is accepted but not supported yet (notifications, autoRollout): it has no effect. The answer stays 200."),
+          warnings: issues("What a target declares that is accepted but not supported yet (autoRollout): it has no effect. The answer stays 200."),
         },
       },
     },
@@ -123,6 +124,27 @@ export const schemas: Record<string, SchemaObject> = {
       supersededBy: { type: "string", description: "The deployment that replaced this one in the queue." },
       quarantinedDigest: { type: "string", pattern: DIGEST_PATTERN.source },
       error: schemaRef("ApiError"),
+      notifications: {
+        type: "array",
+        items: schemaRef("NotificationDelivery"),
+        description:
+          "Each notification of this deploy, per channel and event (the start, when a channel asked for it, then the outcome). Sent after the outcome is final, so a deploy can show its outcome while these are still being delivered. At-least-once: a crash between a send and its record sends it again.",
+      },
+    },
+  },
+  NotificationDelivery: {
+    type: "object",
+    additionalProperties: false,
+    required: ["channel", "setting", "event", "delivered", "attempts"],
+    description: "One channel's delivery of one event. Never carries the webhook URL or secret.",
+    properties: {
+      channel: { type: "string", enum: [...NOTIFICATION_CHANNELS] },
+      setting: { type: "string", description: "The app setting that names the channel's URL (its name, not its value)." },
+      event: { type: "string", enum: [...NOTIFICATION_EVENTS] },
+      delivered: { type: "boolean" },
+      attempts: { type: "integer", minimum: 0, description: "Sends so far (0 while the first waits for its slot)." },
+      lastError: { type: "string", description: "Why the last attempt failed: the HTTP status and the service's error text (e.g. `HTTP 404: channel_not_found`), or the network error." },
+      deliveredAt: { ...TIMESTAMP, description: "When the receiver accepted it." },
     },
   },
   DeploymentTrigger: {
