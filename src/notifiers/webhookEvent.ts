@@ -5,6 +5,7 @@
  * receiver refuse a replayed request older than five minutes (the scheme Stripe and Slack use).
  */
 import { createHmac } from "node:crypto";
+import type { DeployTrigger } from "../domain/deployment.js";
 import type { DeployNotice, NotificationEvent } from "../domain/notification.js";
 import { stepSeconds } from "./noticeText.js";
 
@@ -50,7 +51,7 @@ export interface WebhookEvent {
     newRevision?: string;
     previousRevision?: string;
     statusUrl?: string;
-    trigger: { kind: string; detail?: string };
+    trigger: DeployTrigger;
     steps: WebhookEventStep[];
     error?: { code: string; message: string; statusCode?: number; correlationId?: string };
     logTail?: string;

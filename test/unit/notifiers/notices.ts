@@ -83,7 +83,7 @@ export const FAILED: DeployNotice = {
   steps: [step("queue", "succeeded", 0, 0), step("inspect", "succeeded", 0, 1), step("build", "failed", 1, 300, "run cb12 Failed")],
   error: { code: "BuildFailed", message: "run cb12 Failed", statusCode: 200, correlationId: "7c0a2b8e-1d3f-4a5b-9c6d-0e1f2a3b4c5d" },
   logTail: BIG_LOG,
-  trigger: { kind: "acrWebhook", detail: "push of team/web:v3" },
+  trigger: { kind: "webhook", tag: "v3", eventIds: ["a1b2c3"], coalesced: 2 },
 };
 
 /** The start of a deploy. */

@@ -30,7 +30,7 @@ describe("Teams message (Adaptive Card 1.5 via Workflows)", () => {
       expect(rolledBack).toContain(expected);
     }
     const failed = JSON.stringify(buildTeamsMessage(FAILED));
-    for (const expected of ["BuildFailed (HTTP 200)", "7c0a2b8e-1d3f-4a5b-9c6d-0e1f2a3b4c5d", "ACR push webhook: push of team/web:v3", "Build log (tail)"]) expect(failed).toContain(expected);
+    for (const expected of ["BuildFailed (HTTP 200)", "7c0a2b8e-1d3f-4a5b-9c6d-0e1f2a3b4c5d", "ACR push webhook: push of tag v3, 2 pushes coalesced", "Build log (tail)"]) expect(failed).toContain(expected);
   });
 
   it("puts free text in TextRuns, which Teams does not read as Markdown", () => {
