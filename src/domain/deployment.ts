@@ -83,11 +83,16 @@ const imageSchema = z
     }
   });
 
+/** A build context's content hash as `aca-rollout deploy` computes it: sha256 of the uncompressed, deterministic tar. */
+export const CONTENT_HASH_PATTERN = /^sha256:[0-9a-f]{64}$/;
+
 const uploadSourceSchema = z.strictObject({
   kind: z.literal("upload"),
   relativePath: z.string().regex(UPLOAD_RELATIVE_PATH_PATTERN, {
     error: "must be the relativePath returned by getBuildSourceUploadUrl: source/<timestamp>/<guid>.tar.gz",
   }),
+  // Recorded with the deploy (and shown as its `contentHash`) so the CLI can tell that nothing changed since.
+  contentHash: z.string().regex(CONTENT_HASH_PATTERN, { error: "must be sha256: and 64 lowercase hex digits" }).optional(),
 });
 
 const gitSourceSchema = z.strictObject({

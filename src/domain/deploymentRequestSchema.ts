@@ -36,7 +36,8 @@ export const requestBuildSchema = z
       .meta({
         description:
           'The build context: `{ "kind": "git", "url": "https://...", "ref"?, "folder"? }` (a public or token-free https repository) or ' +
-          '`{ "kind": "upload", "relativePath" }` (the path getBuildSourceUploadUrl returned for an uploaded tar.gz).',
+          '`{ "kind": "upload", "relativePath", "contentHash"? }` (the path POST /api/uploads or getBuildSourceUploadUrl returned for an uploaded tar.gz; ' +
+          "`contentHash`, the context's `sha256:` content hash, is kept with the deploy as its `contentHash`).",
       })
       .optional(),
     dockerfile: build.dockerfile.unwrap().meta({ description: "The Dockerfile, relative to the context. The target's, or `Dockerfile`." }).optional(),

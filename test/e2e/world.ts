@@ -16,6 +16,7 @@ import { VirtualClock } from "../../src/common/clock.js";
 import type { InstanceStatus } from "../../src/local/engine/api.js";
 import { startLocalRuntime, type LocalRuntime } from "../../src/local/host.js";
 import type { FunctionLogger } from "../../src/local/http/invokeHttpFunction.js";
+import { startAzurite } from "../../src/local/services/azurite.js";
 import { isDockerRegistryInstalled, startDockerRegistry } from "../../src/local/services/dockerRegistry.js";
 import { productSettingsFor } from "../../src/sandbox/productSettings.js";
 import type { SeedAppOptions } from "../../src/sandbox/providers/containerApps/requestSchemas.js";
@@ -76,6 +77,8 @@ export interface DeployWorldOptions {
   functionModules?: readonly string[];
   /** Receives the runtime's and the functions' log lines; default: dropped. */
   log?: FunctionLogger;
+  /** Keep build sources and logs in a real Azurite (SAS URLs into it), as `npm start` does; default: the sandbox keeps them. */
+  azurite?: boolean;
 }
 
 /**
@@ -116,9 +119,11 @@ export async function startDeployWorld(options: DeployWorldOptions = {}): Promis
   const dir = mkdtempSync(join(tmpdir(), "aca-e2e-"));
   const clock = new VirtualClock("2026-11-28T09:00:00.000Z");
   const registry = (await isDockerRegistryInstalled()) ? await startDockerRegistry({ dataDir: join(dir, "registry") }) : undefined;
+  const azurite = options.azurite ? await startAzurite() : undefined;
   const sandbox = await startSandbox({
     clock,
     durations: { ...E2E_DURATIONS, ...options.durations },
+    ...(azurite ? { blobEndpoint: azurite.blobEndpoint, blobAccountName: azurite.accountName, blobAccountKey: azurite.accountKey } : {}),
     registries: [{ subscriptionId: SUBSCRIPTION, resourceGroup: RESOURCE_GROUP, name: REGISTRY_NAME }],
     ...(registry ? { dataPlane: { upstreamUrl: registry.url } } : {}),
   });
@@ -198,6 +203,7 @@ export async function startDeployWorld(options: DeployWorldOptions = {}): Promis
       await runtime.stop();
       await sandbox.stop();
       await registry?.stop();
+      await azurite?.stop();
       rmSync(dir, { recursive: true, force: true });
     },
   };

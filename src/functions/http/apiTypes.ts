@@ -57,6 +57,8 @@ export interface DeploymentResource {
   previousRevision?: string;
   supersededBy?: string;
   quarantinedDigest?: string;
+  /** The uploaded build context's content hash, when the request gave one (`aca-rollout deploy` does). */
+  contentHash?: string;
   error?: ApiError;
   /** Each notification of this deploy (its start, its outcome) per channel: delivered or not, attempts, last error. Never a URL. */
   notifications?: NotificationRecord[];
@@ -67,6 +69,16 @@ export interface DeploymentAccepted {
   id: string;
   /** Absolute URL of `GET /api/deployments/{id}`. */
   statusUrl: string;
+}
+
+/** `200` answer of `POST /api/uploads`. */
+export interface UploadSlot {
+  /** The SAS URL to PUT the tar.gz to (a credential: do not log it). */
+  uploadUrl: string;
+  /** What a deploy's `build.source` names: `{ "kind": "upload", "relativePath" }`. */
+  relativePath: string;
+  /** When the URL stops working (the SAS `se`), or null when it does not say. */
+  expiresOn: string | null;
 }
 
 /** `GET /api/deployments`: newest first. */

@@ -184,6 +184,9 @@ export function toDeploymentResource(instance: DeploymentInstance): DeploymentRe
     const value = stringField(instance.output, key);
     if (value !== undefined) resource[key] = value;
   }
+  const build = isObject(input.build) ? input.build : {};
+  const contentHash = stringField(isObject(build.source) ? build.source : undefined, "contentHash");
+  if (contentHash !== undefined) resource.contentHash = contentHash;
   const error = errorOf(instance.output);
   if (error) resource.error = error;
   // Shown for every deploy with channels, empty until a delivery starts.

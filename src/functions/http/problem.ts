@@ -16,6 +16,8 @@ export const PROBLEM_TYPES = {
   digestQuarantined: "urn:aca-rollout:problem:digest-quarantined",
   configurationInvalid: "urn:aca-rollout:problem:configuration-invalid",
   forbiddenTarget: "urn:aca-rollout:problem:target-not-allowed",
+  targetWithoutBuild: "urn:aca-rollout:problem:target-without-build",
+  azureCallFailed: "urn:aca-rollout:problem:azure-call-failed",
   internal: "urn:aca-rollout:problem:internal-error",
 } as const;
 
@@ -40,6 +42,8 @@ export const PROBLEM_TITLES: { readonly [K in ProblemTypeName]: string } = {
   digestQuarantined: "Digest quarantined",
   configurationInvalid: "Configuration invalid",
   forbiddenTarget: "Target not allowed",
+  targetWithoutBuild: "Target without build",
+  azureCallFailed: "Azure call failed",
   internal: "Internal error",
 };
 

@@ -16,6 +16,7 @@ const ROUTES_WITH_KEY: [string, string][] = [
   ["GET", "/deployments"],
   ["GET", "/deployments/dep-x"],
   ["POST", "/deployments/dep-x/cancel"],
+  ["POST", "/uploads"],
   ["GET", "/targets"],
   ["GET", "/targets/web"],
   ["DELETE", `/targets/web/quarantine/${QUARANTINED}`],

@@ -39,6 +39,7 @@ const deployment: Required<DeploymentResource> = {
   previousRevision: "web-app--old",
   supersededBy: "dep-2",
   quarantinedDigest: DIGEST,
+  contentHash: `sha256:${"c".repeat(64)}`,
   error: apiError,
   notifications: [{ channel: "slack", setting: "SLACK_URL", event: "rolledBack", delivered: false, attempts: 1, lastError: "HTTP 404: channel_not_found", deliveredAt: AT }],
 };

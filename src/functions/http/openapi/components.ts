@@ -6,6 +6,7 @@ import { DEPLOYMENT_ID_PATTERN, TARGET_NAME_PATTERN } from "../../../domain/depl
 import { MAX_BODY_BYTES } from "../jsonBody.js";
 import { problem } from "./refs.js";
 import { schemas } from "./schemas.js";
+import { uploadSchemas } from "./uploadPaths.js";
 import type { ComponentsObject, HeaderObject, ParameterObject, ResponseObject } from "./types.js";
 
 export const responses: Record<string, ResponseObject> = {
@@ -36,4 +37,4 @@ export const securitySchemes: ComponentsObject["securitySchemes"] = {
 };
 
 /** Every component. */
-export const components: ComponentsObject = { schemas, responses, parameters, headers, securitySchemes };
+export const components: ComponentsObject = { schemas: { ...schemas, ...uploadSchemas }, responses, parameters, headers, securitySchemes };

@@ -10,6 +10,7 @@ import { components } from "./components.js";
 import { deploymentPaths } from "./deploymentPaths.js";
 import { systemPaths } from "./systemPaths.js";
 import { targetPaths } from "./targetPaths.js";
+import { uploadPaths } from "./uploadPaths.js";
 import type { OpenApiDocument, PathsObject } from "./types.js";
 
 export { PATH_ITEM_METHODS } from "./types.js";
@@ -43,7 +44,7 @@ export function buildOpenApiDocument(extraPaths: PathsObject = {}): OpenApiDocum
       { name: "targets", description: "Configured deploy targets and their state." },
       { name: "system", description: "Health and this document (anonymous)." },
     ],
-    paths: { ...deploymentPaths, ...targetPaths, ...systemPaths, ...webhookPaths, ...extraPaths },
+    paths: { ...deploymentPaths, ...uploadPaths, ...targetPaths, ...systemPaths, ...webhookPaths, ...extraPaths },
     components,
     security: [{ functionKeyHeader: [] }, { functionKeyQuery: [] }],
   };

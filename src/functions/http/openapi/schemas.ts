@@ -4,7 +4,7 @@
  * contract tests, and the request body, generated from its zod schema.
  */
 import { z } from "zod";
-import { DEPLOYMENT_ID_PATTERN, TARGET_NAME_PATTERN } from "../../../domain/deployment.js";
+import { CONTENT_HASH_PATTERN, DEPLOYMENT_ID_PATTERN, TARGET_NAME_PATTERN } from "../../../domain/deployment.js";
 import { deploymentRequestBodySchema } from "../../../domain/deploymentRequestSchema.js";
 import { DIGEST_PATTERN, TAG_PATTERN } from "../../../domain/imageReference.js";
 import { NOTIFICATION_CHANNELS, NOTIFICATION_EVENTS } from "../../../domain/notification.js";
@@ -123,6 +123,11 @@ export const schemas: Record<string, SchemaObject> = {
       previousRevision: { type: "string", description: "The revision that was serving before." },
       supersededBy: { type: "string", description: "The deployment that replaced this one in the queue." },
       quarantinedDigest: { type: "string", pattern: DIGEST_PATTERN.source },
+      contentHash: {
+        type: "string",
+        pattern: CONTENT_HASH_PATTERN.source,
+        description: "The uploaded build context's content hash (`build.source.contentHash` of the request; `aca-rollout deploy` sends it and compares it to tell that nothing changed).",
+      },
       error: schemaRef("ApiError"),
       notifications: {
         type: "array",
