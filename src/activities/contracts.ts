@@ -9,7 +9,8 @@
  * network errors), which the orchestrator retries with `callActivityWithRetry`.
  */
 import type { AzureFailure } from "../azure/azureFailure.js";
-import type { BuildSpec, DeploymentTarget } from "../domain/deployment.js";
+import type { RepositoryManifest } from "../domain/autoRollout.js";
+import type { BuildSpec, DeploymentInput, DeploymentTarget } from "../domain/deployment.js";
 import type { ChannelRef, DeployNotice, NotifyDeployInput } from "../domain/notification.js";
 import type { AppState, RevisionState } from "../policies/revisionVerdict.js";
 
@@ -36,6 +37,8 @@ export interface ActivityContracts {
   stopWait: { input: StopWaitInput; output: StopWaitOutput };
   startNotifications: { input: NotifyDeployInput; output: StartNotificationsOutput };
   deliverNotification: { input: DeliverNotificationInput; output: DeliverNotificationOutput };
+  readRepository: { input: ReadRepositoryInput; output: ReadRepositoryOutput };
+  startAutoDeploy: { input: StartAutoDeployInput; output: StartAutoDeployOutput };
 }
 
 /** The name of a registered activity. */
@@ -63,6 +66,8 @@ export const ACTIVITIES = {
   stopWait: "stopWait",
   startNotifications: "startNotifications",
   deliverNotification: "deliverNotification",
+  readRepository: "readRepository",
+  startAutoDeploy: "startAutoDeploy",
 } as const satisfies { [N in ActivityName]: N };
 
 /** An expected failure, reported rather than thrown. `code` is the ARM code or one of ours. */
@@ -363,3 +368,29 @@ export interface DeliverNotificationOutput {
   retryable: boolean;
   error?: string;
 }
+
+// ---- readRepository (auto-rollout) ----------------------------------------------------------------
+
+/** Input of `readRepository`: a repository on the registry's data plane, and digests to look up even when untagged. */
+export interface ReadRepositoryInput {
+  loginServer: string;
+  repository: string;
+  /** Pushed digests to confirm: listed manifests are tagged ones, so an untagged digest is read by itself. */
+  digests: string[];
+}
+
+/**
+ * The repository's manifests (every tagged one, plus each asked-for digest the registry has), or
+ * `RepositoryNotFound` / the data plane's error.
+ */
+export type ReadRepositoryOutput = Outcome<{ manifests: RepositoryManifest[] }>;
+
+// ---- startAutoDeploy (auto-rollout) ---------------------------------------------------------------
+
+/** Input of `startAutoDeploy`: the composed deploy input (its id derived from target and digest). */
+export interface StartAutoDeployInput {
+  input: DeploymentInput;
+}
+
+/** Whether the deploy was started now, or already existed (a duplicate: the status it has). */
+export type StartAutoDeployOutput = { started: true } | { started: false; runtimeStatus: string };

@@ -18,3 +18,5 @@ import "./readInstanceStatus.js";
 import "./stopWait.js";
 import "./startNotifications.js";
 import "./deliverNotification.js";
+import "./readRepository.js";
+import "./startAutoDeploy.js";

@@ -35,6 +35,43 @@ export interface Settings {
    * exponential delay when the answer carries no Retry-After. Longer waits are the orchestrator's.
    */
   armRetry: { maxRetries: number; retryDelayInMs: number; maxRetryDelayInMs: number };
+  /** Auto-rollout: the ACR webhook's shared secret and header, the debounce window, the scan schedule. */
+  autoRollout: AutoRolloutSettings;
+}
+
+/** Settings of auto-rollout (deploys started by registry pushes). */
+export interface AutoRolloutSettings {
+  /**
+   * `ACA_ROLLOUT_WEBHOOK_SECRET`: the value ACR sends in {@link webhookSecretHeader} (set with
+   * `az acr webhook create --headers`). Unset: every webhook call is refused with 401. Never logged.
+   */
+  webhookSecret: string | undefined;
+  /** `ACA_ROLLOUT_WEBHOOK_SECRET_HEADER`: the header carrying it, lowercase. */
+  webhookSecretHeader: string;
+  /** `ACA_ROLLOUT_AUTO_ROLLOUT_DEBOUNCE_SECONDS`: pushes for one target within this window make one deploy. */
+  debounceSeconds: number;
+  /** `ACA_ROLLOUT_SCAN_SCHEDULE`: NCRONTAB (6 fields) of the reconcile scan. */
+  scanSchedule: string;
+}
+
+/** Default header of the webhook's shared secret. */
+export const DEFAULT_WEBHOOK_SECRET_HEADER = "x-aca-rollout-secret";
+/** Default debounce window (seconds). */
+export const DEFAULT_DEBOUNCE_SECONDS = 10;
+/** Default reconcile scan schedule: every 5 minutes, at second 0. */
+export const DEFAULT_SCAN_SCHEDULE = "0 */5 * * * *";
+
+/** Six NCRONTAB fields (second minute hour day month day-of-week) of cron characters. */
+const NCRONTAB_PATTERN = /^\s*[0-9*/,A-Za-z-]+(?:\s+[0-9*/,A-Za-z-]+){5}\s*$/;
+
+/**
+ * The scan schedule the timer trigger is registered with, read straight from the environment when the
+ * function module loads (the trigger's schedule is fixed at registration); an invalid value falls back
+ * to the default, and `loadSettings` reports it so health shows it.
+ */
+export function scanScheduleFrom(env: NodeJS.ProcessEnv = process.env): string {
+  const value = env.ACA_ROLLOUT_SCAN_SCHEDULE;
+  return value !== undefined && NCRONTAB_PATTERN.test(value) ? value.trim() : DEFAULT_SCAN_SCHEDULE;
 }
 
 const DEFAULT_ARM_ENDPOINT = "https://management.azure.com";
@@ -57,6 +94,14 @@ const schema = z.object({
   ACA_ROLLOUT_INGRESS_PROXY: httpsUrl.optional(),
   ACA_ROLLOUT_ARM_MAX_RETRIES: z.coerce.number().int().min(0).max(10).default(3),
   ACA_ROLLOUT_ARM_RETRY_DELAY_MS: z.coerce.number().int().min(1).max(60_000).default(800),
+  // The secret's value is never echoed: the message says what is wrong, not what was given.
+  ACA_ROLLOUT_WEBHOOK_SECRET: z.string().min(16, "must be at least 16 characters (a random value; az acr webhook create --headers sends it)").max(1024).optional(),
+  ACA_ROLLOUT_WEBHOOK_SECRET_HEADER: z
+    .string()
+    .regex(/^[A-Za-z0-9-]{1,64}$/, "must be an HTTP header name: 1-64 letters, digits or '-'")
+    .default(DEFAULT_WEBHOOK_SECRET_HEADER),
+  ACA_ROLLOUT_AUTO_ROLLOUT_DEBOUNCE_SECONDS: z.coerce.number().int().min(0).max(600).default(DEFAULT_DEBOUNCE_SECONDS),
+  ACA_ROLLOUT_SCAN_SCHEDULE: z.string().regex(NCRONTAB_PATTERN, "must be an NCRONTAB expression of 6 fields, e.g. 0 */5 * * * *").default(DEFAULT_SCAN_SCHEDULE),
 });
 
 const registryEndpointsSchema = z.record(z.string().min(1), httpsUrl);
@@ -109,6 +154,12 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env): Settings {
     dataDir: raw.ACA_ROLLOUT_DATA_DIR,
     ingressProxy: raw.ACA_ROLLOUT_INGRESS_PROXY?.replace(/\/+$/, ""),
     armRetry: { maxRetries: raw.ACA_ROLLOUT_ARM_MAX_RETRIES, retryDelayInMs: raw.ACA_ROLLOUT_ARM_RETRY_DELAY_MS, maxRetryDelayInMs: 10_000 },
+    autoRollout: {
+      webhookSecret: raw.ACA_ROLLOUT_WEBHOOK_SECRET,
+      webhookSecretHeader: raw.ACA_ROLLOUT_WEBHOOK_SECRET_HEADER.toLowerCase(),
+      debounceSeconds: raw.ACA_ROLLOUT_AUTO_ROLLOUT_DEBOUNCE_SECONDS,
+      scanSchedule: raw.ACA_ROLLOUT_SCAN_SCHEDULE.trim(),
+    },
   };
 }
 

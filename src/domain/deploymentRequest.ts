@@ -191,6 +191,7 @@ export function composeDeploymentInput(
       ...(body.digest !== undefined ? { digest: body.digest } : {}),
     },
     policy: { ...target.policy, ...body.policy },
+    ...(ids.trigger !== undefined ? { trigger: ids.trigger } : {}),
   };
   // Channels come from the target alone: no request can name or redirect them.
   const channels = channelRefsOf(target.notifications);

@@ -10,6 +10,8 @@
  * Parsing reports every problem with its JSON pointer; a document with any problem yields no
  * targets at all, so a half-loaded configuration can never deploy with a missing piece.
  */
+import { isSafe } from "redos-detector";
+import { validRange } from "semver";
 import { z } from "zod";
 import type { ConfigurationIssue } from "./errors.js";
 import { personWords } from "./issueWording.js";
@@ -36,8 +38,35 @@ export const OVERRIDABLE_FIELDS = [
 /** One of {@link OVERRIDABLE_FIELDS}. */
 export type OverridableField = (typeof OVERRIDABLE_FIELDS)[number];
 
-/** How auto-rollout decides whether a pushed tag should be deployed. */
-export const TAG_POLICY_KINDS = ["exact", "glob", "regex", "semver"] as const;
+/**
+ * How auto-rollout decides whether a pushed tag should be deployed: `exact` (one tag), `glob`
+ * (picomatch), `regex` (anchored, proven free of catastrophic backtracking when loaded), `semver` (a
+ * range; pre-releases only when the range names them) or `any` (every tag; no pattern).
+ */
+export const TAG_POLICY_KINDS = ["exact", "glob", "regex", "semver", "any"] as const;
+
+/** One of {@link TAG_POLICY_KINDS}. */
+export type TagPolicyKind = (typeof TAG_POLICY_KINDS)[number];
+
+/**
+ * redos-detector's budget for proving a tag-policy regex safe. A pattern it cannot prove safe within
+ * it (an ambiguous nested or adjacent quantifier, or one too complex to analyse) is refused: the
+ * pattern runs on every pushed tag, and one catastrophic pattern would stall every intake.
+ */
+const REGEX_SAFETY = { maxSteps: 2_000, timeout: 1_000 } as const;
+
+/** Why the anchored regex `^(?:pattern)$` could backtrack catastrophically, or undefined when it is proven safe. */
+export function regexSafetyProblem(pattern: string): string | undefined {
+  const verdict = isSafe(new RegExp(anchoredPattern(pattern), "u"), REGEX_SAFETY);
+  if (verdict.safe) return undefined;
+  const why = verdict.error === null ? "" : ` (${verdict.error === "timedOut" || verdict.error === "hitMaxSteps" ? "too complex to prove safe" : "ambiguous repetition"})`;
+  return `is refused: it could backtrack catastrophically on some tags (ReDoS)${why}; avoid nested or adjacent quantifiers over the same characters, e.g. (a+)+ or .*-.*`;
+}
+
+/** The regex a `regex` tag policy runs: the whole tag must match. */
+export function anchoredPattern(pattern: string): string {
+  return `^(?:${pattern})$`;
+}
 
 /** Longest tag-policy pattern accepted (a tag is at most 128 characters). */
 export const MAX_TAG_POLICY_PATTERN_LENGTH = 256;
@@ -70,7 +99,9 @@ export function semverRangeProblem(range: string): string | undefined {
 }
 
 /** Why `pattern` cannot be used with a tag policy of `kind`, or undefined when it can. */
-export function tagPolicyProblem(kind: (typeof TAG_POLICY_KINDS)[number], pattern: string): string | undefined {
+export function tagPolicyProblem(kind: TagPolicyKind, pattern: string | undefined): string | undefined {
+  if (kind === "any") return pattern === undefined ? undefined : 'must be left out: kind "any" takes every tag';
+  if (pattern === undefined) return `is required for kind ${JSON.stringify(kind)}`;
   if (pattern.length === 0) return "must not be empty";
   if (pattern.length > MAX_TAG_POLICY_PATTERN_LENGTH) return `must be at most ${MAX_TAG_POLICY_PATTERN_LENGTH} characters`;
   switch (kind) {
@@ -80,20 +111,21 @@ export function tagPolicyProblem(kind: (typeof TAG_POLICY_KINDS)[number], patter
       return /^[A-Za-z0-9_.*?-]+$/.test(pattern) ? undefined : "must be tag characters (letters, digits, '_', '.', '-') and the wildcards '*' and '?'";
     case "regex":
       try {
-        new RegExp(pattern, "u");
-        return undefined;
+        new RegExp(anchoredPattern(pattern), "u");
       } catch (error) {
         return `is not a valid regular expression: ${error instanceof Error ? error.message : String(error)}`;
       }
+      return regexSafetyProblem(pattern);
     case "semver":
-      return semverRangeProblem(pattern);
+      // Ours first (it names the bad comparator), then the semver package's own parser, which matching uses.
+      return semverRangeProblem(pattern) ?? (validRange(pattern) === null ? "is not a range the semver package accepts" : undefined);
   }
 }
 
 const tagPolicySchema = z
   .strictObject({
     kind: z.enum(TAG_POLICY_KINDS, { error: `must be one of ${TAG_POLICY_KINDS.join(", ")}` }),
-    pattern: z.string(),
+    pattern: z.string().optional(),
   })
   .superRefine((policy, ctx) => {
     const problem = tagPolicyProblem(policy.kind, policy.pattern);

@@ -5,7 +5,13 @@ import type { DeploymentTarget } from "../domain/deployment.js";
 export const ENTITIES = {
   deployTarget: "deployTarget",
   notifyChannel: "notifyChannel",
+  autoRollout: "autoRollout",
 } as const;
+
+/** The `autoRollout` key for a target: its name (target names are already lowercase and unique). */
+export function autoRolloutKey(targetName: string): string {
+  return targetName;
+}
 
 /**
  * The `deployTarget` key for an app: `<subscription>_<resourceGroup>_<app>`, lowercased because ARM

@@ -17,7 +17,7 @@
 import * as df from "durable-functions";
 import type { OrchestrationContext } from "durable-functions";
 import type { ActivityFailure, ActivityInput, ActivityName, ActivityOutput } from "../activities/contracts.js";
-import type { ChannelEntityCalls, SubOrchestrationContracts, SubOrchestrationName, TargetEntityCalls } from "./contracts.js";
+import type { AutoRolloutEntityCalls, ChannelEntityCalls, SubOrchestrationContracts, SubOrchestrationName, TargetEntityCalls } from "./contracts.js";
 
 /**
  * An orchestrator's generator. The runtime resumes it with the result of the task it yielded; that
@@ -144,6 +144,16 @@ export function* callTargetEntity<Op extends keyof TargetEntityCalls>(
   input: TargetEntityCalls[Op]["input"],
 ): Flow<TargetEntityCalls[Op]["output"] | Failed> {
   return yield* awaitCall(targetEntityCall(context, entity, operation, input));
+}
+
+/** Calls an operation of a target's `autoRollout` entity and waits for its answer. */
+export function* callAutoRolloutEntity<Op extends keyof AutoRolloutEntityCalls>(
+  context: OrchestrationContext,
+  entity: df.EntityId,
+  operation: Op,
+  input: AutoRolloutEntityCalls[Op]["input"],
+): Flow<AutoRolloutEntityCalls[Op]["output"] | Failed> {
+  return yield* awaitCall<AutoRolloutEntityCalls[Op]["output"]>({ task: context.df.callEntity(entity, operation, input), what: `entity operation autoRollout.${operation}` });
 }
 
 /**

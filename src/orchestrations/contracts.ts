@@ -5,6 +5,7 @@
  */
 import type { ActivityFailure, BuildRunState, RegistryRef, RevisionObservation } from "../activities/contracts.js";
 import type { ActivityRetrySettings, DeploymentTarget } from "../domain/deployment.js";
+import type { ArriveAnswer, AutoRolloutOperations, CloseAnswer } from "../entities/autoRolloutRecord.js";
 import type { EnqueueAnswer, ReleaseAnswer, TargetOperations, TargetRecord, TurnAnswer } from "../entities/targetRecord.js";
 import type { PollProfile } from "../domain/pollProfile.js";
 import type { ChannelOperations, SendSlot } from "../entities/notifyChannel.js";
@@ -92,4 +93,10 @@ export interface TargetEntityCalls {
 /** The `notifyChannel` entity operation an orchestration calls and waits for, with its answer. */
 export interface ChannelEntityCalls {
   reserve: { input: ChannelOperations["reserve"]; output: SendSlot };
+}
+
+/** The `autoRollout` entity operations an orchestration calls and waits for, with their answers. */
+export interface AutoRolloutEntityCalls {
+  arrive: { input: AutoRolloutOperations["arrive"]; output: ArriveAnswer };
+  closeWindow: { input: AutoRolloutOperations["closeWindow"]; output: CloseAnswer };
 }

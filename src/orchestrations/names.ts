@@ -3,6 +3,8 @@ export const ORCHESTRATIONS = {
   deploy: "deploy",
   waitForBuildRun: "waitForBuildRun",
   verifyRevision: "verifyRevision",
+  autoRolloutPush: "autoRolloutPush",
+  autoRolloutScan: "autoRolloutScan",
 } as const;
 
 /** The suffix of a deploy's build wait instance (`<deploymentId>-build`). */

@@ -15,6 +15,8 @@ import type { scheduleBuild } from "../../src/activities/scheduleBuild.js";
 import type { stopWait } from "../../src/activities/stopWait.js";
 import type { startNotifications } from "../../src/activities/startNotifications.js";
 import type { deliverNotification } from "../../src/activities/deliverNotification.js";
+import type { readRepository } from "../../src/activities/readRepository.js";
+import type { startAutoDeploy } from "../../src/activities/startAutoDeploy.js";
 import type { updateContainerApp } from "../../src/activities/updateContainerApp.js";
 
 /**
@@ -40,6 +42,8 @@ export type ActivityImplementations = Checked<{
   restartRevision: typeof restartRevision;
   moveTraffic: typeof moveTraffic;
   deactivateRevision: typeof deactivateRevision;
+  readRepository: typeof readRepository;
+  startAutoDeploy: typeof startAutoDeploy;
   notifyDeployQueue: typeof notifyDeployQueue;
   readInstanceStatus: typeof readInstanceStatus;
   stopWait: typeof stopWait;
@@ -65,6 +69,8 @@ const implemented: Record<keyof ActivityImplementations, true> = {
   stopWait: true,
   startNotifications: true,
   deliverNotification: true,
+  readRepository: true,
+  startAutoDeploy: true,
 };
 
 describe("activity contracts", () => {

@@ -1,0 +1,117 @@
+/**
+ * What auto-rollout remembers per target: the open debounce window (its leader and the pushes that
+ * arrived in it) and the recent decisions. Pure: the `autoRollout` entity applies these one at a time,
+ * so a push arriving and a window closing can never interleave (no push falls between two windows).
+ */
+import { MAX_DECISIONS, type AutoRolloutDecision, type Candidate } from "../domain/autoRollout.js";
+
+/** An open debounce window. */
+export interface PushWindow {
+  /** The push orchestration that opened it; it closes it when the window ends. */
+  leader: string;
+  openedAt: string;
+  candidates: Candidate[];
+}
+
+/** The entity's state. */
+export interface AutoRolloutRecord {
+  window?: PushWindow;
+  decisions: AutoRolloutDecision[];
+}
+
+/** Entity operation inputs. */
+export interface AutoRolloutOperations {
+  arrive: { instanceId: string; candidate: Omit<Candidate, "seq">; at: string; staleAfterSeconds: number };
+  closeWindow: { instanceId: string };
+  record: { decisions: AutoRolloutDecision[] };
+}
+
+/**
+ * The answer to `arrive`: `leader` (this push opened the window and will close it), `coalesced` (it
+ * joined the open window) or `duplicate` (the same tag and digest already waits in it).
+ */
+export type ArriveAnswer = { role: "leader" } | { role: "coalesced" | "duplicate"; leader: string };
+
+/** The answer to `closeWindow`: the window's candidates, oldest first (empty when the caller no longer leads it). */
+export interface CloseAnswer {
+  candidates: Candidate[];
+}
+
+/** A fresh record. */
+export function emptyAutoRolloutRecord(): AutoRolloutRecord {
+  return { decisions: [] };
+}
+
+/** Appends decisions, keeping the newest {@link MAX_DECISIONS}. */
+export function withDecisions(record: AutoRolloutRecord, decisions: readonly AutoRolloutDecision[]): AutoRolloutRecord {
+  return { ...record, decisions: [...record.decisions, ...decisions].slice(-MAX_DECISIONS) };
+}
+
+/** Applies one operation; unknown operations and malformed inputs are rejected with a clear error. */
+export function applyAutoRolloutOperation(record: AutoRolloutRecord, operation: string, input: unknown): { record: AutoRolloutRecord; result?: unknown } {
+  switch (operation) {
+    case "arrive": {
+      const { instanceId, candidate, at, staleAfterSeconds } = requireObject<AutoRolloutOperations["arrive"]>(input, operation);
+      const window = record.window;
+      // A window whose leader never closed it (its host died, it failed) is taken over, so one lost
+      // leader cannot swallow every later push.
+      const open = window !== undefined && Date.parse(at) - Date.parse(window.openedAt) < staleAfterSeconds * 1000;
+      if (!open) {
+        const opened: PushWindow = { leader: instanceId, openedAt: at, candidates: [{ ...candidate, seq: 0 }] };
+        return { record: { ...record, window: opened }, result: { role: "leader" } satisfies ArriveAnswer };
+      }
+      const same = window.candidates.find((c) => c.tag === candidate.tag && c.digest === candidate.digest);
+      const source = candidate.sources[0];
+      const eventId = candidate.eventIds[0];
+      if (same !== undefined) {
+        // Kept on the candidate, so the deploy's trigger names every event that reported it.
+        const merged: Candidate = {
+          ...same,
+          eventIds: eventId !== undefined && !same.eventIds.includes(eventId) ? [...same.eventIds, eventId] : same.eventIds,
+          sources: source !== undefined && !same.sources.includes(source) ? [...same.sources, source] : same.sources,
+        };
+        const next: PushWindow = { ...window, candidates: window.candidates.map((c) => (c === same ? merged : c)) };
+        const decision: AutoRolloutDecision = {
+          at,
+          kind: "deduped",
+          via: source ?? "webhook",
+          tag: candidate.tag,
+          digest: candidate.digest,
+          ...(eventId !== undefined ? { eventId } : {}),
+          reason: `the same push (${candidate.tag} at this digest) already waits in the window opened by ${window.leader}`,
+        };
+        return { record: withDecisions({ ...record, window: next }, [decision]), result: { role: "duplicate", leader: window.leader } satisfies ArriveAnswer };
+      }
+      const next: PushWindow = { ...window, candidates: [...window.candidates, { ...candidate, seq: window.candidates.length }] };
+      const decision: AutoRolloutDecision = {
+        at,
+        kind: "coalesced",
+        via: source ?? "webhook",
+        tag: candidate.tag,
+        digest: candidate.digest,
+        ...(eventId !== undefined ? { eventId } : {}),
+        reason: `joined the debounce window opened by ${window.leader} at ${window.openedAt}; the newest qualifying image of the window deploys`,
+      };
+      return { record: withDecisions({ ...record, window: next }, [decision]), result: { role: "coalesced", leader: window.leader } satisfies ArriveAnswer };
+    }
+    case "closeWindow": {
+      const { instanceId } = requireObject<AutoRolloutOperations["closeWindow"]>(input, operation);
+      if (record.window?.leader !== instanceId) return { record, result: { candidates: [] } satisfies CloseAnswer };
+      const { window: closed, ...rest } = record;
+      return { record: rest, result: { candidates: closed.candidates } satisfies CloseAnswer };
+    }
+    case "record": {
+      const { decisions } = requireObject<AutoRolloutOperations["record"]>(input, operation);
+      return { record: withDecisions(record, Array.isArray(decisions) ? decisions : []) };
+    }
+    case "get":
+      return { record, result: record };
+    default:
+      throw new Error(`autoRollout has no operation '${operation}'`);
+  }
+}
+
+function requireObject<T>(input: unknown, operation: string): T {
+  if (typeof input !== "object" || input === null) throw new Error(`autoRollout.${operation} needs an object input`);
+  return input as T;
+}
