@@ -16,12 +16,14 @@ import { targetConfigurationView, type TargetDefinition } from "../domain/target
 import type { TargetList, TargetResource } from "./http/apiTypes.js";
 import { PROBLEM_TYPES, problemResponse } from "./http/problem.js";
 import { releaseTargetLock } from "./http/releaseTargetLock.js";
-import { readTargetState, targetEntityId } from "./http/targetState.js";
+import { readDecisions, readTargetState, targetEntityId } from "./http/targetState.js";
 // The entity must be registered wherever it is signalled from; importing it twice is harmless.
 import "../entities/deployTarget.js";
+import "../entities/autoRollout.js";
 
 async function targetResource(client: df.DurableClient, target: TargetDefinition): Promise<TargetResource> {
-  return { name: target.name, configuration: targetConfigurationView(target), ...(await readTargetState(client, target.containerApp)) };
+  const [state, decisions] = await Promise.all([readTargetState(client, target.containerApp), readDecisions(client, target.name)]);
+  return { name: target.name, configuration: targetConfigurationView(target), ...state, decisions };
 }
 
 /** The 503 every targets endpoint answers while the targets configuration is invalid. */

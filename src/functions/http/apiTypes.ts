@@ -120,6 +120,8 @@ export interface TargetResource {
   lock?: { holder: string; waiting: string[] };
   /** Lock releases done on a holder's behalf, newest last (at most 50). */
   history: TargetHistoryResource[];
+  /** Auto-rollout's recent decisions about pushes and scan findings, newest last (at most 50). */
+  decisions: AutoRolloutDecisionResource[];
 }
 
 /** `GET /api/targets`. */
@@ -143,3 +145,24 @@ export interface HealthResource<Issue = { path: string }> {
 
 /** `GET /api/health/details` (function key): each problem with its message. */
 export type HealthDetails = HealthResource<{ path: string; message: string }>;
+
+/** The ACR webhook's answer (`POST /api/webhooks/acr`). */
+export interface WebhookAnswer {
+  /** `pong` for a ping; `accepted` when the push was handed to auto-rollout; `ignored` when it starts nothing. */
+  status: "pong" | "accepted" | "ignored";
+  reason?: string;
+  /** The targets the push was handed to. */
+  targets?: string[];
+}
+
+/** One auto-rollout decision, as `GET /api/targets/{name}` shows it (newest last). */
+export interface AutoRolloutDecisionResource {
+  at: string;
+  kind: "started" | "ignored" | "deduped" | "coalesced" | "foundByScan";
+  via: "webhook" | "eventGrid" | "scan";
+  tag?: string;
+  digest?: string;
+  eventId?: string;
+  deploymentId?: string;
+  reason: string;
+}

@@ -6,8 +6,8 @@
  */
 import * as df from "durable-functions";
 import type { DeploymentTarget } from "../../domain/deployment.js";
-import { ENTITIES, targetKey } from "../../entities/names.js";
-import type { QuarantineResource, TargetHistoryResource, TargetResource } from "./apiTypes.js";
+import { autoRolloutKey, ENTITIES, targetKey } from "../../entities/names.js";
+import type { AutoRolloutDecisionResource, QuarantineResource, TargetHistoryResource, TargetResource } from "./apiTypes.js";
 
 type Json = Record<string, unknown>;
 const isObject = (value: unknown): value is Json => typeof value === "object" && value !== null && !Array.isArray(value);
@@ -15,6 +15,35 @@ const stringField = (value: unknown, key: string): string | undefined => (isObje
 
 /** The remembered part of a target resource. */
 export type TargetState = Pick<TargetResource, "lastKnownGood" | "lastDeployment" | "quarantine" | "lock" | "history">;
+
+const DECISION_KINDS: readonly AutoRolloutDecisionResource["kind"][] = ["started", "ignored", "deduped", "coalesced", "foundByScan"];
+const DECISION_VIAS: readonly AutoRolloutDecisionResource["via"][] = ["webhook", "eventGrid", "scan"];
+
+/** Auto-rollout's decisions, read defensively from the target's `autoRollout` entity state. */
+export function decisionsOf(state: unknown): AutoRolloutDecisionResource[] {
+  const decisions: AutoRolloutDecisionResource[] = [];
+  const entries = isObject(state) && Array.isArray(state.decisions) ? state.decisions : [];
+  for (const entry of entries) {
+    const at = stringField(entry, "at");
+    const kind = DECISION_KINDS.find((k) => k === stringField(entry, "kind"));
+    const via = DECISION_VIAS.find((v) => v === stringField(entry, "via"));
+    const reason = stringField(entry, "reason");
+    if (at === undefined || kind === undefined || via === undefined || reason === undefined) continue;
+    const decision: AutoRolloutDecisionResource = { at, kind, via, reason };
+    for (const key of ["tag", "digest", "eventId", "deploymentId"] as const) {
+      const value = stringField(entry, key);
+      if (value !== undefined) decision[key] = value;
+    }
+    decisions.push(decision);
+  }
+  return decisions;
+}
+
+/** Reads a target's auto-rollout decisions (empty for a target no push has concerned yet). */
+export async function readDecisions(client: Pick<df.DurableClient, "readEntityState">, targetName: string): Promise<AutoRolloutDecisionResource[]> {
+  const response = await client.readEntityState<unknown>(new df.EntityId(ENTITIES.autoRollout, autoRolloutKey(targetName)));
+  return decisionsOf(response.entityExists ? response.entityState : undefined);
+}
 
 const HISTORY_EVENTS: readonly TargetHistoryResource["event"][] = ["lock-released-by-hand", "lock-released-holder-ended"];
 

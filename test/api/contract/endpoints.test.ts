@@ -48,7 +48,7 @@ describe("system", () => {
     expect([details.status, details.body.configuration]).toEqual([200, { valid: true, errors: [], warnings: [] }]);
   });
 
-  it("GET /health stays 200 for targets declaring notifications or autoRollout, and lists only autoRollout as not yet supported", async () => {
+  it("GET /health stays 200 for targets declaring notifications and autoRollout: both are supported, so neither is listed as a warning", async () => {
     const [web, builder] = CONTRACT_TARGETS.targets;
     cw.setTargets({
       ...CONTRACT_TARGETS,
@@ -62,11 +62,10 @@ describe("system", () => {
       expect([anonymous.status, anonymous.body.status, anonymous.body.configuration]).toEqual([
         200,
         "healthy",
-        { valid: true, errors: [], warnings: [{ path: "/targets/1/autoRollout" }] },
+        { valid: true, errors: [], warnings: [] },
       ]);
       const details = await cw.client.request<HealthDetails>("GET", "/health/details");
       expect(details.body.configuration.warnings).toEqual([
-        { path: "/targets/1/autoRollout", message: expect.stringContaining("is not supported yet: no registry push deploys") },
       ]);
     } finally {
       cw.setTargets(CONTRACT_TARGETS);

@@ -53,6 +53,7 @@ const target: Required<TargetResource> = {
   quarantine: [quarantine],
   lock: { holder: "dep-2", waiting: ["dep-3"] },
   history: [{ at: AT, event: "lock-released-by-hand", holder: "dep-0", reason: "stuck after an outage" }],
+  decisions: [{ at: AT, kind: "started", via: "webhook", tag: "v2", digest: DIGEST, eventId: "e1", deploymentId: "auto-0123456789abcdef01234567", reason: "started" }],
 };
 const page: Required<DeploymentPage> = { value: [deployment], continuationToken: "t", nextLink: "http://127.0.0.1/api/deployments?continuationToken=t" };
 const accepted: Required<DeploymentAccepted> = { id: "dep-1", statusUrl: "http://127.0.0.1/api/deployments/dep-1" };

@@ -5,7 +5,7 @@
 import { DEPLOYMENT_ID_PATTERN, TARGET_NAME_PATTERN } from "../../../domain/deployment.js";
 import { MAX_BODY_BYTES } from "../jsonBody.js";
 import { problem } from "./refs.js";
-import { schemas } from "./schemas.js";
+import { autoRolloutSchemas, schemas } from "./schemas.js";
 import { uploadSchemas } from "./uploadPaths.js";
 import type { ComponentsObject, HeaderObject, ParameterObject, ResponseObject } from "./types.js";
 
@@ -37,4 +37,4 @@ export const securitySchemes: ComponentsObject["securitySchemes"] = {
 };
 
 /** Every component. */
-export const components: ComponentsObject = { schemas: { ...schemas, ...uploadSchemas }, responses, parameters, headers, securitySchemes };
+export const components: ComponentsObject = { schemas: { ...schemas, ...uploadSchemas, ...autoRolloutSchemas }, responses, parameters, headers, securitySchemes };

@@ -11,6 +11,7 @@ import { deploymentPaths } from "./deploymentPaths.js";
 import { systemPaths } from "./systemPaths.js";
 import { targetPaths } from "./targetPaths.js";
 import { uploadPaths } from "./uploadPaths.js";
+import { webhookPaths } from "./webhookPaths.js";
 import type { OpenApiDocument, PathsObject } from "./types.js";
 
 export { PATH_ITEM_METHODS } from "./types.js";
@@ -19,12 +20,6 @@ export type * from "./types.js";
 /** The server URL the paths are relative to (the Functions host's route prefix). */
 export const API_SERVER_URL = "/api";
 
-/**
- * Extension point: incoming webhook endpoints (ACR push webhook, Event Grid) are described here when
- * their functions land. Until then there are none; the route-coverage contract test fails if a
- * registered route is missing from the document.
- */
-const webhookPaths: PathsObject = {};
 
 /** Builds the document; `extraPaths` lets a caller add paths without editing the groups above. */
 export function buildOpenApiDocument(extraPaths: PathsObject = {}): OpenApiDocument {
@@ -33,7 +28,7 @@ export function buildOpenApiDocument(extraPaths: PathsObject = {}): OpenApiDocum
     info: {
       title: "aca-rollout",
       version: PRODUCT_VERSION,
-      description: "Deploy orchestrator for Azure Container Apps: start, follow and cancel deployments; inspect targets and lift quarantines. Errors are RFC 9457 problem details, one title per type. " +
+      description: "Deploy orchestrator for Azure Container Apps: start, follow and cancel deployments; inspect targets and lift quarantines; registry pushes roll out targets with autoRollout on. Errors are RFC 9457 problem details, one title per type. " +
         "A method a path does not list answers 405 with an Allow header naming the methods it does (local runtime; the Azure Functions host answers 404).",
       license: { name: "MIT", identifier: "MIT" },
     },
@@ -43,6 +38,7 @@ export function buildOpenApiDocument(extraPaths: PathsObject = {}): OpenApiDocum
       { name: "deployments", description: "Deploys and their timelines." },
       { name: "targets", description: "Configured deploy targets and their state." },
       { name: "system", description: "Health and this document (anonymous)." },
+      { name: "auto-rollout", description: "Registry pushes (ACR webhook, Event Grid ImagePushed) that deploy targets with autoRollout on." },
     ],
     paths: { ...deploymentPaths, ...uploadPaths, ...targetPaths, ...systemPaths, ...webhookPaths, ...extraPaths },
     components,

@@ -215,7 +215,7 @@ export const schemas: Record<string, SchemaObject> = {
   TargetResource: {
     type: "object",
     additionalProperties: false,
-    required: ["name", "configuration", "quarantine", "history"],
+    required: ["name", "configuration", "quarantine", "history", "decisions"],
     properties: {
       name: { type: "string", pattern: TARGET_NAME_PATTERN.source },
       configuration: { type: "object", description: "The target's configuration as loaded, secrets masked (`***`)." },
@@ -237,6 +237,7 @@ export const schemas: Record<string, SchemaObject> = {
         required: ["id", "outcome", "at"],
         properties: { id: { type: "string" }, outcome: { type: "string" }, at: TIMESTAMP },
       },
+      decisions: { type: "array", maxItems: 50, items: schemaRef("AutoRolloutDecision"), description: "Auto-rollout's recent decisions (pushes and scan findings), newest last." },
       quarantine: { type: "array", items: schemaRef("QuarantineResource") },
       lock: {
         type: "object",
@@ -302,6 +303,115 @@ export const schemas: Record<string, SchemaObject> = {
           lift: { type: "string", examples: [`DELETE /api/targets/web/quarantine/sha256:${"0".repeat(64)}`] },
         },
       },
+    },
+  },
+};
+
+const ACR_EVENT_TARGET: SchemaObject = {
+  type: "object",
+  description: "The pushed artifact. `tag` is absent for a tagless push (e.g. the per-platform children of a multi-arch index).",
+  properties: {
+    mediaType: { type: "string" },
+    size: { type: "integer" },
+    digest: { type: "string" },
+    length: { type: "integer" },
+    repository: { type: "string" },
+    tag: { type: "string" },
+    url: { type: "string", description: "Event Grid only." },
+    name: { type: "string", description: "Helm charts." },
+    version: { type: "string", description: "Helm charts." },
+  },
+};
+
+const ACR_EVENT_REQUEST: SchemaObject = {
+  type: "object",
+  properties: { id: { type: "string" }, host: { type: "string", description: "The registry's login server: what targets are matched by." }, method: { type: "string" }, useragent: { type: "string" }, addr: { type: "string" } },
+};
+
+const IMAGE_PUSHED_DATA: SchemaObject = {
+  type: "object",
+  required: ["id", "timestamp", "action", "target", "request"],
+  properties: {
+    id: { type: "string" },
+    timestamp: { type: "string" },
+    action: { const: "push" },
+    location: { type: "string" },
+    target: { ...ACR_EVENT_TARGET, required: ["digest", "repository"] },
+    request: { ...ACR_EVENT_REQUEST, required: ["host"] },
+    actor: { type: "object" },
+    source: { type: "object" },
+    connectedRegistry: { type: "object" },
+  },
+};
+
+/** Auto-rollout's payload and answer schemas. */
+export const autoRolloutSchemas: Record<string, SchemaObject> = {
+  AcrWebhookPayload: {
+    type: "object",
+    required: ["id", "action"],
+    description:
+      "What ACR POSTs (container-registry-webhook-reference). `push` needs target.digest, target.repository and request.host; `ping` (az acr webhook ping) is answered 200; " +
+      "`delete`, `chart_push`, `chart_delete` and `quarantine` start nothing (202). Other fields are accepted and ignored.",
+    properties: {
+      id: { type: "string" },
+      timestamp: { type: "string" },
+      action: { type: "string", examples: ["push", "ping", "delete", "chart_push", "chart_delete", "quarantine"] },
+      target: ACR_EVENT_TARGET,
+      request: ACR_EVENT_REQUEST,
+    },
+  },
+  WebhookAnswer: {
+    type: "object",
+    additionalProperties: false,
+    required: ["status"],
+    properties: {
+      status: { type: "string", enum: ["pong", "accepted", "ignored"] },
+      reason: { type: "string" },
+      targets: { type: "array", items: { type: "string", pattern: TARGET_NAME_PATTERN.source }, description: "The targets the push was handed to." },
+    },
+  },
+  AutoRolloutDecision: {
+    type: "object",
+    additionalProperties: false,
+    required: ["at", "kind", "via", "reason"],
+    properties: {
+      at: TIMESTAMP,
+      kind: { type: "string", enum: ["started", "ignored", "deduped", "coalesced", "foundByScan"] },
+      via: { type: "string", enum: ["webhook", "eventGrid", "scan"] },
+      tag: { type: "string" },
+      digest: { type: "string" },
+      eventId: { type: "string" },
+      deploymentId: { type: "string", pattern: DEPLOYMENT_ID_PATTERN.source },
+      reason: { type: "string" },
+    },
+  },
+  EventGridImagePushedEvent: {
+    type: "object",
+    required: ["id", "subject", "eventType", "eventTime", "data", "dataVersion"],
+    description: "Event Grid schema (2018-01-01 ContainerRegistry examples); the subject is `repo:tag`.",
+    properties: {
+      id: { type: "string" },
+      topic: { type: "string" },
+      subject: { type: "string" },
+      eventType: { const: "Microsoft.ContainerRegistry.ImagePushed" },
+      eventTime: { type: "string" },
+      data: IMAGE_PUSHED_DATA,
+      dataVersion: { type: "string" },
+      metadataVersion: { type: "string" },
+    },
+  },
+  CloudEventImagePushed: {
+    type: "object",
+    required: ["specversion", "id", "source", "type", "data"],
+    description: "CloudEvents 1.0 schema of the same event.",
+    properties: {
+      specversion: { const: "1.0" },
+      id: { type: "string" },
+      source: { type: "string" },
+      subject: { type: "string" },
+      type: { const: "Microsoft.ContainerRegistry.ImagePushed" },
+      time: { type: "string" },
+      data: IMAGE_PUSHED_DATA,
     },
   },
 };
