@@ -96,9 +96,10 @@ describe("GET /api/targets", () => {
       lastDeployment: { id: "dep-2", outcome: "RolledBack", at: "2026-02-28T11:00:00.000Z" },
       quarantine: [{ digest: DIGEST_BAD, deploymentId: "dep-2", reason: "revision never became healthy", at: "2026-02-28T11:00:00.000Z" }],
       history: [],
+      decisions: [],
     });
     // An app never deployed has no entity yet: no state, empty quarantine.
-    expect(apiResource).toEqual({ name: "api", configuration: expect.objectContaining({ name: "api", containerApp: api }), quarantine: [], history: [] });
+    expect(apiResource).toEqual({ name: "api", configuration: expect.objectContaining({ name: "api", containerApp: api }), quarantine: [], history: [], decisions: [] });
   });
 
   it("shows secrets only as the names of their settings", async () => {
