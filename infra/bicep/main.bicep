@@ -64,7 +64,15 @@ param acrWebhookScope string = ''
 param enableEventGrid bool = false
 
 @description('Name of the header the ACR webhook carries the shared secret in (the app reads the same name).')
-param acrWebhookSecretHeader string = 'X-Aca-Rollout-Secret'
+param acrWebhookSecretHeader string = 'x-aca-rollout-secret'
+
+@description('Pushes for one target within this many seconds make one deploy (ACA_ROLLOUT_AUTO_ROLLOUT_DEBOUNCE_SECONDS, 0-600).')
+@minValue(0)
+@maxValue(600)
+param autoRolloutDebounceSeconds int = 10
+
+@description('NCRONTAB (6 fields) of the reconcile scan that catches pushes no webhook or event announced (ACA_ROLLOUT_SCAN_SCHEDULE).')
+param scanSchedule string = '0 */5 * * * *'
 
 @description('Name of the Event Grid trigger function that receives ImagePushed events.')
 param eventGridFunctionName string = 'acrImagePushed'
@@ -176,6 +184,8 @@ module functionApp 'modules/functionApp.bicep' = {
     armRetryDelayMs: armRetryDelayMs
     secretUris: keyVault.outputs.secretUris
     acrWebhookSecretHeader: acrWebhookSecretHeader
+    autoRolloutDebounceSeconds: autoRolloutDebounceSeconds
+    scanSchedule: scanSchedule
   }
 }
 

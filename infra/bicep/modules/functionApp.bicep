@@ -25,6 +25,10 @@ param armRetryDelayMs int
 @description('Versionless Key Vault secret URIs by secret (keyVault.bicep); empty where none was stored.')
 param secretUris object
 param acrWebhookSecretHeader string
+@description('Pushes for one target within this many seconds make one deploy.')
+param autoRolloutDebounceSeconds int
+@description('NCRONTAB (6 fields) of the reconcile scan timer.')
+param scanSchedule string
 
 // Read by the Functions host, the Durable extension and Application Insights, not by aca-rollout.
 var hostSettings = {
@@ -45,6 +49,8 @@ var productSettings = {
   ACA_ROLLOUT_ARM_MAX_RETRIES: string(armMaxRetries)
   ACA_ROLLOUT_ARM_RETRY_DELAY_MS: string(armRetryDelayMs)
   ACA_ROLLOUT_WEBHOOK_SECRET_HEADER: acrWebhookSecretHeader
+  ACA_ROLLOUT_AUTO_ROLLOUT_DEBOUNCE_SECONDS: string(autoRolloutDebounceSeconds)
+  ACA_ROLLOUT_SCAN_SCHEDULE: scanSchedule
   AZURE_CLIENT_ID: identityClientId
 }
 
