@@ -1,23 +1,59 @@
 /**
  * Least privilege, derived from real calls. The product runs its paths against the Azure sandbox (real SDK clients
  * over HTTPS, the real durable-functions engine): a plain deploy, a deploy with an ACR Tasks build, a cancel during
- * the build, a failing build (its log is read), and a bad revision that is restarted and then rolled back in Multiple mode. The sandbox records the
+ * the build, a failing build (its log is read), an upload slot for a build context, and a bad revision that is restarted and then rolled back in Multiple mode. The sandbox records the
  * operation of every call; each is mapped to the RBAC permissions it needs (rbacActions.ts) and compared with the
  * custom roles read from infra/bicep (bicepRoles.ts). It fails when a permission used is not granted, and when a
  * permission granted is never used.
  */
 import { join } from "node:path";
-import { beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { resetSettingsCache } from "../../src/config/settings.js";
+import { resetTargetsCache } from "../../src/config/targets.js";
 import type { CallRecord } from "../../src/sandbox/kernel/callLog.js";
 import { CANCEL_EVENT } from "../../src/orchestrations/names.js";
-import { LOGIN_SERVER, REPOSITORY, RESOURCE_GROUP, outputOf, type DeployWorld, useDeployWorld } from "../e2e/world.js";
+import { productFunctionModules } from "../api/contract/contractWorld.js";
+import { LOGIN_SERVER, REGISTRY_NAME, REPOSITORY, RESOURCE_GROUP, SUBSCRIPTION, outputOf, type DeployWorld, useDeployWorld } from "../e2e/world.js";
 import { readRoleDefinitions, type BicepRole } from "./bicepRoles.js";
 import { permissionsFor } from "./rbacActions.js";
 
 const BICEP_DIR = join(import.meta.dirname, "../../infra/bicep");
 
+/** The targets the HTTP functions serve (the deploy scenarios start orchestrations directly). */
+const TARGETS = {
+  targets: [
+    {
+      name: "lp-builder",
+      containerApp: { subscriptionId: SUBSCRIPTION, resourceGroup: RESOURCE_GROUP, containerApp: "lp-builder-app" },
+      image: { loginServer: LOGIN_SERVER, repository: REPOSITORY },
+      build: { registry: { resourceGroup: RESOURCE_GROUP, name: REGISTRY_NAME }, source: { kind: "git", url: "https://github.com/contoso/web.git" } },
+      allowOverrides: ["build"],
+    },
+  ],
+};
+process.env.ACA_ROLLOUT_TARGETS = JSON.stringify(TARGETS);
+resetTargetsCache();
+resetSettingsCache();
+afterAll(() => {
+  delete process.env.ACA_ROLLOUT_TARGETS;
+  resetTargetsCache();
+  resetSettingsCache();
+});
+
 let world: DeployWorld;
-useDeployWorld((started) => (world = started));
+// Every product function module, so the HTTP, push and timer functions are there as in Azure.
+useDeployWorld((started) => (world = started), { functionModules: productFunctionModules() });
+
+/** Calls one of the product's HTTP functions with the function key; returns status and JSON body. */
+async function api(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<{ status: number; body: unknown }> {
+  const response = await fetch(`${world.runtime.url}/api${path}`, {
+    method,
+    headers: { "x-functions-key": world.runtime.functionKey, ...(body === undefined ? {} : { "content-type": "application/json" }), ...headers },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  });
+  const text = await response.text();
+  return { status: response.status, body: text === "" ? undefined : (JSON.parse(text) as unknown) };
+}
 
 /** Every call the product made while the scenarios ran. */
 const calls: CallRecord[] = [];
@@ -52,7 +88,11 @@ async function runScenarios(): Promise<void> {
   expect(failedOut.outcome).toBe("Failed");
   expect(failedOut.logTail).toContain("npm ERR!");
 
-  // 5. A revision that never gets healthy: restart it, then roll back by activating the previous revision,
+  // 5. An upload slot for a build context (POST /api/uploads): the registry's build-source upload URL.
+  const upload = await api("POST", "/uploads", { target: "lp-builder" });
+  expect(upload.status).toBe(200);
+
+  // 6. A revision that never gets healthy: restart it, then roll back by activating the previous revision,
   //    moving traffic and deactivating the bad one (Multiple mode).
   const multi = await world.seedApp("lp-fallback", {
     activeRevisionsMode: "Multiple",

@@ -26,6 +26,7 @@ resource acrRole 'Microsoft.Authorization/roleDefinitions@2022-04-01' = {
           'Microsoft.ContainerRegistry/registries/runs/read'
           'Microsoft.ContainerRegistry/registries/runs/cancel/action'
           'Microsoft.ContainerRegistry/registries/runs/listLogSasUrl/action'
+          'Microsoft.ContainerRegistry/registries/listBuildSourceUploadUrl/action'
           'Microsoft.ContainerRegistry/registries/pull/read'
         ]
         notActions: []
