@@ -107,6 +107,28 @@ describe("push signals for the build wait", () => {
     expect(Date.parse(build.finishedAt!) - started).toBeGreaterThanOrEqual(85_000);
   });
 
+  it("ends the wait on the webhook the sandbox itself sends when the build pushes deploy-<id>, within one virtual second", async () => {
+    const registry = world.sandbox.acr.registries()[0]!;
+    world.sandbox.acr.putWebhook(registry, "signals1", {
+      location: registry.location,
+      properties: { serviceUri: `${world.runtime.url}/api/test/acr-webhook`, actions: ["push"], scope: `${REPOSITORY}:deploy-*` },
+    });
+    try {
+      const app = await world.seedApp("web-webhook");
+      const id = await world.start(buildRequest(app.name));
+      const status = await world.runToEnd(id);
+      const out = outputOf(status);
+      expect(out.outcome).toBe("Succeeded");
+      const delivery = world.sandbox.acr.webhooks(registry).find((hook) => hook.name === "signals1")!.events.find((event) => (event.content["target"] as { tag?: string }).tag === `deploy-${id}`);
+      expect(delivery?.response).toMatchObject({ statusCode: 200 });
+      const build = buildStep(id, status);
+      expect(build.detail).toContain("confirmed on the registry's push signal");
+      expect(Date.parse(build.finishedAt!) - delivery!.sentAt).toBeLessThanOrEqual(1_000);
+    } finally {
+      world.sandbox.acr.putWebhook(registry, "signals1", { location: registry.location, properties: { serviceUri: `${world.runtime.url}/api/test/acr-webhook`, actions: ["push"], status: "disabled" } });
+    }
+  });
+
   it("is a no-op for a deploy that is gone, has no build wait, or a tag that is not its own", async () => {
     const digest = "sha256:" + "a".repeat(64);
     expect(await signal("dep-nosuchdeploy", { digest, tag: "deploy-dep-nosuchdeploy" })).toMatchObject({ raised: false, reason: "not-waiting" });

@@ -136,7 +136,12 @@ export async function startDeployWorld(options: DeployWorldOptions = {}): Promis
   });
   const runtime = await startLocalRuntime({ functionModules: options.functionModules ?? [WORKFLOW_MODULE], clock, dataDir: join(dir, "data"), log: options.log ?? (() => {}) });
 
-  const settle = (): Promise<void> => runtime.engine.idle();
+  // Webhooks the sandbox sends (a push) reach the runtime over HTTP: they are part of "in-flight work".
+  const settle = async (): Promise<void> => {
+    await sandbox.dataPlane.whenIdle();
+    await sandbox.acr.webhookDeliveriesIdle();
+    await runtime.engine.idle();
+  };
 
   const pushImage = (tag: string, nonce?: string): Promise<string> =>
     sandbox.dataPlane.seedImage(LOGIN_SERVER, REPOSITORY, tag, { nonce: nonce ?? `${tag}-${randomUUID()}` });
