@@ -120,7 +120,7 @@ describe("push signals for the build wait", () => {
       const out = outputOf(status);
       expect(out.outcome).toBe("Succeeded");
       const delivery = world.sandbox.acr.webhooks(registry).find((hook) => hook.name === "signals1")!.events.find((event) => (event.content["target"] as { tag?: string }).tag === `deploy-${id}`);
-      expect(delivery?.response).toMatchObject({ statusCode: 200 });
+      expect(delivery?.response, JSON.stringify(delivery?.response)).toMatchObject({ statusCode: 200 });
       const build = buildStep(id, status);
       expect(build.detail).toContain("confirmed on the registry's push signal");
       expect(Date.parse(build.finishedAt!) - delivery!.sentAt).toBeLessThanOrEqual(1_000);

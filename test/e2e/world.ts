@@ -125,6 +125,8 @@ export async function startDeployWorld(options: DeployWorldOptions = {}): Promis
     durations: { ...E2E_DURATIONS, ...options.durations },
     ...(azurite ? { blobEndpoint: azurite.blobEndpoint, blobAccountName: azurite.accountName, blobAccountKey: azurite.accountKey } : {}),
     registries: [{ subscriptionId: SUBSCRIPTION, resourceGroup: RESOURCE_GROUP, name: REGISTRY_NAME }],
+    // ACR gives a webhook 5 s; on a loaded CI machine the runtime may answer slower, and no e2e test is about that limit.
+    webhookTimeoutMs: 60_000,
     ...(registry ? { dataPlane: { upstreamUrl: registry.url } } : {}),
   });
   const caFile = join(dir, "ca.pem");
