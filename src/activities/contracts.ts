@@ -29,6 +29,7 @@ export interface ActivityContracts {
   resolveDigest: { input: ResolveDigestInput; output: ResolveDigestOutput };
   updateContainerApp: { input: UpdateContainerAppInput; output: UpdateContainerAppOutput };
   readRevision: { input: ReadRevisionInput; output: ReadRevisionOutput };
+  readWriteOperation: { input: ReadWriteOperationInput; output: ReadWriteOperationOutput };
   restartRevision: { input: RestartRevisionInput; output: RestartRevisionOutput };
   moveTraffic: { input: MoveTrafficInput; output: MoveTrafficOutput };
   deactivateRevision: { input: DeactivateRevisionInput; output: DeactivateRevisionOutput };
@@ -58,6 +59,7 @@ export const ACTIVITIES = {
   resolveDigest: "resolveDigest",
   updateContainerApp: "updateContainerApp",
   readRevision: "readRevision",
+  readWriteOperation: "readWriteOperation",
   restartRevision: "restartRevision",
   moveTraffic: "moveTraffic",
   deactivateRevision: "deactivateRevision",
@@ -224,9 +226,20 @@ export interface UpdateContainerAppInput {
 
 /**
  * Output of `updateContainerApp`: the revision the PATCH creates. `alreadyApplied` is true when that
- * revision already existed, so no PATCH was sent (a retry after a crash).
+ * revision already existed, so no PATCH was sent (a retry after a crash). `operation` is the PATCH's
+ * long-running operation as the SDK serializes it (its status URL), when one was sent, so a later
+ * activity can ask how it ended.
  */
-export type UpdateContainerAppOutput = Outcome<{ revisionName: string; alreadyApplied: boolean }>;
+export type UpdateContainerAppOutput = Outcome<{ revisionName: string; alreadyApplied: boolean; operation?: string }>;
+
+/** Input of `readWriteOperation`: the serialized operation `updateContainerApp` returned. */
+export interface ReadWriteOperationInput {
+  target: DeploymentTarget;
+  operation: string;
+}
+
+/** How a write's long-running operation stands: `error` is ARM's code and message when it failed. */
+export type ReadWriteOperationOutput = Outcome<{ status: "InProgress" | "Succeeded" | "Failed" | "Canceled"; error?: { code: string; message: string } }>;
 
 // ---- verification --------------------------------------------------------------------------------
 

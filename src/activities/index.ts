@@ -10,6 +10,7 @@ import "./cancelBuildRun.js";
 import "./resolveDigest.js";
 import "./updateContainerApp.js";
 import "./readRevision.js";
+import "./readWriteOperation.js";
 import "./restartRevision.js";
 import "./moveTraffic.js";
 import "./deactivateRevision.js";

@@ -13,7 +13,8 @@
  * `containerApps.update()` returns a PollerLike that sends the PATCH immediately, and
  * `poller.submitted()` resolves once ARM has answered it (202 + operation URLs) or rejects with
  * that answer's error. Nothing polls afterwards; the orchestrator verifies the revision with
- * `readRevision` on durable timers. (The poller is also a thenable that polls to the end, so it is
+ * `readRevision` on durable timers, and asks `readWriteOperation` (with the serialized poller this
+ * returns) only when the app says the write failed. (The poller is also a thenable that polls to the end, so it is
  * never awaited or returned itself.)
  */
 import * as df from "durable-functions";
@@ -70,7 +71,8 @@ export async function updateContainerApp(input: UpdateContainerAppInput, service
   } catch (error) {
     return { ok: false, failure: failureOrThrow(error, `update container app ${target.containerApp}`) };
   }
-  return { ok: true, revisionName, alreadyApplied: false };
+  // The operation's status URL, so the deploy can learn why it failed (an image Azure could not pull).
+  return { ok: true, revisionName, alreadyApplied: false, operation: await poller.serialize() };
 }
 
 /** The image `containerName` runs in the named revision, or no image when the revision does not exist. */

@@ -64,13 +64,18 @@ export interface VerifyRevisionInput {
   attempt: number;
   /** Reads in a row (across `continueAsNew`) that found no such revision. */
   missingReads?: number;
+  /**
+   * The PATCH's serialized long-running operation, when this verification follows a write that
+   * created the revision: read when the revision is missing and the app says its write failed.
+   */
+  writeOperation?: string;
   retry: ActivityRetrySettings;
 }
 
 /** The final verdict (never `pending`), or why the revision could not be read. */
 export type VerifyRevisionOutput =
   | { ok: true; verdict: RevisionVerdict; observation: RevisionObservation }
-  | { ok: false; failure: ActivityFailure };
+  | { ok: false; failure: ActivityFailure; writeFailed?: true };
 
 /** Every sub-orchestration's input and output. */
 export interface SubOrchestrationContracts {

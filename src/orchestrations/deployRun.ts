@@ -78,4 +78,6 @@ export interface Rollout {
   image: string;
   /** The revision the PATCH created. */
   newRevision: string;
+  /** The PATCH's serialized long-running operation, when this deploy sent it. */
+  writeOperation?: string;
 }

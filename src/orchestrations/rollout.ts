@@ -2,9 +2,10 @@
  * Everything between taking the app and releasing it: inspect → build → resolve the digest → PATCH
  * → verify → the fallback ladder (restart, roll back, quarantine) as the policy says.
  */
-import { ACTIVITIES } from "../activities/contracts.js";
+import { ACTIVITIES, type ActivityFailure } from "../activities/contracts.js";
 import { formatByDigest } from "../domain/imageReference.js";
 import { nextFallbackStep } from "../policies/fallbackPlan.js";
+import { describeImagePullFailure, parseImagePullFailure } from "../policies/imagePullFailure.js";
 import { lastKnownGoodNotes } from "../policies/lastKnownGood.js";
 import { revisionSuffix } from "../policies/revisionSuffix.js";
 import { rolloutTraffic, type RolloutTraffic } from "../policies/rolloutTraffic.js";
@@ -96,7 +97,7 @@ export function* runDeploy(run: DeployRun): Flow<DeployOutput> {
     return progress.result("Canceled", `canceled by request during deploy, while ${target.containerApp} was busy; the Container App was not changed`);
   }
   if (!updated.ok) return run.fail("deploy", updated.failure, `updating ${target.containerApp} failed`);
-  const rollout: Rollout = { snapshot, digest, image: newImage, newRevision: updated.revisionName };
+  const rollout: Rollout = { snapshot, digest, image: newImage, newRevision: updated.revisionName, ...(updated.operation !== undefined ? { writeOperation: updated.operation } : {}) };
   progress.set({ newRevision: rollout.newRevision });
   progress.finish("deploy", "succeeded", `${rollout.newRevision}${updated.alreadyApplied ? " (already applied)" : ""}`);
 
@@ -125,6 +126,7 @@ function* verifyAndFallBack(run: DeployRun, rollout: Rollout): Flow<DeployOutput
   let verdict = yield* verifyNew("verify", "verify");
   if (verdict.canceled) return yield* restoreAfterCancel("verify");
   if (verdict.passed) return passed(run, rollout, "the new revision passed verification");
+  if (verdict.writeFailed && verdict.failure !== undefined) return writeFailed(run, rollout, verdict.failure);
   progress.finish("verify", "failed", verdict.reason);
 
   // Each remedy runs at most once, so this loop ends.
@@ -173,6 +175,19 @@ function* verifyAndFallBack(run: DeployRun, rollout: Rollout): Flow<DeployOutput
 }
 
 /**
+ * Azure accepted the PATCH but could not provision it (an image it could not pull): no revision was
+ * created and the old one still serves, so there is nothing to restart, roll back or quarantine.
+ * The deploy ends Failed, saying which image and registry, with ARM's code.
+ */
+function writeFailed(run: DeployRun, rollout: Rollout, failure: ActivityFailure): DeployOutput {
+  const pull = parseImagePullFailure(failure.message);
+  const what = pull !== undefined ? describeImagePullFailure(pull) : `Azure could not provision ${rollout.newRevision}`;
+  const serving = rollout.snapshot.currentRevision ?? "the previous revision";
+  run.progress.finish("verify", "failed", `${failure.code}: ${what}`);
+  return run.progress.result("Failed", `${what}: ${failure.code}; no revision was created and ${serving} still serves, so nothing was restarted or rolled back`, { error: failure });
+}
+
+/**
  * Verifies the new revision. When the app's traffic rules give it nothing (Multiple mode, traffic
  * pinned to a named revision), it is first verified ready without traffic, then the traffic is
  * moved to it (as a rollback moves it back) and verified again, so a verified deploy always ends
@@ -180,7 +195,13 @@ function* verifyAndFallBack(run: DeployRun, rollout: Rollout): Flow<DeployOutput
  */
 function* verifyNewRevision(run: DeployRun, rollout: Rollout, traffic: RolloutTraffic, step: string, instanceSuffix: string, warmupFrom?: string): Flow<VerifyResult> {
   const { snapshot, newRevision } = rollout;
-  const target = (expectedTraffic: number | undefined): VerifyTarget => ({ revisionName: newRevision, expectedTraffic, mustBeLatest: true, ...(warmupFrom !== undefined ? { warmupFrom } : {}) });
+  const target = (expectedTraffic: number | undefined): VerifyTarget => ({
+    revisionName: newRevision,
+    expectedTraffic,
+    mustBeLatest: true,
+    ...(warmupFrom !== undefined ? { warmupFrom } : {}),
+    ...(rollout.writeOperation !== undefined ? { writeOperation: rollout.writeOperation } : {}),
+  });
   if (!traffic.move) return yield* verifyRevision(run, snapshot, step, instanceSuffix, target(traffic.expected), true);
 
   const ready = yield* verifyRevision(run, snapshot, step, instanceSuffix, target(undefined), true);

@@ -36,6 +36,14 @@ export function* verifyRevisionOrchestrator(context: OrchestrationContext): Flow
 
     const now = context.df.currentUtcDateTime;
     const { observation } = read;
+    // No revision and a failed app: Azure accepted the write but could not provision it (e.g. an image
+    // it could not pull). Only the write's own operation says why; no revision will ever appear.
+    if (observation.revision === undefined && observation.app.provisioningState === "Failed" && input.writeOperation !== undefined) {
+      const operation = yield* callActivity(context, ACTIVITIES.readWriteOperation, retry, { target: input.target, operation: input.writeOperation });
+      if (operation.ok && operation.status === "Failed" && operation.error !== undefined) {
+        return { ok: false, writeFailed: true, failure: { code: operation.error.code, message: operation.error.message } };
+      }
+    }
     missingReads = observation.revision === undefined ? missingReads + 1 : 0;
     if (missingReads >= MISSING_READS_TO_FAIL) {
       return { ok: false, failure: { code: "RevisionNotFound", message: `revision ${input.revisionName} does not exist: ${missingReads} reads in a row found no such revision` } };

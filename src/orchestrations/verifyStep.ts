@@ -17,10 +17,12 @@ export interface VerifyResult {
   failure?: ActivityFailure;
   /** The deploy was canceled while this verification ran. */
   canceled?: boolean;
+  /** Azure accepted the write but its operation failed and created no revision; `failure` says why. */
+  writeFailed?: boolean;
 }
 
 /** Which revision to verify and what to expect of it. */
-export type VerifyTarget = Pick<VerifyRevisionInput, "revisionName" | "expectedTraffic" | "mustBeLatest" | "warmupFrom">;
+export type VerifyTarget = Pick<VerifyRevisionInput, "revisionName" | "expectedTraffic" | "mustBeLatest" | "warmupFrom" | "writeOperation">;
 
 /**
  * Runs the verification sub-orchestration for a revision under instance `<deploy>-<instanceSuffix>`;
@@ -53,7 +55,9 @@ export function* verifyRevision(run: DeployRun, snapshot: TargetSnapshot, step: 
   } else {
     result = yield* awaitCall(call);
   }
-  if (!result.ok) return { passed: false, reason: `${step}: ${result.failure.code}: ${result.failure.message}`, failure: result.failure };
+  if (!result.ok) {
+    return { passed: false, reason: `${step}: ${result.failure.code}: ${result.failure.message}`, failure: result.failure, ...("writeFailed" in result && result.writeFailed ? { writeFailed: true } : {}) };
+  }
   if (result.verdict.verdict === "passed") return { passed: true, reason: "" };
   return { passed: false, reason: `revision ${revision.revisionName} failed verification: ${result.verdict.reasons.join("; ")}` };
 }

@@ -30,6 +30,15 @@ export function imageByDigest(n: string, repository = "web"): string {
   return `${LOGIN_SERVER}/${repository}@sha256:${n.repeat(64).slice(0, 64)}`;
 }
 
+/**
+ * Pushes a distinct image for `n` to the test registry and returns it by digest: what a PATCH must
+ * name, since the sandbox, as Azure, fails a revision whose image the registry does not have.
+ */
+export async function pushedImage(h: { sandbox: Sandbox }, n: string, repository = "web"): Promise<string> {
+  const digest = await h.sandbox.dataPlane.seedImage(LOGIN_SERVER, repository, `img-${n}`, { nonce: n });
+  return `${LOGIN_SERVER}/${repository}@${digest}`;
+}
+
 /** A running sandbox and services pointed at it. */
 export interface ActivityHarness {
   sandbox: Sandbox;

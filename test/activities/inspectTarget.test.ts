@@ -4,7 +4,7 @@ import { moveTraffic } from "../../src/activities/moveTraffic.js";
 import { updateContainerApp } from "../../src/activities/updateContainerApp.js";
 import { AzureCallError } from "../../src/domain/errors.js";
 import type { SeedAppOptions } from "../../src/sandbox/providers/containerApps/index.js";
-import { APP, APP_REF, imageByDigest, LOGIN_SERVER, RESOURCE_GROUP, useActivityHarness, seedStandardApp, SUBSCRIPTION, TARGET } from "./harness.js";
+import { APP, APP_REF, imageByDigest, LOGIN_SERVER, pushedImage, RESOURCE_GROUP, useActivityHarness, seedStandardApp, SUBSCRIPTION, TARGET } from "./harness.js";
 
 const READ = "Microsoft.App/containerApps/read";
 const h = useActivityHarness();
@@ -41,7 +41,8 @@ describe("inspectTarget", () => {
   it("takes the last known good from the revision serving now, not from a template a failed deploy left behind", async () => {
     seed({ template: { scale: { minReplicas: 1 } } });
     h.sandbox.apps.setNextRevisionBehaviour(APP_REF, { kind: "neverHealthy" });
-    expect(await updateContainerApp({ target: TARGET, containerName: APP, image: imageByDigest("b"), revisionSuffix: "bad" }, h.services)).toMatchObject({ ok: true });
+    const b = await pushedImage(h, "b");
+    expect(await updateContainerApp({ target: TARGET, containerName: APP, image: b, revisionSuffix: "bad" }, h.services)).toMatchObject({ ok: true });
     await h.clock.advance(600_000);
     const out = await inspectTarget({ target: TARGET, loginServer: LOGIN_SERVER }, h.services);
     if (!out.ok) throw new Error(out.failure.message);
@@ -49,20 +50,21 @@ describe("inspectTarget", () => {
       currentRevision: "web--v1",
       currentImage: imageByDigest("a"),
       currentDigest: `sha256:${"a".repeat(64)}`,
-      templateImage: imageByDigest("b"),
+      templateImage: b,
     });
   });
 
   it("in Multiple mode takes the revision carrying the traffic, even when it is not the latest ready", async () => {
     seed({ activeRevisionsMode: "Multiple", ingress: { external: true, targetPort: 80, traffic: [{ latestRevision: true, weight: 100 }] } });
-    expect(await updateContainerApp({ target: TARGET, containerName: APP, image: imageByDigest("b"), revisionSuffix: "v2" }, h.services)).toMatchObject({ ok: true });
+    const b = await pushedImage(h, "b");
+    expect(await updateContainerApp({ target: TARGET, containerName: APP, image: b, revisionSuffix: "v2" }, h.services)).toMatchObject({ ok: true });
     await h.clock.advance(600_000);
     expect(await moveTraffic({ target: TARGET, toRevision: "web--v1", fromRevision: "web--v2" }, h.services)).toEqual({ ok: true });
     await h.clock.advance(60_000);
     const out = await inspectTarget({ target: TARGET, loginServer: LOGIN_SERVER }, h.services);
     if (!out.ok) throw new Error(out.failure.message);
     expect(h.sandbox.apps.getApp(APP_REF)?.properties.latestReadyRevisionName).toBe("web--v2");
-    expect(out.snapshot).toMatchObject({ currentRevision: "web--v1", currentImage: imageByDigest("a"), templateImage: imageByDigest("b") });
+    expect(out.snapshot).toMatchObject({ currentRevision: "web--v1", currentImage: imageByDigest("a"), templateImage: b });
   });
 
   it("picks the named container among sidecars and keeps the whole container array; a tag image has no digest", async () => {

@@ -2,15 +2,17 @@ import { beforeEach, describe, expect, it } from "vitest";
 import type { UpdateContainerAppInput } from "../../src/activities/contracts.js";
 import { updateContainerApp } from "../../src/activities/updateContainerApp.js";
 import { AzureCallError } from "../../src/domain/errors.js";
-import { APP, APP_REF, imageByDigest, LOGIN_SERVER, useActivityHarness, TARGET } from "./harness.js";
+import { APP, APP_REF, imageByDigest, LOGIN_SERVER, pushedImage, useActivityHarness, TARGET } from "./harness.js";
 
 const WRITE = "Microsoft.App/containerApps/write";
 const SIDECAR = { name: "proxy", image: "docker.io/library/envoy:v1", env: [{ name: "MODE", value: "edge" }] };
-const update: UpdateContainerAppInput = { target: TARGET, containerName: APP, image: imageByDigest("b"), revisionSuffix: "dep-b" };
 
 const h = useActivityHarness();
+let update: UpdateContainerAppInput;
 
-beforeEach(() => {
+beforeEach(async () => {
+  update = { target: TARGET, containerName: APP, image: await pushedImage(h, "b"), revisionSuffix: "dep-b" };
+  await h.sandbox.dataPlane.seedImage(LOGIN_SERVER, "migrate", "1");
   h.sandbox.apps.seedApp({
     ...APP_REF,
     revisionSuffix: "v1",
@@ -24,7 +26,7 @@ beforeEach(() => {
 
 describe("updateContainerApp", () => {
   it("PATCHes only the chosen container's image and the suffix, returning before the revision is provisioned", async () => {
-    expect(await updateContainerApp(update, h.services)).toEqual({ ok: true, revisionName: "web--dep-b", alreadyApplied: false });
+    expect(await updateContainerApp(update, h.services)).toEqual({ ok: true, revisionName: "web--dep-b", alreadyApplied: false, operation: expect.stringContaining("containerappOperationStatuses") });
     const writes = h.sandbox.callLog.calls({ operation: WRITE });
     expect(writes.map((c) => `${c.method} ${c.status}`)).toEqual(["PATCH 202"]);
     // Nothing polled the operation: the orchestrator verifies with readRevision.
@@ -32,7 +34,7 @@ describe("updateContainerApp", () => {
     expect(h.sandbox.apps.getRevision(APP_REF, "web--dep-b")?.properties.provisioningState).toBe("Provisioning");
 
     const template = h.sandbox.apps.getApp(APP_REF)!.properties.template;
-    expect(template["containers"]).toEqual([expect.objectContaining(SIDECAR), expect.objectContaining({ name: APP, image: imageByDigest("b") })]);
+    expect(template["containers"]).toEqual([expect.objectContaining(SIDECAR), expect.objectContaining({ name: APP, image: update.image })]);
     expect(template["initContainers"]).toEqual([expect.objectContaining({ name: "migrate", image: `${LOGIN_SERVER}/migrate:1` })]);
     expect(template["scale"]).toMatchObject({ minReplicas: 1, maxReplicas: 4 });
     expect(template["revisionSuffix"]).toBe("dep-b");
@@ -56,8 +58,8 @@ describe("updateContainerApp", () => {
 
   it("refuses when the suffix's revision exists with another image", async () => {
     await updateContainerApp(update, h.services);
-    const out = await updateContainerApp({ ...update, image: imageByDigest("c") }, h.services);
-    expect(out).toMatchObject({ ok: false, failure: { code: "RevisionSuffixConflict", message: expect.stringContaining(imageByDigest("b")) } });
+    const out = await updateContainerApp({ ...update, image: await pushedImage(h, "c") }, h.services);
+    expect(out).toMatchObject({ ok: false, failure: { code: "RevisionSuffixConflict", message: expect.stringContaining(update.image) } });
     expect(h.sandbox.callLog.calls({ operation: WRITE })).toHaveLength(1);
   });
 

@@ -7,7 +7,7 @@ import { restartRevision } from "../../src/activities/restartRevision.js";
 import { updateContainerApp } from "../../src/activities/updateContainerApp.js";
 import type { RevisionBehaviour, SeedAppOptions } from "../../src/sandbox/providers/containerApps/index.js";
 import { sandboxRequest } from "../sandbox/core/sandboxHttp.js";
-import { APP, APP_REF, imageByDigest, RESOURCE_GROUP, useActivityHarness, seedStandardApp, SUBSCRIPTION, TARGET } from "./harness.js";
+import { APP, APP_REF, pushedImage, RESOURCE_GROUP, useActivityHarness, seedStandardApp, SUBSCRIPTION, TARGET } from "./harness.js";
 
 const h = useActivityHarness();
 
@@ -18,7 +18,7 @@ function seed(overrides: Partial<SeedAppOptions> = {}): void {
 /** Creates revision `web--v2` running image "b" (PATCH submitted only). */
 async function deployV2(behaviour?: RevisionBehaviour): Promise<void> {
   if (behaviour) h.sandbox.apps.setNextRevisionBehaviour(APP_REF, behaviour);
-  const out = await updateContainerApp({ target: TARGET, containerName: APP, image: imageByDigest("b"), revisionSuffix: "v2" }, h.services);
+  const out = await updateContainerApp({ target: TARGET, containerName: APP, image: await pushedImage(h, "b"), revisionSuffix: "v2" }, h.services);
   expect(out).toMatchObject({ ok: true, alreadyApplied: false });
 }
 

@@ -61,6 +61,7 @@ describe("deploy without a build", () => {
   it("updates only the named container and leaves the sidecar and init container untouched", async () => {
     const sidecar = { name: "otel", image: "mcr.microsoft.com/otel/collector:0.98", env: [{ name: "MODE", value: "agent" }] };
     const init = { name: "migrate", image: `${LOGIN_SERVER}/team/migrate:7` };
+    await world.sandbox.dataPlane.seedImage(LOGIN_SERVER, "team/migrate", "7");
     const app = await world.seedApp("web-sidecar", { sidecars: [sidecar], initContainers: [init] });
     const v2 = await world.pushImage("v2");
 

@@ -9,6 +9,7 @@ import type { notifyDeployQueue } from "../../src/activities/notifyDeployQueue.j
 import type { readBuildLogTail } from "../../src/activities/readBuildLogTail.js";
 import type { readInstanceStatus } from "../../src/activities/readInstanceStatus.js";
 import type { readRevision } from "../../src/activities/readRevision.js";
+import type { readWriteOperation } from "../../src/activities/readWriteOperation.js";
 import type { resolveDigest } from "../../src/activities/resolveDigest.js";
 import type { restartRevision } from "../../src/activities/restartRevision.js";
 import type { scheduleBuild } from "../../src/activities/scheduleBuild.js";
@@ -39,6 +40,7 @@ export type ActivityImplementations = Checked<{
   resolveDigest: typeof resolveDigest;
   updateContainerApp: typeof updateContainerApp;
   readRevision: typeof readRevision;
+  readWriteOperation: typeof readWriteOperation;
   restartRevision: typeof restartRevision;
   moveTraffic: typeof moveTraffic;
   deactivateRevision: typeof deactivateRevision;
@@ -61,6 +63,7 @@ const implemented: Record<keyof ActivityImplementations, true> = {
   resolveDigest: true,
   updateContainerApp: true,
   readRevision: true,
+  readWriteOperation: true,
   restartRevision: true,
   moveTraffic: true,
   deactivateRevision: true,

@@ -88,7 +88,7 @@ async function serve(
 
   const reply = await (async (): Promise<SandboxReply> => {
     if (plane === "arm") {
-      const denied = checkArmRequest(headers, url.searchParams);
+      const denied = checkArmRequest(headers, url.searchParams) ?? (route ? checkApiVersion(route, url.searchParams.get("api-version") ?? "") : undefined);
       if (denied) return denied;
       const bucket: BucketKind = (route ? route.kind === "read" : method === "GET" || method === "HEAD") ? "reads" : "writes";
       const taken = options.throttle.take(subscriptionKey(path), bucket);
@@ -170,6 +170,31 @@ function checkArmRequest(headers: Record<string, string | undefined>, query: URL
     return armError(400, "MissingApiVersionParameter", "The api-version query parameter (?api-version=) is required for all requests.");
   }
   return undefined;
+}
+
+/** A well-formed api-version: a date, optionally with a stage (`2019-06-01-preview`). */
+const API_VERSION_FORM = /^\d{4}-\d{2}-\d{2}(-[a-z]+)?$/i;
+
+/**
+ * ARM's api-version check for the route's resource type, worded as ARM words it: a malformed value is
+ * `InvalidApiVersionParameter`, a well-formed one the type does not have `NoRegisteredProviderFound`,
+ * both naming the supported versions (Azure/azure-cli#28496, Azure/azure-sdk-for-js#4097).
+ */
+function checkApiVersion(route: SandboxRoute, apiVersion: string): SandboxReply | undefined {
+  const supported = route.apiVersions;
+  if (!supported || supported.includes(apiVersion)) return undefined;
+  const newestFirst = [...supported].sort().reverse();
+  if (!API_VERSION_FORM.test(apiVersion)) {
+    return armError(400, "InvalidApiVersionParameter", `The api-version '${apiVersion}' is invalid. The supported versions are '${newestFirst.join(",")}'.`);
+  }
+  const provider = /\/providers\/([^/]+)\/(.+)$/i.exec(route.template);
+  const type = provider?.[2]?.split("/").filter((_, index) => index % 2 === 0).join("/") ?? "unknown";
+  return armError(
+    400,
+    "NoRegisteredProviderFound",
+    `No registered resource provider found for location 'eastus' and API version '${apiVersion}' for type '${type}'. ` +
+      `The supported api-versions are '${newestFirst.join(", ")}'. The supported locations are 'eastus, westeurope'.`,
+  );
 }
 
 function faultReply(fault: FaultRule, status: number): SandboxReply {

@@ -45,6 +45,11 @@ export interface SandboxRoute {
   /** ARM plane calls go through bearer auth and the token bucket; data-plane calls handle their own auth. */
   plane: "arm" | "data";
   kind: ArmCallKind;
+  /**
+   * ARM routes: the api-versions the resource type accepts; any other gets Azure's 400
+   * (`InvalidApiVersionParameter` when malformed, else `NoRegisteredProviderFound`). Unset: not checked.
+   */
+  apiVersions?: readonly string[];
   handler(request: SandboxRequest, context: SandboxContext): SandboxReply | Promise<SandboxReply>;
 }
 

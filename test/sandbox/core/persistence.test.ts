@@ -66,6 +66,8 @@ describe("a sandbox with a state directory", () => {
 
     // An app running v1; a PATCH to v2 whose operation and revision are still under way.
     const v1 = await first.dataPlane.seedImage(LOGIN_SERVER, "web", "v1", { nonce: "persist-v1" });
+    await first.dataPlane.seedImage(LOGIN_SERVER, "web", "v2", { nonce: "persist-v2" });
+    await first.dataPlane.seedImage(LOGIN_SERVER, "web", "v3", { nonce: "persist-v3" });
     first.apps.seedApp({ ...APP, containers: [{ name: "web", image: `${LOGIN_SERVER}/web@${v1}` }], registries: [{ server: LOGIN_SERVER, identity: "system" }] });
     const patch = await sandboxRequest(first, "PATCH", `${APP_PATH}?${APPS_API}`, {
       body: { properties: { template: { revisionSuffix: "v2", containers: [{ name: "web", image: `${LOGIN_SERVER}/web:v2` }] } } },

@@ -260,6 +260,25 @@ export class AcrDataPlane {
     return head.status === 200 ? head.headers["docker-content-digest"] : undefined;
   }
 
+  /** Whether `loginServer/repository` has a manifest for `reference` (a tag or a `sha256:` digest). */
+  async hasManifest(loginServer: string, repository: string, reference: string): Promise<boolean> {
+    const registry = normalizeLoginServer(loginServer);
+    if (!isValidLoginServer(registry) || !isValidRepositoryName(repository)) return false;
+    if (!isValidTag(reference) && !/^sha256:[0-9a-f]{64}$/.test(reference)) return false;
+    await this.pending.settled();
+    const head = await this.backend.send({
+      method: "HEAD",
+      path: `/v2/${this.upstreamName(registry, repository)}/manifests/${reference}`,
+      headers: { accept: "application/vnd.oci.image.manifest.v1+json, application/vnd.oci.image.index.v1+json, application/vnd.docker.distribution.manifest.v2+json, application/vnd.docker.distribution.manifest.list.v2+json" },
+    });
+    return head.status === 200;
+  }
+
+  /** Whether this data plane has served (or been pushed to as) `loginServer`. */
+  serves(loginServer: string): boolean {
+    return this.knownRegistries.has(normalizeLoginServer(loginServer));
+  }
+
   /** Resolves once every announced push has been stored (or has failed). */
   whenIdle(): Promise<void> {
     return this.pending.settled();

@@ -56,6 +56,10 @@ export interface AcrDataPlaneProvider extends SandboxProvider, ImagePushSink {
   seedImage(loginServer: string, repository: string, tag: string, options?: SeedImageOptions): Promise<string>;
   /** The digest `loginServer/repository:tag` resolves to now, or undefined. */
   resolveTag(loginServer: string, repository: string, tag: string): Promise<string | undefined>;
+  /** Whether `loginServer/repository` has a manifest for `reference` (a tag or a `sha256:` digest). */
+  hasManifest(loginServer: string, repository: string, reference: string): Promise<boolean>;
+  /** Whether this data plane has served (or been pushed to as) `loginServer`. */
+  serves(loginServer: string): boolean;
   /** Resolves once every announced push has been stored or has failed. */
   whenIdle(): Promise<void>;
   /** Token exchanges, access tokens issued, 401 challenges and pushes since the last reset. */
@@ -116,6 +120,8 @@ export function createAcrDataPlaneProvider(context: SandboxContext, options: Acr
     onImagePushed: (loginServer, repository, tag, digest, manifest) => plane.pushImage(loginServer, repository, tag, digest, manifest),
     seedImage: (loginServer, repository, tag, seed) => plane.pushImage(loginServer, repository, tag, undefined, undefined, seed),
     resolveTag: (loginServer, repository, tag) => plane.resolveTag(loginServer, repository, tag),
+    hasManifest: (loginServer, repository, reference) => plane.hasManifest(loginServer, repository, reference),
+    serves: (loginServer) => plane.serves(loginServer),
     whenIdle: () => plane.whenIdle(),
     stats: () => plane.stats(),
     pushFailures: () => plane.pushFailures(),

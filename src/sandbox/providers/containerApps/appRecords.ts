@@ -43,6 +43,8 @@ export interface OperationRecord {
   completesAt: number;
   /** The revision this write created, if any. */
   revisionName?: string;
+  /** Set when the write was accepted but fails (an image that cannot be pulled): no revision was created. */
+  failure?: { code: string; message: string };
 }
 
 /** Status of a long-running operation as the operation-status endpoint reports it. */

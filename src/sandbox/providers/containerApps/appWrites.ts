@@ -13,6 +13,7 @@ import { arrayAt, isJsonObject, jsonEqual, mergePatch, objectAt, stringAt, toJso
 import type { ContainerAppsModel } from "./model.js";
 import { appKey, environmentDefaultDomain, generatedSuffix, managedEnvironmentId, revisionName, revisionSuffixProblem } from "./naming.js";
 import { containerAppEnvelopeSchema, containerAppNameSchema, describeIssues, seedAppSchema, type SeedAppOptions } from "./requestSchemas.js";
+import type { WriteFailure } from "./imagePull.js";
 import { provisionedAt, type RevisionRecord } from "./revisionLifecycle.js";
 
 interface RevisionPlan {
@@ -68,11 +69,32 @@ export function seedApp(model: ContainerAppsModel, options: SeedAppOptions): App
   return app;
 }
 
-/** PATCH: JSON-merges the envelope into the app, creating a revision when the template changed. */
-export function updateApp(model: ContainerAppsModel, ref: AppRef, body: unknown): OperationRecord {
+/**
+ * The template and configuration a PATCH (merge) or PUT (replace) would leave the app with, for the
+ * image check that runs before the write; undefined when the write will be refused anyway.
+ */
+export function previewWrite(model: ContainerAppsModel, ref: AppRef, body: unknown, mode: "merge" | "replace"): { template: JsonObject; configuration: JsonObject } | undefined {
+  if (!isJsonObject(body)) return undefined;
+  const app = model.findApp(ref);
+  const properties = objectAt(body, "properties");
+  const configurationPatch = objectAt(properties, "configuration");
+  const templatePatch = objectAt(properties, "template");
+  if (mode === "replace" || !app) return templatePatch ? { template: templatePatch, configuration: configurationPatch ?? {} } : undefined;
+  return {
+    template: templatePatch ? (mergePatch(app.template, templatePatch) as JsonObject) : app.template,
+    configuration: configurationPatch ? (mergePatch(app.configuration, configurationPatch) as JsonObject) : app.configuration,
+  };
+}
+
+/**
+ * PATCH: JSON-merges the envelope into the app, creating a revision when the template changed. With
+ * `imageFailure` (an image of the new template cannot be pulled), the write is recorded but creates
+ * no revision, and its operation ends Failed with that error, as on Azure.
+ */
+export function updateApp(model: ContainerAppsModel, ref: AppRef, body: unknown, imageFailure?: WriteFailure): OperationRecord {
   const app = model.requireApp(ref);
   model.ensureIdle(app);
-  return applyWrite(model, app, parseEnvelope(body), "merge");
+  return applyWrite(model, app, parseEnvelope(body), "merge", imageFailure);
 }
 
 /** PUT: creates the app (first revision goes through the full lifecycle) or replaces its definition. */
@@ -80,12 +102,13 @@ export function createOrUpdateApp(
   model: ContainerAppsModel,
   ref: AppRef,
   body: unknown,
+  imageFailure?: WriteFailure,
 ): { app: AppRecord; created: boolean; operation: OperationRecord } {
   const envelope = parseEnvelope(body);
   const existing = model.findApp(ref);
   if (existing) {
     model.ensureIdle(existing);
-    return { app: existing, created: false, operation: applyWrite(model, existing, envelope, "replace") };
+    return { app: existing, created: false, operation: applyWrite(model, existing, envelope, "replace", imageFailure) };
   }
   const nameCheck = containerAppNameSchema.safeParse(ref.name);
   if (!nameCheck.success) throw invalidRequestContent(describeIssues(nameCheck.error));
@@ -104,7 +127,7 @@ export function createOrUpdateApp(
     identity: objectAt(envelope, "identity"),
     tags: tagsOf(envelope),
   });
-  const operation = applyWrite(model, app, envelope, "replace");
+  const operation = applyWrite(model, app, envelope, "replace", imageFailure);
   model.addApp(app);
   return { app, created: true, operation };
 }
@@ -139,7 +162,7 @@ function newAppRecord(input: {
 }
 
 /** Validates the whole write first, then commits it; a refused write changes nothing. */
-function applyWrite(model: ContainerAppsModel, app: AppRecord, envelope: JsonObject, mode: "merge" | "replace"): OperationRecord {
+function applyWrite(model: ContainerAppsModel, app: AppRecord, envelope: JsonObject, mode: "merge" | "replace", imageFailure?: WriteFailure): OperationRecord {
   const properties = objectAt(envelope, "properties");
   const configurationPatch = objectAt(properties, "configuration");
   const templatePatch = objectAt(properties, "template");
@@ -167,6 +190,8 @@ function applyWrite(model: ContainerAppsModel, app: AppRecord, envelope: JsonObj
     );
   const workloadProfileName = stringAt(properties, "workloadProfileName");
   if (workloadProfileName) app.workloadProfileName = workloadProfileName;
+  // A revision whose images cannot be pulled is never created; the accepted write's operation fails.
+  if (plan.create && imageFailure) return startOperation(model, app, undefined, imageFailure);
   const revision = plan.create ? addRevision(model, app, plan.create.suffix, plan.create.template) : undefined;
   return startOperation(model, app, revision);
 }
@@ -249,7 +274,7 @@ function addRevision(model: ContainerAppsModel, app: AppRecord, suffix: string, 
   return revision;
 }
 
-function startOperation(model: ContainerAppsModel, app: AppRecord, revision: RevisionRecord | undefined): OperationRecord {
+function startOperation(model: ContainerAppsModel, app: AppRecord, revision: RevisionRecord | undefined, failure?: WriteFailure): OperationRecord {
   const now = model.now();
   const operation: OperationRecord = {
     id: model.context.newId(),
@@ -257,6 +282,7 @@ function startOperation(model: ContainerAppsModel, app: AppRecord, revision: Rev
     startedAt: now,
     completesAt: Math.max(now + model.context.durations.lroPoll, revision ? provisionedAt(revision) : now),
     revisionName: revision?.name,
+    ...(failure ? { failure: { ...failure } } : {}),
   };
   model.addOperation(operation);
   app.lastOperation = operation;

@@ -171,6 +171,7 @@ export function renderOperationStatus(model: ContainerAppsModel, operation: Oper
 
 /** The error of a failed write: its revision did not provision. */
 export function operationError(operation: OperationRecord): { code: string; message: string } {
+  if (operation.failure) return { ...operation.failure };
   const revision = operation.app.revisions.find((candidate) => candidate.name === operation.revisionName);
   return {
     code: "ContainerAppOperationError",

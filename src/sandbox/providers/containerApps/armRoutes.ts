@@ -3,12 +3,14 @@
  * long-running operation (status + result URLs, as Azure hands out in `azure-asyncoperation` and
  * `location`), and revisions GET/LIST/restart/activate/deactivate.
  */
+import { CONTAINER_APPS_API_VERSIONS } from "./apiVersions.js";
 import { armError, type SandboxContext, type SandboxReply, type SandboxRequest, type SandboxRoute } from "../../kernel/types.js";
 import { operationError, renderContainerApp, renderOperationStatus, renderRevision, renderRevisionList } from "./armBodies.js";
 import { ArmRequestError, operationNotFound } from "./errors.js";
 import type { AppRecord, AppRef, OperationRecord } from "./appRecords.js";
 import { operationLocation } from "./appRecords.js";
-import { createOrUpdateApp, updateApp } from "./appWrites.js";
+import { createOrUpdateApp, previewWrite, updateApp } from "./appWrites.js";
+import { imagePullFailure, type ImageRegistries, type WriteFailure } from "./imagePull.js";
 import type { ContainerAppsModel } from "./model.js";
 import { activateRevision, deactivateRevision, restartRevision } from "./revisionActions.js";
 import type { RevisionRecord } from "./revisionLifecycle.js";
@@ -19,6 +21,18 @@ const locationTemplate = "/subscriptions/{subscriptionId}/providers/Microsoft.Ap
 
 /** The api-version the SDK (`@azure/arm-appcontainers` 4.0.0) sends when a request has none. */
 const defaultApiVersion = "2026-07-01";
+
+/** Runs an asynchronous handler, turning a refused request into its ARM error reply. */
+function guardedAsync(handler: (request: SandboxRequest) => Promise<SandboxReply>): (request: SandboxRequest) => Promise<SandboxReply> {
+  return async (request) => {
+    try {
+      return await handler(request);
+    } catch (error) {
+      if (error instanceof ArmRequestError) return error.reply;
+      throw error;
+    }
+  };
+}
 
 /** Runs a handler, turning a refused request into its ARM error reply. */
 function guarded(handler: (request: SandboxRequest) => SandboxReply): (request: SandboxRequest) => SandboxReply {
@@ -68,9 +82,18 @@ function operationFrom(model: ContainerAppsModel, request: SandboxRequest): Oper
   return operation;
 }
 
-/** Builds the ARM routes over a model. */
-export function containerAppsArmRoutes(model: ContainerAppsModel, context: SandboxContext): SandboxRoute[] {
+/** Builds the ARM routes over a model; with `images`, a write's new revision is checked against the registries the sandbox serves. */
+export function containerAppsArmRoutes(model: ContainerAppsModel, context: SandboxContext, images?: ImageRegistries): SandboxRoute[] {
+  return containerAppsRoutes(model, context, images).map((route) => ({ ...route, apiVersions: CONTAINER_APPS_API_VERSIONS }));
+}
+
+function containerAppsRoutes(model: ContainerAppsModel, context: SandboxContext, images: ImageRegistries | undefined): SandboxRoute[] {
   const now = (): number => context.clock.now();
+  /** The pull failure the write's new revision would meet (checked before the write; used only if it creates a revision). */
+  const imageFailure = async (request: SandboxRequest, mode: "merge" | "replace"): Promise<WriteFailure | undefined> => {
+    const preview = images ? previewWrite(model, appRef(request), request.body, mode) : undefined;
+    return images && preview ? imagePullFailure(images, param(request, "containerAppName"), preview.template, preview.configuration) : undefined;
+  };
   return [
     {
       method: "GET",
@@ -86,8 +109,9 @@ export function containerAppsArmRoutes(model: ContainerAppsModel, context: Sandb
       operation: "Microsoft.App/containerApps/write",
       plane: "arm",
       kind: "write",
-      handler: guarded((request) => {
-        const operation = updateApp(model, appRef(request), request.body);
+      handler: guardedAsync(async (request) => {
+        const failure = await imageFailure(request, "merge");
+        const operation = updateApp(model, appRef(request), request.body, failure);
         const urls = operationUrls(request, operation);
         return {
           status: 202,
@@ -101,8 +125,9 @@ export function containerAppsArmRoutes(model: ContainerAppsModel, context: Sandb
       operation: "Microsoft.App/containerApps/write",
       plane: "arm",
       kind: "write",
-      handler: guarded((request) => {
-        const { app, created, operation } = createOrUpdateApp(model, appRef(request), request.body);
+      handler: guardedAsync(async (request) => {
+        const failure = await imageFailure(request, "replace");
+        const { app, created, operation } = createOrUpdateApp(model, appRef(request), request.body, failure);
         const urls = operationUrls(request, operation);
         return {
           status: created ? 201 : 200,

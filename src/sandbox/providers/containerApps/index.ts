@@ -13,6 +13,7 @@ import { containerAppsControlRoutes, parseBehaviour } from "./controlRoutes.js";
 import { containerAppsIngressRoutes, IngressResponses, type IngressResponseRule } from "./ingress.js";
 import { findRevision, type AppRef } from "./appRecords.js";
 import type { BusyCode } from "./errors.js";
+import type { ImageRegistries } from "./imagePull.js";
 import { seedApp } from "./appWrites.js";
 import { ContainerAppsModel, type ContainerAppsSnapshot } from "./model.js";
 import type { SeedAppOptions } from "./requestSchemas.js";
@@ -25,6 +26,7 @@ export type { IngressResponseRule } from "./ingress.js";
 export type { RevisionHealthState, RevisionProvisioningState, RevisionRunningState } from "./revisionLifecycle.js";
 export type { JsonObject, JsonValue } from "./json.js";
 export { ArmRequestError, BUSY_CODES, type BusyCode } from "./errors.js";
+export type { ImageRegistries } from "./imagePull.js";
 export { maxRevisionNameLength } from "./naming.js";
 
 /** A JSON-able summary of one app for `GET /_sandbox/state`. */
@@ -63,13 +65,16 @@ interface ContainerAppsProviderSnapshot {
   ingressResponses: IngressResponseRule[];
 }
 
-/** Creates the Container Apps provider over the sandbox's shared clock, ids and durations. */
-export function createContainerAppsProvider(context: SandboxContext): ContainerAppsProvider {
+/**
+ * Creates the Container Apps provider over the sandbox's shared clock, ids and durations. With
+ * `images`, every new revision's images are checked against the registries the sandbox serves.
+ */
+export function createContainerAppsProvider(context: SandboxContext, images?: ImageRegistries): ContainerAppsProvider {
   const model = new ContainerAppsModel(context);
   const ingressResponses = new IngressResponses();
   return {
     name: "containerApps",
-    routes: containerAppsArmRoutes(model, context),
+    routes: containerAppsArmRoutes(model, context, images),
     controlRoutes: [...containerAppsControlRoutes(model), ...containerAppsIngressRoutes(model, ingressResponses)],
     reset: () => {
       model.reset();

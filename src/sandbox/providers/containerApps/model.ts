@@ -147,6 +147,7 @@ export class ContainerAppsModel {
   /** InProgress until the operation's revision has provisioned; Failed if that provisioning failed. */
   operationStatus(operation: OperationRecord): OperationStatus {
     if (this.now() < operation.completesAt) return "InProgress";
+    if (operation.failure) return "Failed";
     const revision = operation.revisionName ? findRevision(operation.app, operation.revisionName) : undefined;
     return revision?.behaviour.outcome === "provisioningFails" ? "Failed" : "Succeeded";
   }

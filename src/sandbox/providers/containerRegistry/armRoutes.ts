@@ -3,6 +3,7 @@
  * 2025-11-01, as `@azure/arm-containerregistry` 11 sends it) and the ACR Tasks run operations
  * (2019-06-01-preview).
  */
+import { REGISTRY_API_VERSIONS, RUN_API_VERSIONS } from "./apiVersions.js";
 import { armError, type SandboxReply, type SandboxRequest, type SandboxRoute } from "../../kernel/types.js";
 import type { BuildBlobStore } from "./buildBlobStore.js";
 import { registryBody, registryNotFound, type RegistryStore, type SandboxRegistry } from "./registries.js";
@@ -30,8 +31,12 @@ function sourceRelativePath(now: number, id: string): string {
 
 const ABSOLUTE_URL = /^[a-z][a-z0-9+.-]*:\/\//i;
 
-/** The ARM routes of the ACR provider. */
+/** The ARM routes of the ACR provider, each with the api-versions its resource type accepts. */
 export function acrArmRoutes(deps: AcrRouteDeps): SandboxRoute[] {
+  return acrRoutes(deps).map((route) => ({ ...route, apiVersions: route.template.includes("/runs") ? RUN_API_VERSIONS : REGISTRY_API_VERSIONS }));
+}
+
+function acrRoutes(deps: AcrRouteDeps): SandboxRoute[] {
   const withRegistry =
     (handler: (registry: SandboxRegistry, req: SandboxRequest) => SandboxReply | Promise<SandboxReply>) =>
     (req: SandboxRequest): SandboxReply | Promise<SandboxReply> => {
