@@ -55,11 +55,11 @@ describe("api-version", () => {
     for (const version of [...readdirSync(join(EXAMPLES, "app")), "2022-10-01"]) {
       expect((await sandboxRequest(sandbox, "GET", `${APP_PATH}?api-version=${version}`)).status, version).toBe(200);
     }
-    for (const version of [...readdirSync(join(EXAMPLES, "containerregistry")), "2019-04-01"]) {
-      expect((await sandboxRequest(sandbox, "GET", `${REGISTRY_PATH}/runs?api-version=${version}`)).status, version).toBe(200);
-    }
-    for (const version of ["2021-09-01", "2025-11-01"]) {
+    for (const version of [...readdirSync(join(EXAMPLES, "containerregistry")), "2021-09-01", "2019-04-01"]) {
       expect((await sandboxRequest(sandbox, "GET", `${REGISTRY_PATH}?api-version=${version}`)).status, version).toBe(200);
+    }
+    for (const version of ["2019-06-01-preview", "2019-04-01"]) {
+      expect((await sandboxRequest(sandbox, "GET", `${REGISTRY_PATH}/runs?api-version=${version}`)).status, version).toBe(200);
     }
   });
 
