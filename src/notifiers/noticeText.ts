@@ -66,9 +66,9 @@ export function triggerLabel(trigger: DeployTrigger): string {
   return details.length > 0 ? `${kind}: ${details.join(", ")}` : kind;
 }
 
-/** The outcome word (or `Running` for a start). */
+/** The outcome word; `Running` for a start, `Skipped` for an image a trigger did not deploy. */
 export function outcomeLabel(notice: DeployNotice): string {
-  return notice.outcome ?? "Running";
+  return notice.outcome ?? (notice.event === "skipped" ? "Skipped" : "Running");
 }
 
 const STEP_SYMBOLS: Record<TimelineStep["status"], string> = { pending: "·", running: "▶", succeeded: "✔", failed: "✖", skipped: "–", canceled: "■" };
@@ -133,7 +133,7 @@ export function summaryFacts(notice: DeployNotice): { title: string; value: stri
     { title: "App", value: `${notice.app.name} (${notice.app.resourceGroup})` },
     { title: "Image", value: imageLabel(notice) },
     { title: "Outcome", value: outcomeLabel(notice) },
-    { title: notice.outcome === undefined ? "Waited" : "Duration", value: formatDuration(notice.durationSeconds) },
+    ...(notice.event === "skipped" && notice.outcome === undefined ? [] : [{ title: notice.outcome === undefined ? "Waited" : "Duration", value: formatDuration(notice.durationSeconds) }]),
   ];
   if (notice.newRevision !== undefined) facts.push({ title: "New revision", value: notice.newRevision });
   if (notice.previousRevision !== undefined) facts.push({ title: "Previous revision", value: notice.previousRevision });

@@ -8,7 +8,7 @@ import type { ActivityRetrySettings, DeploymentTarget } from "../domain/deployme
 import type { ArriveAnswer, AutoRolloutOperations, CloseAnswer } from "../entities/autoRolloutRecord.js";
 import type { EnqueueAnswer, ReleaseAnswer, TargetOperations, TargetRecord, TurnAnswer } from "../entities/targetRecord.js";
 import type { PollProfile } from "../domain/pollProfile.js";
-import type { ChannelOperations, SendSlot } from "../entities/notifyChannel.js";
+import type { ChannelOperations, SendSlot } from "../entities/channelPace.js";
 import type { RevisionVerdict } from "../policies/revisionVerdict.js";
 
 /** Input (and `continueAsNew` state) of the build wait. */

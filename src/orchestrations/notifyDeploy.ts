@@ -13,7 +13,7 @@ import * as df from "durable-functions";
 import type { OrchestrationContext } from "durable-functions";
 import { ACTIVITIES } from "../activities/contracts.js";
 import { NOTIFY_ORCHESTRATION, type ChannelRef, type NotificationRecord, type NotifyDeployInput } from "../domain/notification.js";
-import { channelKey } from "../entities/notifyChannel.js";
+import { channelKey } from "../entities/channelPace.js";
 import { ENTITIES } from "../entities/names.js";
 import { minSendIntervalMs, retryDelaySeconds } from "../policies/notificationRetry.js";
 import { awaitCall, callActivitiesTogether, channelEntityCall, sleep, type Flow } from "./calls.js";

@@ -107,5 +107,17 @@ export const SUPERSEDED: DeployNotice = {
   supersededBy: "dep-20261128-0901-3c4d",
 };
 
+/** A pushed image auto-rollout did not deploy: its digest is quarantined for the app. */
+export const SKIPPED: DeployNotice = {
+  ...base,
+  deploymentId: "skip-web-4f1c0a9be2d3",
+  event: "skipped",
+  reason: `${DIGEST} is quarantined for web-app by dep-20261128-0900-1a2b; DELETE /api/targets/web/quarantine/${DIGEST} lifts it`,
+  at: at(900),
+  durationSeconds: 0,
+  steps: [],
+  trigger: { kind: "eventGrid", tag: "v2", eventIds: ["e1"] },
+};
+
 /** Every fixture, by name. */
-export const NOTICES = { SUCCEEDED, ROLLED_BACK, FAILED, STARTED, SUPERSEDED } as const;
+export const NOTICES = { SUCCEEDED, ROLLED_BACK, FAILED, STARTED, SUPERSEDED, SKIPPED } as const;
