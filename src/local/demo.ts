@@ -5,6 +5,8 @@
  * be seen on the first run. The README's examples use these targets, and its test runs them against
  * this very declaration and seeding.
  */
+import { randomBytes } from "node:crypto";
+import type { NotificationCapture } from "../sandbox/notifications/notificationCapture.js";
 import type { Sandbox } from "../sandbox/server.js";
 import { OVERRIDABLE_FIELDS, type TargetDefinition, type TargetsDocumentInput } from "../domain/target.js";
 
@@ -26,6 +28,18 @@ export const DEMO_APPS = [
 /** Where the demo build's context comes from (the sandbox plays the run; it fetches nothing). */
 export const DEMO_BUILD_SOURCE = { kind: "git", url: "https://github.com/Azure-Samples/containerapps-albumapi-javascript.git", ref: "main" } as const;
 
+/**
+ * The app settings naming the demo targets' notification channels. `npm start` points them at the
+ * sandbox's capture receiver (unless they are set already), so every demo deploy posts a Teams card,
+ * a Slack message and a signed webhook event that `GET $S/_sandbox/notifications` shows.
+ */
+export const DEMO_NOTIFICATION_SETTINGS = {
+  teams: "DEMO_TEAMS_WORKFLOW_URL",
+  slack: "DEMO_SLACK_WEBHOOK_URL",
+  webhook: "DEMO_WEBHOOK_URL",
+  secret: "DEMO_WEBHOOK_SECRET",
+} as const;
+
 /** The targets `npm start` declares for the demo apps (named like the apps), unless the user declared their own. */
 export function demoTargetsDocument(): TargetsDocumentInput {
   return {
@@ -35,6 +49,11 @@ export function demoTargetsDocument(): TargetsDocumentInput {
       containerApp: { subscriptionId: DEMO_SUBSCRIPTION_ID, resourceGroup: DEMO_RESOURCE_GROUP, containerApp: app.name },
       image: { loginServer: DEMO_REGISTRY.loginServer, repository: DEMO_IMAGE.repository },
       ...(app.build ? { build: { registry: { resourceGroup: DEMO_RESOURCE_GROUP, name: DEMO_REGISTRY.name }, source: { ...DEMO_BUILD_SOURCE } } } : {}),
+      notifications: {
+        teams: [{ webhookUrlSetting: DEMO_NOTIFICATION_SETTINGS.teams }],
+        slack: [{ webhookUrlSetting: DEMO_NOTIFICATION_SETTINGS.slack }],
+        webhook: [{ urlSetting: DEMO_NOTIFICATION_SETTINGS.webhook, secretSetting: DEMO_NOTIFICATION_SETTINGS.secret }],
+      },
       // The demo is for trying things: a request may bring a build and tune the policy.
       allowOverrides: [...OVERRIDABLE_FIELDS],
     })),
@@ -65,6 +84,19 @@ export async function seedDemoResources(sandbox: Sandbox): Promise<string> {
     });
   }
   return demoImage;
+}
+
+/**
+ * Points the demo channels' settings at `capture` where they are not set already, with a fresh
+ * webhook secret the receiver also knows, so it can say whether each signature checks out.
+ */
+export function wireDemoNotifications(env: NodeJS.ProcessEnv, capture: NotificationCapture): void {
+  env[DEMO_NOTIFICATION_SETTINGS.teams] ||= capture.urlFor("teams", "demo");
+  env[DEMO_NOTIFICATION_SETTINGS.slack] ||= capture.urlFor("slack", "demo");
+  env[DEMO_NOTIFICATION_SETTINGS.webhook] ||= capture.urlFor("webhook", "demo");
+  const secret = env[DEMO_NOTIFICATION_SETTINGS.secret] || randomBytes(24).toString("hex");
+  env[DEMO_NOTIFICATION_SETTINGS.secret] = secret;
+  capture.setWebhookSecret(secret);
 }
 
 /** A curl-ready example request for the banner. */

@@ -22,7 +22,7 @@ import { loadSettings } from "../config/settings.js";
 import { unsupportedFeatureWarnings } from "../config/targetWarnings.js";
 import { loadTargets, TARGETS_FILE_SETTING, TARGETS_SETTING, type TargetsResult } from "../config/targets.js";
 import { ConfigurationError } from "../domain/errors.js";
-import { DEMO_APPS, DEMO_IMAGE, DEMO_REGISTRY, DEMO_RESOURCE_GROUP, DEMO_SUBSCRIPTION_ID, demoTargetsDocument, deployExamples, seedDemoResources } from "./demo.js";
+import { DEMO_APPS, DEMO_IMAGE, DEMO_REGISTRY, DEMO_RESOURCE_GROUP, DEMO_SUBSCRIPTION_ID, demoTargetsDocument, deployExamples, seedDemoResources, wireDemoNotifications } from "./demo.js";
 
 /** Something started here that must be stopped on the way out. */
 interface Stoppable {
@@ -90,6 +90,7 @@ async function setUpSandbox(dataDir: string, env: NodeJS.ProcessEnv, stack: Stop
     registries: [{ subscriptionId: DEMO_SUBSCRIPTION_ID, resourceGroup: DEMO_RESOURCE_GROUP, name: DEMO_REGISTRY.name }],
     // A fixed namespace keeps the demo images in docker-registry's storage across restarts.
     dataPlane: registry ? { upstreamUrl: registry.url, namespace: "acarollout" } : {},
+    notificationReceiver: true,
   });
   stack.push({ name: "sandbox", stop: () => sandbox.stop() });
   const persistence = sandbox.persistence;
@@ -108,6 +109,7 @@ async function setUpSandbox(dataDir: string, env: NodeJS.ProcessEnv, stack: Stop
   Object.assign(env, productSettingsFor(sandbox.origin, caFile, [DEMO_REGISTRY.loginServer]));
   env.AzureWebJobsStorage = azurite ? azurite.connectionString : "UseDevelopmentStorage=true";
   if (!env[TARGETS_SETTING] && !env[TARGETS_FILE_SETTING]) env[TARGETS_SETTING] = JSON.stringify(demoTargetsDocument());
+  if (sandbox.notifications) wireDemoNotifications(env, sandbox.notifications);
   return { sandbox, caFile, registryBackend: sandbox.dataPlane.backendKind, blobBackend: azurite ? "azurite" : "sandbox", demoImage };
 }
 
@@ -149,6 +151,10 @@ function printBanner(runtime: LocalRuntime, keys: LocalKeys, setup: SandboxSetup
     say(`  next ACR build fails:              curl --cacert ${setup.caFile} -X POST "${origin}/_sandbox/acr/next-run" -H "content-type: application/json" -d '{"status":"Failed","log":"step 3: npm ci failed"}'`);
     say(`  ARM answers 500 once:              curl --cacert ${setup.caFile} -X POST "${origin}/_sandbox/faults" -H "content-type: application/json" -d '{"operation":"Microsoft.App/containerApps/write","status":500,"code":"InternalServerError"}'`);
     say(`  what was called:                   curl --cacert ${setup.caFile} "${origin}/_sandbox/calls"`);
+    say(`  Slack answers 404 channel_not_found: curl --cacert ${setup.caFile} -X POST "${origin}/_sandbox/notifications/answers" -H "content-type: application/json" -d '{"channel":"slack","status":404,"body":"channel_not_found"}'`);
+    say("");
+    say(`Notifications:      the demo targets post Teams cards, Slack messages and signed webhook events to the sandbox's receiver (${setup.sandbox.notifications?.origin ?? "not started"});`);
+    say(`  what they sent:   curl --cacert ${setup.caFile} "${origin}/_sandbox/notifications"`);
   }
   say("");
   say("Press Ctrl-C to stop.");

@@ -17,6 +17,7 @@ import { SandboxPersistence } from "./kernel/persistence.js";
 import { createFront } from "./kernel/front.js";
 import type { SandboxContext, SandboxDurations, SandboxProvider } from "./kernel/types.js";
 import { createSandboxProviders } from "./providers/index.js";
+import { captureDisabledRoutes, startNotificationCapture, type NotificationCapture } from "./notifications/notificationCapture.js";
 import type { AcrDataPlaneOptions, AcrDataPlaneProvider } from "./providers/acrDataPlane/index.js";
 import type { ContainerAppsProvider } from "./providers/containerApps/index.js";
 import type { ContainerRegistryProvider, RegistrySeed } from "./providers/containerRegistry/index.js";
@@ -53,6 +54,11 @@ export interface StartSandboxOptions {
    * remembered times are wall-clock times. Default: nothing is kept.
    */
   stateDir?: string;
+  /**
+   * Start the notification capture receiver (plain HTTP on loopback) that plays Teams, Slack and
+   * webhook receivers; `GET /_sandbox/notifications` lists what it got. Default false.
+   */
+  notificationReceiver?: boolean;
 }
 
 /** What a persistent sandbox found on start. */
@@ -89,6 +95,8 @@ export interface Sandbox {
   apps: ContainerAppsProvider;
   /** Every provider the front serves. */
   providers: readonly SandboxProvider[];
+  /** The notification capture receiver, when started with `notificationReceiver`. */
+  notifications: NotificationCapture | undefined;
   /** With `stateDir`: what was restored, and the port situation. */
   persistence: SandboxPersistenceReport | undefined;
   /** With `stateDir`: saves now what the scenario API changed (requests save by themselves). */
@@ -136,7 +144,9 @@ export async function startSandbox(options: StartSandboxOptions = {}): Promise<S
     throttle.reset();
     applyDurations(durations, startupDurations);
   };
+  const notifications = options.notificationReceiver ? await startNotificationCapture(clock) : undefined;
   const controlRoutes = [
+    ...(notifications ? notifications.controlRoutes() : captureDisabledRoutes()),
     ...kernelControlRoutes({ clock, callLog, faults, throttle, durations, providers: providers.list, caPem: tls.caPem, origin: () => origin, reset }),
     ...mountProviderControlRoutes(providers.list),
   ];
@@ -171,6 +181,7 @@ export async function startSandbox(options: StartSandboxOptions = {}): Promise<S
     dataPlane: providers.dataPlane,
     apps: providers.apps,
     providers: providers.list,
+    notifications,
     setDurations(changes) {
       const problems = durationProblems(changes);
       if (problems.length > 0) throw new Error(`invalid sandbox durations: ${problems.join("; ")}`);
@@ -182,13 +193,15 @@ export async function startSandbox(options: StartSandboxOptions = {}): Promise<S
       reset();
       persistence?.save();
     },
-    stop: () =>
-      new Promise<void>((resolve, reject) => {
+    stop: async () => {
+      await notifications?.stop();
+      await new Promise<void>((resolve, reject) => {
         persistence?.close();
         server.close((error) => (error ? reject(error) : resolve()));
         server.closeAllConnections();
         providers.dataPlane.close();
-      }),
+      });
+    },
   };
 }
 

@@ -9,7 +9,7 @@ import { join } from "node:path";
 import { resetSettingsCache } from "../../../src/config/settings.js";
 import { resetTargetsCache } from "../../../src/config/targets.js";
 import { VirtualClock } from "../../../src/common/clock.js";
-import { DEMO_REGISTRY, DEMO_RESOURCE_GROUP, DEMO_SUBSCRIPTION_ID, demoTargetsDocument, seedDemoResources } from "../../../src/local/demo.js";
+import { DEMO_NOTIFICATION_SETTINGS, DEMO_REGISTRY, DEMO_RESOURCE_GROUP, DEMO_SUBSCRIPTION_ID, demoTargetsDocument, seedDemoResources, wireDemoNotifications } from "../../../src/local/demo.js";
 import { startLocalRuntime, type LocalRuntime } from "../../../src/local/host.js";
 import { productSettingsFor } from "../../../src/sandbox/productSettings.js";
 import { startSandbox, type Sandbox } from "../../../src/sandbox/server.js";
@@ -38,12 +38,15 @@ export async function startDemoWorld(): Promise<DemoWorld> {
     clock,
     durations: E2E_DURATIONS,
     registries: [{ subscriptionId: DEMO_SUBSCRIPTION_ID, resourceGroup: DEMO_RESOURCE_GROUP, name: DEMO_REGISTRY.name }],
+    notificationReceiver: true,
   });
   await seedDemoResources(sandbox);
   const caFile = join(dir, "ca.pem");
   writeFileSync(caFile, sandbox.caPem);
   Object.assign(process.env, { ...productSettingsFor(sandbox.origin, caFile, [DEMO_REGISTRY.loginServer]), ACA_ROLLOUT_ARM_RETRY_DELAY_MS: "20" });
   process.env.ACA_ROLLOUT_TARGETS = JSON.stringify(demoTargetsDocument());
+  // As npm start does: the demo channels post to the sandbox's capture receiver.
+  wireDemoNotifications(process.env, sandbox.notifications!);
   resetSettingsCache();
   resetTargetsCache();
   const runtime = await startLocalRuntime({ functionModules: productFunctionModules(), clock, dataDir: join(dir, "data"), log: () => {} });
@@ -69,6 +72,7 @@ export async function startDemoWorld(): Promise<DemoWorld> {
       await runtime.stop();
       await sandbox.stop();
       delete process.env.ACA_ROLLOUT_TARGETS;
+      for (const setting of Object.values(DEMO_NOTIFICATION_SETTINGS)) delete process.env[setting];
       resetTargetsCache();
       resetSettingsCache();
       rmSync(dir, { recursive: true, force: true });
