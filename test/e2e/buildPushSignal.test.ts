@@ -10,9 +10,13 @@ import type { BuildPushSignalOutcome } from "../../src/functions/signals/buildPu
 import { LOGIN_SERVER, REPOSITORY, RESOURCE_GROUP, WORKFLOW_MODULE, outputOf, type DeployWorld, useDeployWorld } from "./world.js";
 import { resolve } from "node:path";
 
+// The product's ACR webhook authenticates ACR with this header (read once, when the settings load).
+const WEBHOOK_SECRET = "signals-e2e-webhook-secret-0001";
+process.env.ACA_ROLLOUT_WEBHOOK_SECRET = WEBHOOK_SECRET;
+
 let world: DeployWorld;
 useDeployWorld((started) => (world = started), {
-  functionModules: [WORKFLOW_MODULE, resolve(import.meta.dirname, "fixtures/pushSignalApp.ts")],
+  functionModules: [WORKFLOW_MODULE, resolve(import.meta.dirname, "../../src/functions/autoRollout.ts"), resolve(import.meta.dirname, "fixtures/pushSignalApp.ts")],
   // Polls at 0, 10, 30, 70 and 150 s after the build is scheduled; the run ends (and pushes) at 85 s.
   durations: { runQueued: 5_000, runRunning: 80_000 },
 });
@@ -126,6 +130,40 @@ describe("push signals for the build wait", () => {
       expect(Date.parse(build.finishedAt!) - delivery!.sentAt).toBeLessThanOrEqual(1_000);
     } finally {
       world.sandbox.acr.putWebhook(registry, "signals1", { location: registry.location, properties: { serviceUri: `${world.runtime.url}/api/test/acr-webhook`, actions: ["push"], status: "disabled" } });
+    }
+  });
+
+  it("ends the wait through the product's ACR webhook (POST /api/webhooks/acr) the sandbox calls with the secret header; a wrong secret changes nothing", async () => {
+    const registry = world.sandbox.acr.registries()[0]!;
+    const hook = (secret: string) =>
+      world.sandbox.acr.putWebhook(registry, "product1", {
+        location: registry.location,
+        properties: { serviceUri: `${world.runtime.url}/api/webhooks/acr`, customHeaders: { "x-aca-rollout-secret": secret }, actions: ["push"] },
+      });
+    const deliveryOf = (id: string) => world.sandbox.acr.webhooks(registry).find((h) => h.name === "product1")!.events.find((event) => (event.content["target"] as { tag?: string }).tag === `deploy-${id}`);
+    try {
+      hook(WEBHOOK_SECRET);
+      const app = await world.seedApp("web-product-webhook");
+      const id = await world.start(buildRequest(app.name));
+      const status = await world.runToEnd(id);
+      expect(outputOf(status).outcome).toBe("Succeeded");
+      const delivery = deliveryOf(id);
+      expect(delivery?.response, JSON.stringify(delivery?.response)).toMatchObject({ statusCode: 202 });
+      const build = buildStep(id, status);
+      expect(build.detail).toContain("confirmed on the registry's push signal");
+      expect(Date.parse(build.finishedAt!) - delivery!.sentAt).toBeLessThanOrEqual(1_000);
+
+      // The same with a wrong secret: 401, no signal, the wait ends at its next poll.
+      hook("not-the-secret-at-all-000000000");
+      const other = await world.seedApp("web-product-webhook-bad");
+      const badId = await world.start(buildRequest(other.name));
+      const badStatus = await world.runToEnd(badId);
+      expect(deliveryOf(badId)?.response).toMatchObject({ statusCode: 401 });
+      const badBuild = buildStep(badId, badStatus);
+      expect(badBuild.detail).not.toContain("push signal");
+      expect(Date.parse(badBuild.finishedAt!) - deliveryOf(badId)!.sentAt).toBeGreaterThan(1_000);
+    } finally {
+      world.sandbox.acr.putWebhook(registry, "product1", { location: registry.location, properties: { serviceUri: `${world.runtime.url}/api/webhooks/acr`, actions: ["push"], status: "disabled" } });
     }
   });
 
