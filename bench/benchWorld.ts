@@ -25,6 +25,7 @@ export const REPOSITORY = "team/web";
 export const BENCH_DURATIONS: Readonly<SandboxDurations> = Object.freeze({
   runQueued: 5_000,
   runRunning: 60_000,
+  buildSecond: 1_000,
   revisionProvisioning: 20_000,
   revisionActivating: 10_000,
   revisionHealthy: 10_000,

@@ -24,7 +24,7 @@
  * DELETE /_sandbox/faults/{id}                    204, or 404 when no such rule
  * GET    /_sandbox/durations                      200 SandboxDurations
  * PUT    /_sandbox/durations                      200 SandboxDurations. Body: any subset of
- *          { "runQueued", "runRunning", "revisionProvisioning", "revisionActivating", "revisionHealthy", "lroPoll" } (ms >= 0)
+ *          { "runQueued", "runRunning", "buildSecond", "revisionProvisioning", "revisionActivating", "revisionHealthy", "lroPoll" } (ms >= 0)
  * GET    /_sandbox/throttle                       200 ThrottleSnapshot { "limits", "remaining": { "<sub>": { "reads", "writes" } },
  *                                                 "minRemaining": { "reads", "writes" }, "rejected": { "reads", "writes" } }
  * POST   /_sandbox/reset                          204: forgets provider state, faults, calls, bucket state; durations back to start-up values

@@ -71,6 +71,11 @@ export interface SandboxContext {
 export interface SandboxDurations {
   runQueued: number;
   runRunning: number;
+  /**
+   * What one simulated second of a build from an uploaded Dockerfile takes: such a run's running time
+   * is its executed steps' simulated seconds times this (cached steps cost nothing), not `runRunning`.
+   */
+  buildSecond: number;
   revisionProvisioning: number;
   revisionActivating: number;
   revisionHealthy: number;

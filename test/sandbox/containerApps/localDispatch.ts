@@ -11,6 +11,7 @@ import type { SandboxContext, SandboxDurations, SandboxReply, SandboxRoute } fro
 export const testDurations: SandboxDurations = {
   runQueued: 1_000,
   runRunning: 1_000,
+  buildSecond: 1_000,
   revisionProvisioning: 5_000,
   revisionActivating: 3_000,
   revisionHealthy: 4_000,

@@ -26,6 +26,8 @@ export interface RunLogFacts {
   outcome: FinalRunStatus;
   /** Scenario text for the build section (failure output); default build output when absent. */
   customText: string | undefined;
+  /** BuildKit's output of a build from an uploaded Dockerfile, at ms offsets from `startAt`; a fixed sample otherwise. */
+  buildOutput?: { at: number; text: string }[] | undefined;
   images: (ImageRef & { digest: string })[];
   /** The task's steps in order; the last one builds (and fails, when the run fails). */
   steps: TaskStep[];
@@ -83,17 +85,26 @@ export function runLogLines(run: RunLogFacts): LogLine[] {
       "#6 exporting to image",
       "#6 DONE 0.2s",
     ];
-    buildOutput.forEach((text, index) => {
-      const at = run.startAt + Math.floor(span * (0.15 + (0.6 * index) / buildOutput.length));
-      lines.push({ at, text });
-    });
-    step(0.8, `Successfully executed container: ${build.id}`);
-    for (const image of run.images) {
-      step(0.85, `Pushing image: ${image.registry}/${image.repository}:${image.tag}, attempt 1`);
-      step(0.9, `${image.tag}: digest: ${image.digest} size: 1573`);
-      step(0.9, `Successfully pushed image: ${image.registry}/${image.repository}:${image.tag}`);
+    if (run.buildOutput) {
+      for (const line of run.buildOutput) lines.push({ at: Math.min(run.finishAt, run.startAt + line.at), text: line.text });
+    } else {
+      buildOutput.forEach((text, index) => {
+        const at = run.startAt + Math.floor(span * (0.15 + (0.6 * index) / buildOutput.length));
+        lines.push({ at, text });
+      });
     }
-    step(0.95, `Step ID: ${build.id} marked as successful (elapsed time in seconds: ${seconds})`);
+    // After a Dockerfile build's own output, which runs to the end of the run.
+    const after = (fraction: number, text: string): void => {
+      if (run.buildOutput) lines.push({ at: run.finishAt, text: `${stamp(run.finishAt)} ${text}` });
+      else step(fraction, text);
+    };
+    after(0.8, `Successfully executed container: ${build.id}`);
+    for (const image of run.images) {
+      after(0.85, `Pushing image: ${image.registry}/${image.repository}:${image.tag}, attempt 1`);
+      after(0.9, `${image.tag}: digest: ${image.digest} size: 1573`);
+      after(0.9, `Successfully pushed image: ${image.registry}/${image.repository}:${image.tag}`);
+    }
+    after(0.95, `Step ID: ${build.id} marked as successful (elapsed time in seconds: ${seconds})`);
   } else {
     lines.push({ at: run.finishAt, text: `${stamp(run.finishAt)} Container failed during run: ${build.id}. No retries remaining.` });
   }

@@ -7,6 +7,10 @@
  */
 import type { Clock } from "../../../common/clock.js";
 import type { ImagePushSink, PushedManifest, SandboxDurations } from "../../kernel/types.js";
+import { BuildCacheStore, type BuildCacheSnapshot, type CachedStep } from "./dockerBuild/buildCache.js";
+import { buildOptionsOf } from "./dockerBuild/buildOptions.js";
+import { readContextArchive } from "./dockerBuild/contextArchive.js";
+import { simulateBuild, SimulatedBuildError, type SimulatedBuild } from "./dockerBuild/simulatedBuild.js";
 import { buildImageManifest, inputFingerprint } from "./imageManifest.js";
 import { registryId, registryKey, type SandboxRegistry } from "./registries.js";
 import { runLogText, type FinalRunStatus, type RunLogFacts } from "./runLog.js";
@@ -53,6 +57,8 @@ export interface SandboxRun {
   sourceUploaded: boolean | undefined;
   canceledAt: number | undefined;
   pushed: boolean;
+  /** BuildKit's output for a build from an uploaded Dockerfile, each line at its ms offset from `startAt`. */
+  buildLog?: { at: number; text: string }[];
 }
 
 /** A run's status and times at a moment. */
@@ -62,6 +68,9 @@ export interface RunPhase {
   finishTime: number | undefined;
   lastUpdatedTime: number;
 }
+
+/** Simulated seconds an agent spends before BuildKit starts (source download, registry login, builder). */
+const AGENT_SETUP_SECONDS = 3;
 
 const DEFAULT_ERRORS: Record<Exclude<FinalRunStatus, "Succeeded">, string> = {
   Failed: "failed during run, err: exit status 1",
@@ -80,6 +89,8 @@ export interface RunStoreSnapshot {
   runs: SavedRun[];
   counters: [string, number][];
   plans: RunPlan[];
+  /** The registry build caches (absent in states saved before builds had one). */
+  buildCache?: BuildCacheSnapshot;
 }
 
 /** Runs per registry, plus the plans that decide how coming runs end. */
@@ -90,6 +101,10 @@ export class RunStore {
   /** Runs whose images are being announced; `pushed` is set once every sink has finished. */
   private readonly announcing = new Set<SandboxRun>();
   private plans: RunPlan[] = [];
+  /** The registry caches builds read and write (`<repo>:buildcache`). */
+  private readonly buildCache = new BuildCacheStore();
+  /** Cache entries a running build exports once it succeeds. */
+  private readonly cacheExports = new Map<SandboxRun, { ref: string; steps: Map<string, CachedStep> }>();
 
   constructor(
     private readonly clock: Clock,
@@ -112,7 +127,7 @@ export class RunStore {
       registryKey: registryKey(registry),
       images: images.map(({ manifest, ...image }) => ({ ...image, manifest: { mediaType: manifest.mediaType, contentBase64: manifest.content.toString("base64") } })),
     }));
-    return { runs, counters: [...this.counters], plans: this.pendingPlans() };
+    return { runs, counters: [...this.counters], plans: this.pendingPlans(), buildCache: this.buildCache.snapshot() };
   }
 
   /**
@@ -136,6 +151,7 @@ export class RunStore {
     }
     for (const [key, count] of snapshot.counters) this.counters.set(key, count);
     this.plans = snapshot.plans.map((plan) => ({ ...plan }));
+    this.buildCache.restore(snapshot.buildCache);
     const unannounced = [...this.runs.values()].flat().filter((run) => !run.pushed && run.outcome === "Succeeded" && run.images.length > 0);
     // After the whole sandbox has been restored, so the data plane does not restore over these pushes.
     queueMicrotask(() => {
@@ -153,7 +169,12 @@ export class RunStore {
     return this.plans.map((plan) => ({ ...plan }));
   }
 
-  /** Schedules a run; `sourceBytes` (the uploaded archive, if any) makes unchanged input build identical layers. */
+  /**
+   * Schedules a run. An uploaded archive holding the Dockerfile the run names is built step by step
+   * (`dockerBuild/simulatedBuild.ts`): its layers, log and running time follow from the content and
+   * the registry cache. Other sources (git URLs, archives without a Dockerfile) build a small image
+   * whose app layer depends only on the input, in the configured `runRunning` time.
+   */
   schedule(registry: SandboxRegistry, request: ParsedRunRequest, source: { uploaded: boolean | undefined; bytes: Buffer | undefined }): SandboxRun {
     const key = registryKey(registry);
     const seq = (this.counters.get(key) ?? 0) + 1;
@@ -164,10 +185,15 @@ export class RunStore {
 
     const createdAt = this.clock.now();
     const startAt = createdAt + (plan?.queuedMs ?? this.durations.runQueued);
-    const finishAt = startAt + (plan?.runningMs ?? this.durations.runRunning);
+    const refs = outputImageRefs(request, { runId, loginServer: registry.loginServer });
+    const built = source.bytes ? this.buildFromArchive(source.bytes, request, { runId, loginServer: registry.loginServer }, startAt, refs) : undefined;
+    const simulated = built && "build" in built ? built.build : undefined;
+    const buildFailure = built && "failure" in built ? built.failure : undefined;
+    const derivedMs = built ? Math.round((AGENT_SETUP_SECONDS + (simulated?.seconds ?? buildFailure?.seconds ?? 0)) * this.durations.buildSecond) : undefined;
+    const finishAt = startAt + (plan?.runningMs ?? derivedMs ?? this.durations.runRunning);
     // Real ACR fails a run whose uploaded context is missing; a scenario plan still decides first.
     const missingSource = source.uploaded === false && plan === undefined;
-    const outcome = plan?.status ?? (missingSource ? "Failed" : "Succeeded");
+    const outcome = plan?.status ?? (missingSource || buildFailure ? "Failed" : "Succeeded");
     const fingerprint = inputFingerprint([
       source.bytes ?? request.sourceLocation,
       request.taskYaml,
@@ -175,8 +201,10 @@ export class RunStore {
       JSON.stringify(request.values),
       typeof request.raw.dockerFilePath === "string" ? request.raw.dockerFilePath : undefined,
     ]);
-    const images = outputImageRefs(request, { runId, loginServer: registry.loginServer }).map((ref): RunImage => {
-      const built = buildImageManifest({
+    const images = refs.map((ref): RunImage => {
+      // One build pushes one manifest under every tag it names.
+      if (simulated) return { ...ref, digest: simulated.digest, manifest: simulated.manifest };
+      const image = buildImageManifest({
         loginServer: ref.registry,
         repository: ref.repository,
         tag: ref.tag,
@@ -185,8 +213,11 @@ export class RunStore {
         os: request.platform.os,
         architecture: request.platform.architecture,
       });
-      return { ...ref, digest: built.digest, manifest: built.manifest };
+      return { ...ref, digest: image.digest, manifest: image.manifest };
     });
+    const scale = (lines: { at: number; text: string }[]): { at: number; text: string }[] =>
+      lines.map((line) => ({ at: Math.round((AGENT_SETUP_SECONDS + line.at) * this.durations.buildSecond), text: line.text }));
+    const failureLog = buildFailure ? buildFailure.log.map((line) => line.text).join("\n") : undefined;
     const run: SandboxRun = {
       runId,
       registry,
@@ -195,18 +226,57 @@ export class RunStore {
       startAt,
       finishAt,
       outcome,
-      customLog: plan?.log ?? (missingSource ? `Error: failed to download context: blob '${request.sourceLocation}' does not exist (BlobNotFound)` : undefined),
+      customLog: plan?.log ?? (missingSource ? `Error: failed to download context: blob '${request.sourceLocation}' does not exist (BlobNotFound)` : failureLog),
       errorMessage: outcome === "Succeeded" ? undefined : (plan?.errorMessage ?? (missingSource ? "failed to download the source context" : DEFAULT_ERRORS[outcome])),
       images,
       sourceUploaded: source.uploaded,
       canceledAt: undefined,
       pushed: false,
+      ...(simulated && plan?.log === undefined ? { buildLog: scale(simulated.log) } : {}),
     };
     const list = this.runs.get(key) ?? [];
     list.push(run);
     this.runs.set(key, list);
+    if (simulated && simulated.cacheWrites.size > 0 && built && "cacheRef" in built && built.cacheRef) this.cacheExports.set(run, { ref: built.cacheRef, steps: simulated.cacheWrites });
     if (outcome === "Succeeded" && images.length > 0) this.announceWhenDone(run);
     return run;
+  }
+
+  /**
+   * Builds an uploaded archive when it holds the Dockerfile the run names; undefined when it is not
+   * a Dockerfile build (no archive, no Dockerfile: the simple image then stands in).
+   */
+  private buildFromArchive(
+    bytes: Buffer,
+    request: ParsedRunRequest,
+    run: { runId: string; loginServer: string },
+    builtAt: number,
+    refs: ImageRef[],
+  ): { build: SimulatedBuild; cacheRef: string | undefined } | { failure: { seconds: number; log: { at: number; text: string }[] } } | undefined {
+    let context: ReturnType<typeof readContextArchive>;
+    try {
+      context = readContextArchive(bytes);
+    } catch {
+      return undefined;
+    }
+    const options = buildOptionsOf(request, run);
+    if (!context.has(options.dockerfile.replace(/^\.\//, ""))) return undefined;
+    try {
+      const build = simulateBuild({
+        context,
+        dockerfile: options.dockerfile,
+        ...(options.target !== undefined ? { target: options.target } : {}),
+        buildArgs: options.buildArgs,
+        ...(options.cacheRef !== undefined ? { cache: { store: this.buildCache, ref: options.cacheRef, read: options.readCache, write: options.writeCache } } : {}),
+        builtAt,
+        platform: request.platform,
+        pushedAs: refs.map((ref) => `${ref.registry}/${ref.repository}:${ref.tag}`),
+      });
+      return { build, cacheRef: options.cacheRef };
+    } catch (error) {
+      if (!(error instanceof SimulatedBuildError)) throw error;
+      return { failure: { seconds: error.log.at(-1)?.at ?? 0, log: error.log } };
+    }
   }
 
   /** Announces the run's images when it finishes (at once if it already has). */
@@ -268,6 +338,8 @@ export class RunStore {
     this.runs.clear();
     this.counters.clear();
     this.announcing.clear();
+    this.cacheExports.clear();
+    this.buildCache.clear();
     this.plans = [];
   }
 
@@ -278,6 +350,12 @@ export class RunStore {
   private settle(run: SandboxRun): void {
     if (run.pushed || this.announcing.has(run) || this.phase(run).status !== "Succeeded") return;
     this.announcing.add(run);
+    // The build's cache export (`--cache-to`) lands with its push.
+    const exported = this.cacheExports.get(run);
+    if (exported) {
+      this.buildCache.write(exported.ref, exported.steps);
+      this.cacheExports.delete(run);
+    }
     const pending: Promise<unknown>[] = [];
     for (const image of run.images) {
       for (const sink of this.sinks) {
@@ -306,6 +384,7 @@ export class RunStore {
       finishAt: run.finishAt,
       outcome: run.outcome,
       customText: run.customLog,
+      buildOutput: run.buildLog,
       images: run.images,
       steps: taskSteps(run.request, { runId: run.runId, loginServer: run.registry.loginServer }),
     };
