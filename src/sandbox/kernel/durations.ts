@@ -8,7 +8,7 @@ import type { SandboxDurations } from "./types.js";
 export const DEFAULT_DURATIONS: Readonly<SandboxDurations> = Object.freeze({
   runQueued: 3_000,
   runRunning: 15_000,
-  // A quarter of real time: a first build of the demo fixture runs about 30 s, a code-only change 2 s.
+  // A quarter of real time: the demo fixture builds in about 8 s the first time, about 1 s after a code-only change.
   buildSecond: 250,
   revisionProvisioning: 5_000,
   revisionActivating: 3_000,

@@ -61,7 +61,7 @@ describe("build source upload to the sandbox-served blob URL", () => {
     const tampered = await sandboxRequest(sandbox, "PUT", uploadUrl!.replace(/sig=[^&]+/, "sig=bm9wZQ%3D%3D"), { bearer: false, body: Buffer.from("x") });
     expect(tampered.status).toBe(403);
     expect(tampered.headers["x-ms-error-code"]).toBe("AuthenticationFailed");
-    const readOnly = await sandboxRequest(sandbox, "PUT", uploadUrl!.replace("sp=cw", "sp=r"), { bearer: false, body: Buffer.from("x") });
+    const readOnly = await sandboxRequest(sandbox, "PUT", uploadUrl!.replace("sp=rw", "sp=r"), { bearer: false, body: Buffer.from("x") });
     expect(readOnly.status).toBe(403);
   });
 

@@ -32,7 +32,7 @@ export class AzuriteBuildBlobStore implements BuildBlobStore {
 
   async sourceUploadUrl(relativePath: string): Promise<string> {
     const container = await this.container(SOURCE_CONTAINER);
-    return this.signed(container, relativePath, "cw");
+    return this.signed(container, relativePath, "rw");
   }
 
   async readSource(relativePath: string): Promise<Buffer | undefined> {

@@ -82,7 +82,8 @@ export class SandboxBuildBlobStore implements BuildBlobStore {
   }
 
   async sourceUploadUrl(relativePath: string, origin: string): Promise<string> {
-    return this.signedUrl(origin, SOURCE_CONTAINER, relativePath, "cw");
+    // Read and write, as ACR's own (RegistriesGetBuildSourceUploadUrl example: sp=rw).
+    return this.signedUrl(origin, SOURCE_CONTAINER, relativePath, "rw");
   }
 
   async readSource(relativePath: string): Promise<Buffer | undefined> {

@@ -8,7 +8,7 @@
 import type { Clock } from "../../../common/clock.js";
 import type { ImagePushSink, PushedManifest, SandboxDurations } from "../../kernel/types.js";
 import { BuildCacheStore, type BuildCacheSnapshot, type CachedStep } from "./dockerBuild/buildCache.js";
-import { buildOptionsOf } from "./dockerBuild/buildOptions.js";
+import { buildOptionsOf } from "./buildOptions.js";
 import { readContextArchive } from "./dockerBuild/contextArchive.js";
 import { simulateBuild, SimulatedBuildError, type SimulatedBuild } from "./dockerBuild/simulatedBuild.js";
 import { buildImageManifest, inputFingerprint } from "./imageManifest.js";

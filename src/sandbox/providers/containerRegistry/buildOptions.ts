@@ -4,7 +4,7 @@
  * `--no-cache`) and the values holding build args; for a DockerBuildRequest, from its fields (a
  * quick build has no cache: ACR agents start empty, Azure/acr#204).
  */
-import { substituteRunVariables, type ParsedRunRequest } from "../runRequest.js";
+import { substituteRunVariables, type ParsedRunRequest } from "./runRequest.js";
 
 /** The build's Dockerfile, target, args and registry cache. */
 export interface BuildOptions {
