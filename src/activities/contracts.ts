@@ -10,7 +10,9 @@
  */
 import type { AzureFailure } from "../azure/azureFailure.js";
 import type { RepositoryManifest } from "../domain/autoRollout.js";
+import type { CacheReport, LayerReport } from "../domain/buildReport.js";
 import type { BuildSpec, DeploymentInput, DeploymentTarget } from "../domain/deployment.js";
+import type { LintReport } from "../domain/lintFinding.js";
 import type { ChannelRef, DeployNotice, NotifyDeployInput } from "../domain/notification.js";
 import type { AppState, RevisionState } from "../policies/revisionVerdict.js";
 
@@ -40,6 +42,8 @@ export interface ActivityContracts {
   deliverNotification: { input: DeliverNotificationInput; output: DeliverNotificationOutput };
   readRepository: { input: ReadRepositoryInput; output: ReadRepositoryOutput };
   startAutoDeploy: { input: StartAutoDeployInput; output: StartAutoDeployOutput };
+  reportBuild: { input: ReportBuildInput; output: ReportBuildOutput };
+  lintBuildContext: { input: LintBuildContextInput; output: LintBuildContextOutput };
 }
 
 /** The name of a registered activity. */
@@ -70,6 +74,8 @@ export const ACTIVITIES = {
   deliverNotification: "deliverNotification",
   readRepository: "readRepository",
   startAutoDeploy: "startAutoDeploy",
+  reportBuild: "reportBuild",
+  lintBuildContext: "lintBuildContext",
 } as const satisfies { [N in ActivityName]: N };
 
 /** An expected failure, reported rather than thrown. `code` is the ARM code or one of ours. */
@@ -199,6 +205,33 @@ export type ReadBuildLogTailOutput = Outcome<{ tail: string; truncated: boolean 
 
 /** Output of `cancelBuildRun`. */
 export type CancelBuildRunOutput = Outcome<{ status: string }>;
+
+/** Input of `reportBuild`: the run, the image it built (by digest) and the last known good image to compare with. */
+export interface ReportBuildInput extends BuildRunRef {
+  image: { loginServer: string; repository: string; digest: string };
+  /** The image the app served before the deploy (`<loginServer>/<repo>@sha256:…` or `:tag`), when it served one. */
+  baselineImage?: string;
+}
+
+/** Output of `reportBuild`: what could be read, and what could not (plain words, no URLs). */
+export interface ReportBuildOutput {
+  layers?: LayerReport;
+  cache?: CacheReport;
+  problems: string[];
+}
+
+/** Input of `lintBuildContext`: an uploaded context and its Dockerfile's path in it. */
+export interface LintBuildContextInput {
+  relativePath: string;
+  dockerfile: string;
+}
+
+/**
+ * Output of `lintBuildContext`. Failure codes: `BuildContextUnavailable` (this instance issued no
+ * upload URL for it), `BuildContextNotFound`, `BuildContextUnreadable`, `BuildContextTooLarge`,
+ * `DockerfileNotFound`.
+ */
+export type LintBuildContextOutput = Outcome<{ report: LintReport }>;
 
 // ---- digest --------------------------------------------------------------------------------------
 

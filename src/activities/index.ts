@@ -21,3 +21,5 @@ import "./startNotifications.js";
 import "./deliverNotification.js";
 import "./readRepository.js";
 import "./startAutoDeploy.js";
+import "./reportBuild.js";
+import "./lintBuildContext.js";

@@ -5,7 +5,7 @@
 import { ContainerAppsAPIClient } from "@azure/arm-appcontainers";
 import { ContainerRegistryManagementClient } from "@azure/arm-containerregistry";
 import type { TokenCredential } from "@azure/core-auth";
-import { ContainerRegistryClient, KnownContainerRegistryAudience } from "@azure/container-registry";
+import { ContainerRegistryClient, ContainerRegistryContentClient, KnownContainerRegistryAudience } from "@azure/container-registry";
 import { BlobClient, type StoragePipelineOptions } from "@azure/storage-blob";
 import type { Settings } from "../config/settings.js";
 import { credentialFor } from "./credential.js";
@@ -24,6 +24,7 @@ export class AzureClients {
   private readonly apps = new Map<string, ContainerAppsAPIClient>();
   private readonly registries = new Map<string, ContainerRegistryManagementClient>();
   private readonly dataPlanes = new Map<string, ContainerRegistryClient>();
+  private readonly contents = new Map<string, ContainerRegistryContentClient>();
 
   constructor(
     private readonly settings: Settings,
@@ -79,6 +80,21 @@ export class AzureClients {
         ...this.commonOptions(),
       });
       this.dataPlanes.set(loginServer, client);
+    }
+    return client;
+  }
+
+  /** ACR data-plane content client (manifests and blobs) for one repository of a registry. */
+  registryContent(loginServer: string, repository: string): ContainerRegistryContentClient {
+    const key = `${loginServer}/${repository}`;
+    let client = this.contents.get(key);
+    if (!client) {
+      const endpoint = this.settings.registryEndpoints[loginServer] ?? `https://${loginServer}`;
+      client = new ContainerRegistryContentClient(endpoint, repository, this.credential, {
+        audience: KnownContainerRegistryAudience.AzureResourceManagerPublicCloud,
+        ...this.commonOptions(),
+      });
+      this.contents.set(key, client);
     }
     return client;
   }

@@ -183,6 +183,15 @@ export const buildSchema = z.strictObject({
   cache: z.boolean().default(true),
 });
 
+/**
+ * What the Dockerfile lint step does with its findings: `warn` (the default) reports them, `error`
+ * also stops the deploy before the build when there is any, `off` skips the step.
+ */
+export const LINT_MODES = ["off", "warn", "error"] as const;
+
+/** One of {@link LINT_MODES}. */
+export type LintMode = (typeof LINT_MODES)[number];
+
 /** What to do when the new revision fails verification. */
 export const ON_FAILURE_ACTIONS = ["restart-then-rollback", "restart", "rollback", "none"] as const;
 
@@ -263,6 +272,8 @@ export const deploymentInputSchema = z
     target: targetSchema,
     image: imageSchema,
     build: buildSchema.optional(),
+    /** The target's lint mode for an uploaded context; absent means `warn`. */
+    lint: z.enum(LINT_MODES, { error: `must be one of ${LINT_MODES.join(", ")}` }).optional(),
     policy: policySchema.prefault({}),
     settings: settingsSchema.prefault({}),
     trigger: triggerSchema.default({ kind: "api" }),

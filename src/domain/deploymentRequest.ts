@@ -209,6 +209,7 @@ export function composeDeploymentInput(
       buildArgOrigin = merged.origin;
     }
     request.build = build;
+    if (target.lint !== undefined) request.lint = target.lint;
   }
 
   // The schema's message for a missing union is about its kind; say what is actually missing.

@@ -17,7 +17,7 @@ import type { ConfigurationIssue } from "./errors.js";
 import { personWords } from "./issueWording.js";
 import { DEFAULT_NOTIFICATION_EVENTS, notificationEventsSchema, type ChannelRef } from "./notification.js";
 import { registryHostProblem, repositoryProblem, tagProblem } from "./imageReference.js";
-import { APP_SETTING_NAME_PATTERN, RESOURCE_GROUP_PATTERN, TARGET_NAME_PATTERN, buildSchema, policySchema, targetSchema, toJsonPointer } from "./deployment.js";
+import { APP_SETTING_NAME_PATTERN, LINT_MODES, RESOURCE_GROUP_PATTERN, TARGET_NAME_PATTERN, buildSchema, policySchema, targetSchema, toJsonPointer } from "./deployment.js";
 
 /**
  * Request fields a target may let a deploy request override (dotted paths into the deploy input).
@@ -160,6 +160,8 @@ export const targetDefinitionSchema = z.strictObject({
   containerApp: targetSchema,
   image: targetImageSchema,
   build: targetBuildSchema.optional(),
+  /** The Dockerfile lint on an uploaded context: `warn` (default) reports, `error` also blocks on any finding, `off` skips it. */
+  lint: z.enum(LINT_MODES, { error: `must be one of ${LINT_MODES.join(", ")}` }).optional(),
   policy: policySchema.prefault({}),
   notifications: notificationsSchema.prefault({}),
   autoRollout: autoRolloutSchema.optional(),
@@ -326,6 +328,7 @@ export function targetConfigurationView(target: TargetDefinition): Record<string
       cache,
     };
   }
+  if (target.lint !== undefined) view.lint = target.lint;
   view.policy = { ...target.policy };
   view.notifications = {
     teams: target.notifications.teams.map((t) => ({ webhookUrlSetting: t.webhookUrlSetting, events: [...t.events] })),

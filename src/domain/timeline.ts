@@ -3,6 +3,7 @@
  * immutable: the orchestrator passes the timestamp (from `context.df.currentUtcDateTime`), never
  * reads a clock, and gets a new array back, so replays rebuild exactly the same status.
  */
+import type { BuildReport } from "./buildReport.js";
 import type { DeployOutcomeKind } from "./deployOutcomeKind.js";
 
 /** Lifecycle of one step; `canceled`: a cancel request stopped it. */
@@ -69,6 +70,8 @@ export interface DeployStatus {
   digest?: string;
   newRevision?: string;
   previousRevision?: string;
+  /** What the build reused and made anew, once it has been compared. */
+  build?: BuildReport;
 }
 
 /** The orchestration's final output. */
@@ -82,6 +85,7 @@ export interface DeployResult {
   digest?: string;
   newRevision?: string;
   previousRevision?: string;
+  build?: BuildReport;
 }
 
 /** A step transition the timeline does not allow (a bug in the caller, not a deploy failure). */

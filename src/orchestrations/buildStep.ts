@@ -16,10 +16,10 @@ const LOG_TAIL_BYTES = 4096;
 const BUILD_DEADLINE_SLACK_SECONDS = 600;
 
 /** What the build produced: the digest when the run reported it, else the tag to resolve; or how the deploy ended. */
-export type BuildResult = { ok: true; digest: string | undefined; tag: string } | { ok: false; output: DeployOutput };
+export type BuildResult = { ok: true; digest: string | undefined; tag: string; runId: string; registry: RegistryRef } | { ok: false; output: DeployOutput };
 
 /** The registry the run is scheduled in. */
-function registryOf(run: DeployRun, build: BuildSpec): RegistryRef {
+export function registryOf(run: DeployRun, build: BuildSpec): RegistryRef {
   const { target, image } = run.input;
   return {
     subscriptionId: build.registry.subscriptionId ?? target.subscriptionId,
@@ -71,5 +71,5 @@ export function* buildImage(run: DeployRun, build: BuildSpec): Flow<BuildResult>
   progress.finish("build", "succeeded", `run ${runId} succeeded${waited.pushSignal ? " (confirmed on the registry's push signal)" : ""}`);
   // cmd-step builds report no output images; when a run does, its digest for our tag is authoritative.
   const digest = waited.run.outputImages.find((o) => o.repository === image.repository && o.tag === scheduled.resultTag && o.digest)?.digest;
-  return { ok: true, digest, tag: scheduled.resultTag };
+  return { ok: true, digest, tag: scheduled.resultTag, runId, registry };
 }

@@ -6,6 +6,7 @@
 import type { OrchestrationContext } from "durable-functions";
 import type { ActivityFailure } from "../activities/contracts.js";
 import { createTimeline, finishStep, skipPendingSteps, startStep, type DeployResult, type DeployStatus, type Phase, type TimelineStep } from "../domain/timeline.js";
+import type { BuildReport } from "../domain/buildReport.js";
 import type { DeployOutcomeKind } from "../domain/deployOutcomeKind.js";
 
 /** The orchestration's output: the result plus what an operator needs to act on a failure. */
@@ -84,6 +85,12 @@ export class DeployProgress {
     const { image, ...rest } = fields;
     if (image !== undefined) this.image = image;
     this.status = { ...this.status, ...definedOnly(rest) };
+    this.publish();
+  }
+
+  /** Adds to the status's `build` report (the lint's findings first, the layer report after the build). */
+  mergeBuild(report: BuildReport): void {
+    this.status = { ...this.status, build: { ...this.status.build, ...report } };
     this.publish();
   }
 

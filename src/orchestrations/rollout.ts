@@ -9,7 +9,9 @@ import { describeImagePullFailure, parseImagePullFailure } from "../policies/ima
 import { lastKnownGoodNotes } from "../policies/lastKnownGood.js";
 import { revisionSuffix } from "../policies/revisionSuffix.js";
 import { rolloutTraffic, type RolloutTraffic } from "../policies/rolloutTraffic.js";
-import { buildImage } from "./buildStep.js";
+import { reportOnBuild } from "./buildReportStep.js";
+import { buildImage, type BuildResult } from "./buildStep.js";
+import { lintUploadedContext } from "./lintStep.js";
 import { callTargetEntity, type Flow } from "./calls.js";
 import type { DeployOutput } from "./deployProgress.js";
 import type { DeployRun, Rollout } from "./deployRun.js";
@@ -45,12 +47,17 @@ export function* runDeploy(run: DeployRun): Flow<DeployOutput> {
   // 2. Build, when asked.
   let digest = image.digest;
   let tagToResolve = image.tag;
+  let built: Extract<BuildResult, { ok: true }> | undefined;
   if (input.build) {
     if (run.canceled()) return stopBefore("build");
-    const built = yield* buildImage(run, input.build);
-    if (!built.ok) return built.output;
-    digest = built.digest;
-    tagToResolve = built.tag;
+    const linted = yield* lintUploadedContext(run, input.build);
+    if (!linted.ok) return linted.output;
+    if (run.canceled()) return stopBefore("build");
+    const result = yield* buildImage(run, input.build);
+    if (!result.ok) return result.output;
+    built = result;
+    digest = result.digest;
+    tagToResolve = result.tag;
   } else {
     progress.finish("build", "skipped", "no build requested");
   }
@@ -81,6 +88,8 @@ export function* runDeploy(run: DeployRun): Flow<DeployOutput> {
     );
   }
   progress.finish("resolve-digest", "succeeded", newImage);
+  // What the build reused, against what the app serves now (its last known good).
+  if (built) yield* reportOnBuild(run, built, digest, snapshot.currentImage);
 
   // 4. Update the app; the suffix makes a replayed or retried PATCH name the same revision.
   if (run.canceled()) return stopBefore("deploy");

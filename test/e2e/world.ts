@@ -9,6 +9,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { afterAll, afterEach, beforeAll } from "vitest";
+import type { BuildReport } from "../../src/domain/buildReport.js";
 import type { DeploymentRequest } from "../../src/domain/deployment.js";
 import { targetKey } from "../../src/entities/names.js";
 import type { TargetRecord } from "../../src/entities/targetRecord.js";
@@ -249,6 +250,7 @@ export interface DeployView {
   supersededBy?: string;
   quarantinedDigest?: string;
   error?: { code: string; message: string; statusCode?: number; correlationId?: string };
+  build?: BuildReport;
 }
 
 /** The deploy's output, typed. */

@@ -10,6 +10,8 @@ import type { readBuildLogTail } from "../../src/activities/readBuildLogTail.js"
 import type { readInstanceStatus } from "../../src/activities/readInstanceStatus.js";
 import type { readRevision } from "../../src/activities/readRevision.js";
 import type { readWriteOperation } from "../../src/activities/readWriteOperation.js";
+import type { reportBuild } from "../../src/activities/reportBuild.js";
+import type { lintBuildContext } from "../../src/activities/lintBuildContext.js";
 import type { resolveDigest } from "../../src/activities/resolveDigest.js";
 import type { restartRevision } from "../../src/activities/restartRevision.js";
 import type { scheduleBuild } from "../../src/activities/scheduleBuild.js";
@@ -46,6 +48,8 @@ export type ActivityImplementations = Checked<{
   deactivateRevision: typeof deactivateRevision;
   readRepository: typeof readRepository;
   startAutoDeploy: typeof startAutoDeploy;
+  reportBuild: typeof reportBuild;
+  lintBuildContext: typeof lintBuildContext;
   notifyDeployQueue: typeof notifyDeployQueue;
   readInstanceStatus: typeof readInstanceStatus;
   stopWait: typeof stopWait;
@@ -74,6 +78,8 @@ const implemented: Record<keyof ActivityImplementations, true> = {
   deliverNotification: true,
   readRepository: true,
   startAutoDeploy: true,
+  reportBuild: true,
+  lintBuildContext: true,
 };
 
 describe("activity contracts", () => {

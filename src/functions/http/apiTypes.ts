@@ -3,6 +3,7 @@
  * The OpenAPI document (`/api/openapi.json`) describes exactly these; the contract tests validate
  * every response against it.
  */
+import type { BuildReport } from "../../domain/buildReport.js";
 import { PHASES, type TimelineStep } from "../../domain/timeline.js";
 import type { NotificationRecord } from "../../domain/notification.js";
 
@@ -59,6 +60,8 @@ export interface DeploymentResource {
   quarantinedDigest?: string;
   /** The uploaded build context's content hash, when the request gave one (`aca-rollout deploy` does). */
   contentHash?: string;
+  /** What the build reused and made anew: layers against the last known good image, BuildKit cache hits. */
+  build?: BuildReport;
   error?: ApiError;
   /** Each notification of this deploy (its start, its outcome) per channel: delivered or not, attempts, last error. Never a URL. */
   notifications?: NotificationRecord[];

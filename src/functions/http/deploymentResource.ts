@@ -5,6 +5,9 @@
  */
 import { ORCHESTRATIONS } from "../../orchestrations/names.js";
 import { DEPLOYMENT_STATUSES, type ApiError, type DeploymentResource, type DeploymentStatusName, type DeploymentTriggerResource } from "./apiTypes.js";
+import type { BuildReport, CacheReport, LayerReport, LintStatus } from "../../domain/buildReport.js";
+import { LINT_MODES } from "../../domain/deployment.js";
+import { LINT_RULE_IDS, type LintCategory, type LintFinding } from "../../domain/lintFinding.js";
 import type { TimelineStep } from "../../domain/timeline.js";
 import { NOTIFICATION_CHANNELS, NOTIFICATION_EVENTS, type NotificationRecord } from "../../domain/notification.js";
 
@@ -147,6 +150,50 @@ function triggerOf(raw: unknown): DeploymentTriggerResource {
   return trigger;
 }
 
+function layersOf(value: unknown): LayerReport | undefined {
+  const [total, fresh, reused, bytesTotal, bytesNew] = ["total", "new", "reused", "bytesTotal", "bytesNew"].map((key) => numberField(value, key));
+  if (total === undefined || fresh === undefined || reused === undefined || bytesTotal === undefined || bytesNew === undefined) return undefined;
+  const comparedWith = stringField(value, "comparedWith");
+  return { total, new: fresh, reused, bytesTotal, bytesNew, ...(comparedWith !== undefined ? { comparedWith } : {}) };
+}
+
+function cacheOf(value: unknown): CacheReport | undefined {
+  const [steps, cached, executed] = ["steps", "cached", "executed"].map((key) => numberField(value, key));
+  return steps === undefined || cached === undefined || executed === undefined ? undefined : { steps, cached, executed };
+}
+
+const LINT_CATEGORIES: readonly LintCategory[] = ["cache", "size", "security"];
+
+function findingOf(value: unknown): LintFinding | undefined {
+  const rule = LINT_RULE_IDS.find((id) => id === stringField(value, "rule"));
+  const category = LINT_CATEGORIES.find((c) => c === stringField(value, "category"));
+  const severity = stringField(value, "severity");
+  const [file, why, fix] = ["file", "why", "fix"].map((key) => stringField(value, key));
+  if (!isObject(value) || !rule || !category || (severity !== "warning" && severity !== "error") || file === undefined || why === undefined || fix === undefined) return undefined;
+  return { rule, category, severity, file, line: typeof value.line === "number" ? value.line : null, why, fix };
+}
+
+function lintOf(value: unknown): LintStatus | undefined {
+  const mode = LINT_MODES.find((m) => m === stringField(value, "mode"));
+  const dockerfile = stringField(value, "dockerfile");
+  if (!isObject(value) || !mode || dockerfile === undefined || !Array.isArray(value.findings)) return undefined;
+  const counts = { cache: numberField(value.counts, "cache") ?? 0, size: numberField(value.counts, "size") ?? 0, security: numberField(value.counts, "security") ?? 0 };
+  const findings = value.findings.map(findingOf).filter((finding): finding is LintFinding => finding !== undefined);
+  const omitted = numberField(value, "omitted");
+  return { mode, dockerfile, findings, counts, ...(omitted !== undefined ? { omitted } : {}) };
+}
+
+/** The build report of a status, copied field by field. */
+function buildOf(value: unknown): BuildReport | undefined {
+  if (!isObject(value)) return undefined;
+  const layers = layersOf(value.layers);
+  const cache = cacheOf(value.cache);
+  const summary = stringField(value, "summary");
+  const lint = lintOf(value.lint);
+  const report: BuildReport = { ...(lint ? { lint } : {}), ...(layers ? { layers } : {}), ...(cache ? { cache } : {}), ...(summary !== undefined ? { summary } : {}) };
+  return Object.keys(report).length > 0 ? report : undefined;
+}
+
 /** Builds the resource for a deploy instance (call {@link isDeployInstance} first). */
 export function toDeploymentResource(instance: DeploymentInstance): DeploymentResource {
   const { status, reason } = deploymentStatusOf(instance);
@@ -191,6 +238,8 @@ export function toDeploymentResource(instance: DeploymentInstance): DeploymentRe
   if (error) resource.error = error;
   // Shown for every deploy with channels, empty until a delivery starts.
   if (Array.isArray(input.notifications) && input.notifications.length > 0) resource.notifications = (instance.notifyInstances ?? []).flatMap(notificationsOf);
+  const report = buildOf(isObject(progress) && progress.build !== undefined ? progress.build : isObject(instance.customStatus) ? instance.customStatus.build : undefined);
+  if (report) resource.build = report;
   return resource;
 }
 

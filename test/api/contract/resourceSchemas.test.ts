@@ -42,6 +42,18 @@ const deployment: Required<DeploymentResource> = {
   contentHash: `sha256:${"c".repeat(64)}`,
   error: apiError,
   notifications: [{ channel: "slack", setting: "SLACK_URL", event: "rolledBack", delivered: false, attempts: 1, lastError: "HTTP 404: channel_not_found", deliveredAt: AT }],
+  build: {
+    lint: {
+      mode: "error",
+      dockerfile: "Dockerfile",
+      findings: [{ rule: "copy-all-before-install", category: "cache", severity: "warning", file: "Dockerfile", line: 3, why: "every code change re-runs pip install", fix: "copy requirements.txt first" }],
+      counts: { cache: 1, size: 0, security: 0 },
+      omitted: 2,
+    },
+    layers: { total: 7, new: 1, reused: 6, bytesTotal: 412_000_000, bytesNew: 3_100_000, comparedWith: DIGEST },
+    cache: { steps: 5, cached: 4, executed: 1 },
+    summary: "1 of 7 layers new, 3.1 MB of 412 MB; 4/5 steps cached",
+  },
 };
 const quarantine: Required<QuarantineResource> = { digest: DIGEST, deploymentId: "dep-1", reason: "bad", at: AT };
 const lastKnownGood: Required<NonNullable<TargetResource["lastKnownGood"]>> = { revision: "web-app--old", image: `acr.azurecr.io/team/web@${DIGEST}`, digest: DIGEST, deploymentId: "dep-0", at: AT };

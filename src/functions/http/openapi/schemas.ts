@@ -4,7 +4,9 @@
  * contract tests, and the request body, generated from its zod schema.
  */
 import { z } from "zod";
-import { CONTENT_HASH_PATTERN, DEPLOYMENT_ID_PATTERN, TARGET_NAME_PATTERN } from "../../../domain/deployment.js";
+import { MAX_STATUS_LINT_FINDINGS } from "../../../domain/buildReport.js";
+import { CONTENT_HASH_PATTERN, DEPLOYMENT_ID_PATTERN, LINT_MODES, TARGET_NAME_PATTERN } from "../../../domain/deployment.js";
+import { LINT_RULE_IDS } from "../../../domain/lintFinding.js";
 import { deploymentRequestBodySchema } from "../../../domain/deploymentRequestSchema.js";
 import { DIGEST_PATTERN, TAG_PATTERN } from "../../../domain/imageReference.js";
 import { NOTIFICATION_CHANNELS, NOTIFICATION_EVENTS } from "../../../domain/notification.js";
@@ -129,6 +131,7 @@ export const schemas: Record<string, SchemaObject> = {
         description: "The uploaded build context's content hash (`build.source.contentHash` of the request; `aca-rollout deploy` sends it and compares it to tell that nothing changed).",
       },
       error: schemaRef("ApiError"),
+      build: schemaRef("BuildReport"),
       notifications: {
         type: "array",
         items: schemaRef("NotificationDelivery"),
@@ -150,6 +153,74 @@ export const schemas: Record<string, SchemaObject> = {
       attempts: { type: "integer", minimum: 0, description: "Sends so far (0 while the first waits for its slot)." },
       lastError: { type: "string", description: "Why the last attempt failed: the HTTP status and the service's error text (e.g. `HTTP 404: channel_not_found`), or the network error." },
       deliveredAt: { ...TIMESTAMP, description: "When the receiver accepted it." },
+    },
+  },
+  BuildReport: {
+    type: "object",
+    additionalProperties: false,
+    description: "The lint's findings on an uploaded context, then what the build reused and made anew once the built image has been compared with the last known good one.",
+    properties: {
+      lint: schemaRef("LintStatus"),
+      layers: schemaRef("LayerReport"),
+      cache: schemaRef("CacheReport"),
+      summary: { type: "string", description: "One line for people.", examples: ["2 of 9 layers new, 3.1 MB of 412 MB; 7/9 steps cached"] },
+    },
+  },
+  LintStatus: {
+    type: "object",
+    additionalProperties: false,
+    description: "What the Dockerfile cache lint found in the uploaded context. With the target's lint mode `error`, any finding stopped the deploy before the build.",
+    required: ["mode", "dockerfile", "findings", "counts"],
+    properties: {
+      mode: { type: "string", enum: [...LINT_MODES] },
+      dockerfile: { type: "string" },
+      findings: { type: "array", maxItems: MAX_STATUS_LINT_FINDINGS, items: schemaRef("LintFinding") },
+      counts: {
+        type: "object",
+        additionalProperties: false,
+        required: ["cache", "size", "security"],
+        properties: { cache: { type: "integer", minimum: 0 }, size: { type: "integer", minimum: 0 }, security: { type: "integer", minimum: 0 } },
+      },
+      omitted: { type: "integer", minimum: 1, description: "Findings left out of `findings` to keep the status small." },
+    },
+  },
+  LintFinding: {
+    type: "object",
+    additionalProperties: false,
+    required: ["rule", "category", "severity", "file", "line", "why", "fix"],
+    properties: {
+      rule: { type: "string", enum: [...LINT_RULE_IDS] },
+      category: { type: "string", enum: ["cache", "size", "security"] },
+      severity: { type: "string", enum: ["warning", "error"] },
+      file: { type: "string", description: "The Dockerfile, or the ignore file the finding is about." },
+      line: { type: ["integer", "null"], minimum: 1, description: "1-based line; null when the finding is about something missing." },
+      why: { type: "string" },
+      fix: { type: "string" },
+    },
+  },
+  LayerReport: {
+    type: "object",
+    additionalProperties: false,
+    description: "The built image's manifest against the last known good image's, read through the registry's data plane. Layers are compared by digest; sizes are the registry's (compressed) bytes.",
+    required: ["total", "new", "reused", "bytesTotal", "bytesNew"],
+    properties: {
+      total: { type: "integer", minimum: 0, description: "Layers of the built image." },
+      new: { type: "integer", minimum: 0, description: "Layers the last known good image did not have." },
+      reused: { type: "integer", minimum: 0, description: "Layers the last known good image already had." },
+      bytesTotal: { type: "integer", minimum: 0 },
+      bytesNew: { type: "integer", minimum: 0, description: "Bytes of the new layers: what a node that ran the old image downloads." },
+      comparedWith: { type: "string", pattern: DIGEST_PATTERN.source, description: "The last known good image's digest; absent when there was none (every layer then counts as new)." },
+    },
+  },
+  CacheReport: {
+    type: "object",
+    additionalProperties: false,
+    description: "The build's Dockerfile steps as BuildKit's log reports them.",
+    required: ["steps", "cached", "executed"],
+    properties: {
+      steps: { type: "integer", minimum: 0 },
+      cached: { type: "integer", minimum: 0, description: "Steps BuildKit reported CACHED." },
+      executed: { type: "integer", minimum: 0, description: "Steps that ran." },
     },
   },
   DeploymentTrigger: {
