@@ -10,24 +10,30 @@
 
 interface Remembered {
   uploadUrl: string;
-  /** ms since the epoch. */
-  expiresAt: number;
+  /** When this process forgets it (ms since the epoch, by this process's clock). */
+  forgetAt: number;
 }
 
 const urls = new Map<string, Remembered>();
 
-/** Remembers the upload URL of `relativePath` until `expiresOn`. */
-export function rememberBuildSourceUrl(upload: { relativePath: string; uploadUrl: string; expiresOn: Date | string }, now = Date.now()): void {
-  const expiresAt = new Date(upload.expiresOn).getTime();
-  for (const [path, entry] of urls) if (entry.expiresAt <= now) urls.delete(path);
-  if (Number.isFinite(expiresAt) && expiresAt > now) urls.set(upload.relativePath, { uploadUrl: upload.uploadUrl, expiresAt });
+/**
+ * How long a URL is kept, counted from when it was handed out by this process's own clock: ACR's
+ * upload URLs last about an hour. The URL's own expiry (`se`) is the storage's to enforce: it is
+ * stamped by the issuer's clock, which need not be ours (the sandbox's may be virtual).
+ */
+const LIFETIME_MS = 60 * 60 * 1000;
+
+/** Remembers the upload URL of `relativePath` for an hour. */
+export function rememberBuildSourceUrl(upload: { relativePath: string; uploadUrl: string }, now = Date.now()): void {
+  for (const [path, entry] of urls) if (entry.forgetAt <= now) urls.delete(path);
+  urls.set(upload.relativePath, { uploadUrl: upload.uploadUrl, forgetAt: now + LIFETIME_MS });
 }
 
-/** The URL remembered for `relativePath`, if it has not expired. */
+/** The URL remembered for `relativePath`, unless it was forgotten. */
 export function buildSourceUrl(relativePath: string, now = Date.now()): string | undefined {
   const entry = urls.get(relativePath);
   if (!entry) return undefined;
-  if (entry.expiresAt > now) return entry.uploadUrl;
+  if (entry.forgetAt > now) return entry.uploadUrl;
   urls.delete(relativePath);
   return undefined;
 }

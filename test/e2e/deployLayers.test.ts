@@ -25,7 +25,7 @@ async function upload(archive: Buffer): Promise<string> {
   const slot = await acrClient().registries.getBuildSourceUploadUrl(RESOURCE_GROUP, REGISTRY_NAME);
   await new BlockBlobClient(slot.uploadUrl!, undefined, { tlsOptions: { ca: world.sandbox.caPem } } as StoragePipelineOptions).uploadData(archive);
   // What POST /api/uploads does when it hands the slot out: the lint step reads the context through it.
-  rememberBuildSourceUrl({ relativePath: slot.relativePath!, uploadUrl: slot.uploadUrl!, expiresOn: new Date(Date.now() + 60 * 60_000) });
+  rememberBuildSourceUrl({ relativePath: slot.relativePath!, uploadUrl: slot.uploadUrl! });
   return slot.relativePath!;
 }
 

@@ -7,6 +7,7 @@
 import type { HttpRequest, HttpResponseInit, InvocationContext } from "@azure/functions";
 import { activityServices } from "../../activities/services.js";
 import { toAzureFailure } from "../../azure/azureFailure.js";
+import { rememberBuildSourceUrl } from "../../azure/buildSourceUrls.js";
 import { currentTargets, findTarget } from "../../config/targets.js";
 import { ConfigurationError } from "../../domain/errors.js";
 import type { TargetDefinition } from "../../domain/target.js";
@@ -73,6 +74,8 @@ export async function createUpload(request: HttpRequest, context: InvocationCont
     const answer = await client.registries.getBuildSourceUploadUrl(registry.resourceGroup, registry.name);
     if (!answer.uploadUrl || !answer.relativePath) throw new Error("ACR answered an upload slot without uploadUrl or relativePath");
     const slot: UploadSlot = { uploadUrl: answer.uploadUrl, relativePath: answer.relativePath, expiresOn: expiryOf(answer.uploadUrl) };
+    // The deploy's lint step reads the context through this URL (it never goes through the orchestration).
+    rememberBuildSourceUrl(slot);
     // Only the relative path is logged: the URL's query is a SAS token.
     context.log(`Upload slot for target ${name}: ${slot.relativePath} in registry ${registry.name}`);
     return { status: 200, jsonBody: slot, headers: { "cache-control": "no-store" } };
