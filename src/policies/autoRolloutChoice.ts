@@ -33,7 +33,9 @@ export function isDeployTag(tag: string): boolean {
  * undefined when it can. A tagless push is a per-platform child of a multi-arch index (or an untagged
  * push): the index's own tagged push is what deploys.
  */
-export function pushProblem(policy: TagPolicy, push: Pick<RegistryPush, "tag" | "mediaType">): string | undefined {
+export function pushProblem(policy: TagPolicy, push: Pick<RegistryPush, "tag" | "mediaType" | "digest">): string | undefined {
+  // The docs' reference payloads mask digests ("sha256:xxxx…"): no registry can hold such an image.
+  if (!DIGEST_PATTERN.test(push.digest)) return `digest ${push.digest} is not a sha256 digest: no image in a registry has it, so nothing starts`;
   if (push.tag === undefined || push.tag === "") {
     return `tagless push${push.mediaType ? ` of a ${push.mediaType}` : ""}: a per-platform child of a multi-arch image or an untagged push; the tagged index is what deploys`;
   }

@@ -80,6 +80,8 @@ export interface DeployWorldOptions {
   log?: FunctionLogger;
   /** Keep build sources and logs in a real Azurite (SAS URLs into it), as `npm start` does; default: the sandbox keeps them. */
   azurite?: boolean;
+  /** More registries (names) in the world's resource group, e.g. the ones reference payloads name. */
+  extraRegistries?: readonly string[];
 }
 
 /**
@@ -125,7 +127,7 @@ export async function startDeployWorld(options: DeployWorldOptions = {}): Promis
     clock,
     durations: { ...E2E_DURATIONS, ...options.durations },
     ...(azurite ? { blobEndpoint: azurite.blobEndpoint, blobAccountName: azurite.accountName, blobAccountKey: azurite.accountKey } : {}),
-    registries: [{ subscriptionId: SUBSCRIPTION, resourceGroup: RESOURCE_GROUP, name: REGISTRY_NAME }],
+    registries: [REGISTRY_NAME, ...(options.extraRegistries ?? [])].map((name) => ({ subscriptionId: SUBSCRIPTION, resourceGroup: RESOURCE_GROUP, name })),
     // ACR gives a webhook 5 s; on a loaded CI machine the runtime may answer slower, and no e2e test is about that limit.
     webhookTimeoutMs: 60_000,
     ...(registry ? { dataPlane: { upstreamUrl: registry.url } } : {}),
@@ -133,7 +135,7 @@ export async function startDeployWorld(options: DeployWorldOptions = {}): Promis
   const caFile = join(dir, "ca.pem");
   writeFileSync(caFile, sandbox.caPem);
   Object.assign(process.env, {
-    ...productSettingsFor(sandbox.origin, caFile, [LOGIN_SERVER]),
+    ...productSettingsFor(sandbox.origin, caFile, [LOGIN_SERVER, ...(options.extraRegistries ?? []).map((name) => `${name}.azurecr.io`)]),
     // The SDK's own backoff runs in real time; keep it short so fault tests stay fast.
     ACA_ROLLOUT_ARM_RETRY_DELAY_MS: "20",
   });
