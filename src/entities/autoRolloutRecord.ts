@@ -102,7 +102,11 @@ export function applyAutoRolloutOperation(record: AutoRolloutRecord, operation: 
     }
     case "record": {
       const { decisions } = requireObject<AutoRolloutOperations["record"]>(input, operation);
-      return { record: withDecisions(record, Array.isArray(decisions) ? decisions : []) };
+      // The scan repeats itself every tick while, say, the newest tag stays quarantined: keep one.
+      const fresh = (Array.isArray(decisions) ? decisions : []).filter(
+        (d) => d.via !== "scan" || !record.decisions.some((e) => e.via === "scan" && e.kind === d.kind && e.digest === d.digest && e.reason === d.reason),
+      );
+      return { record: withDecisions(record, fresh) };
     }
     case "get":
       return { record, result: record };
