@@ -13,6 +13,8 @@ import { resetTargetsCache } from "../../../src/config/targets.js";
 import type { TargetsDocumentInput } from "../../../src/domain/target.js";
 import type { AutoRolloutDecisionResource, TargetResource, WebhookAnswer } from "../../../src/functions/http/apiTypes.js";
 import type { InstanceStatus } from "../../../src/local/engine/api.js";
+import { buildOpenApiDocument } from "../../../src/functions/http/openapi/document.js";
+import { createResponseValidator } from "../../api/contract/responseValidator.js";
 import { LOGIN_SERVER, RESOURCE_GROUP, SUBSCRIPTION, startDeployWorld, type DeployWorld } from "../world.js";
 
 /** The shared secret the tests' "ACR" sends. */
@@ -89,6 +91,9 @@ export function useAutoWorld(set: (world: AutoWorld) => void, targets: TargetsDo
   });
 }
 
+// Every webhook answer a test receives is checked against the OpenAPI document, as the contract tests do.
+const contract = createResponseValidator(buildOpenApiDocument());
+
 function autoWorldOf(world: DeployWorld): AutoWorld {
   const { runtime, sandbox, clock } = world;
   const idle = (): Promise<void> => runtime.idle();
@@ -132,6 +137,8 @@ function autoWorldOf(world: DeployWorld): AutoWorld {
       const response = await fetch(`${runtime.url}/api/webhooks/acr`, { method: "POST", headers, body: JSON.stringify(body) });
       const text = await response.text();
       const ms = performance.now() - started;
+      const violations = contract.validate("POST", "/webhooks/acr", { status: response.status, headers: response.headers, text });
+      if (violations.length > 0) throw new Error(`POST /api/webhooks/acr answered outside its OpenAPI description: ${violations.join("; ")}`);
       return { status: response.status, body: text !== "" && /json/.test(response.headers.get("content-type") ?? "") ? (JSON.parse(text) as WebhookAnswer) : undefined, text, ms };
     },
     eventGrid(body, { eventType = "Notification", contentType = "application/json" } = {}) {

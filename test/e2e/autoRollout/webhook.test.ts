@@ -50,6 +50,20 @@ describe("POST /api/webhooks/acr: authentication", () => {
   });
 });
 
+describe("POST /api/webhooks/acr: malformed payloads", () => {
+  it("answers 400 problem+json pointing at what is missing, and starts nothing", async () => {
+    const noId = await aw.webhook({ action: "push" });
+    expect([noId.status, noId.body]).toEqual([400, expect.objectContaining({ type: "urn:aca-rollout:problem:validation-failed", errors: [{ pointer: "/id", detail: expect.any(String) }] })]);
+    const push = aw.pushBody({ repository: "team/dedupe", tag: "v9", digest: sha() });
+    const noDigest = await aw.webhook({ ...push, target: { repository: "team/dedupe", tag: "v9" } });
+    expect([noDigest.status, noDigest.body]).toEqual([400, expect.objectContaining({ errors: [{ pointer: "/target/digest", detail: "is required in a push" }] })]);
+    const notObject = await aw.webhook(["push"]);
+    expect(notObject.status).toBe(400);
+    await aw.advance(WINDOW_MS + 1_000);
+    expect(await aw.deploys("dedupe")).toEqual([]);
+  });
+});
+
 describe("reference payloads", () => {
   it("ping is 200; delete, chart push and chart delete are 202 ignored with the reason; each answer within 1 s", async () => {
     const ping = await aw.webhook({ ...fixture("docs/container-registry-webhook-reference/push-event.json"), action: "ping" });
