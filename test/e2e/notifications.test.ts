@@ -39,6 +39,7 @@ const TARGETS: TargetsDocumentInput = {
     targetFor("web-retry", "web-retry", { notifications: { teams: [{ webhookUrlSetting: SETTINGS.teams }], slack: [{ webhookUrlSetting: SETTINGS.slack }] } }),
     targetFor("web-down", "web-down", { notifications: { teams: [{ webhookUrlSetting: SETTINGS.down }] } }),
     targetFor("web-quiet", "web-quiet"),
+    targetFor("web-start", "web-start", { notifications: { teams: [{ webhookUrlSetting: SETTINGS.teams, events: ["started", "succeeded"] }] } }),
   ],
 };
 
@@ -55,7 +56,7 @@ beforeAll(async () => {
     [SETTINGS.secret]: SECRET,
     [SETTINGS.down]: downUrl,
   });
-  for (const app of ["web-ok", "web-denied", "web-bad", "web-retry", "web-down", "web-quiet"]) await api.world.seedApp(app);
+  for (const app of ["web-ok", "web-denied", "web-bad", "web-retry", "web-down", "web-quiet", "web-start"]) await api.world.seedApp(app);
   await api.world.pushImage("v2");
 });
 afterAll(async () => {
@@ -189,7 +190,11 @@ describe("notifications (issue 12)", () => {
 
   it("a receiver answering 500 three times then 202 is retried and marked delivered; a Slack 429 with Retry-After: 2 is honoured", async () => {
     receiver.script(PATHS.teams, [{ status: 500 }, { status: 500 }, { status: 500 }]);
-    receiver.script(PATHS.slack, [{ status: 429, body: "rate_limited", headers: { "retry-after": "2" } }]);
+    // Twice, so the wait cannot be mistaken for the backoff (2 s, then 4 s).
+    receiver.script(PATHS.slack, [
+      { status: 429, body: "rate_limited", headers: { "retry-after": "2" } },
+      { status: 429, body: "rate_limited", headers: { "retry-after": "2" } },
+    ]);
     const { id } = await deploy("web-retry");
     const resource = await delivered(id);
     const teams = receiver.at(PATHS.teams).map((r) => r.at);
@@ -197,11 +202,10 @@ describe("notifications (issue 12)", () => {
     expect(teams).toHaveLength(4);
     // Backoff without Retry-After: 2, 4, 8 s on the orchestration clock.
     expect(teams.slice(1).map((at, i) => at - teams[i]!)).toEqual([2_000, 4_000, 8_000]);
-    expect(slack).toHaveLength(2);
-    expect(slack[1]! - slack[0]!).toBe(2_000);
+    expect(slack.slice(1).map((at, i) => at - slack[i]!)).toEqual([2_000, 2_000]);
     expect(resource.notifications).toEqual([
       { channel: "teams", setting: SETTINGS.teams, event: "succeeded", delivered: true, attempts: 4, deliveredAt: expect.any(String) },
-      { channel: "slack", setting: SETTINGS.slack, event: "succeeded", delivered: true, attempts: 2, deliveredAt: expect.any(String) },
+      { channel: "slack", setting: SETTINGS.slack, event: "succeeded", delivered: true, attempts: 3, deliveredAt: expect.any(String) },
     ]);
   });
 
@@ -226,6 +230,17 @@ describe("notifications (issue 12)", () => {
     expect(atEnd.notifications).toEqual([expect.objectContaining({ channel: "teams", delivered: false })]);
     const after = await delivered(down.id);
     expect(after.notifications).toEqual([{ channel: "teams", setting: SETTINGS.down, event: "succeeded", delivered: false, attempts: 5, lastError: "could not reach the receiver (ECONNREFUSED)" }]);
+  });
+
+  it("a channel that asks for started hears the start when the deploy takes the app, then the outcome", async () => {
+    const { id } = await deploy("web-start");
+    await api.world.runToEnd(`${id}-notify-start`);
+    const resource = await delivered(id);
+    const [start, end] = receiver.at(PATHS.teams);
+    expect(JSON.stringify(start!.json)).toContain("web-start: v2 deploy started");
+    expect(JSON.stringify(end!.json)).toContain("web-start: v2 deployed and verified");
+    expect(start!.at).toBeLessThan(end!.at);
+    expect(resource.notifications?.map((n) => [n.event, n.delivered])).toEqual([["started", true], ["succeeded", true]]);
   });
 
   it("no log line, status document, history or error carries a webhook URL or the secret", async () => {
