@@ -8,7 +8,7 @@ import { randomUUID } from "node:crypto";
 import { createServer, type Server } from "node:https";
 import { RealClock, type Clock } from "../common/clock.js";
 import { loadOrCreateTlsMaterial } from "./cert.js";
-import { ArmThrottle } from "./kernel/armThrottle.js";
+import { ARM_GLOBAL_LIMITS, ArmThrottle } from "./kernel/armThrottle.js";
 import { CallLog } from "./kernel/callLog.js";
 import { kernelControlRoutes, mountProviderControlRoutes } from "./kernel/control.js";
 import { applyDurations, DEFAULT_DURATIONS, durationProblems } from "./kernel/durations.js";
@@ -135,6 +135,7 @@ export async function startSandbox(options: StartSandboxOptions = {}): Promise<S
   const callLog = new CallLog();
   const faults = new FaultInjector();
   const throttle = new ArmThrottle(clock);
+  const globalThrottle = new ArmThrottle(clock, { reads: { ...ARM_GLOBAL_LIMITS.reads }, writes: { ...ARM_GLOBAL_LIMITS.writes } });
   let origin = "https://127.0.0.1";
 
   const reset = (): void => {
@@ -142,6 +143,7 @@ export async function startSandbox(options: StartSandboxOptions = {}): Promise<S
     faults.clear();
     callLog.clear();
     throttle.reset();
+    globalThrottle.reset();
     applyDurations(durations, startupDurations);
   };
   const notifications = options.notificationReceiver ? await startNotificationCapture(clock) : undefined;
@@ -159,9 +161,11 @@ export async function startSandbox(options: StartSandboxOptions = {}): Promise<S
     context,
     routes: providers.list.flatMap((p) => p.routes),
     controlRoutes,
+    resourceGroups: () => providers.list.flatMap((provider) => provider.resourceGroups?.() ?? []),
     callLog,
     faults,
     throttle,
+    globalThrottle,
     origin: () => origin,
     beforeReply: () => persistence?.save(),
   });

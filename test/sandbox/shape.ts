@@ -40,13 +40,25 @@ function ignored(path: string, ignore: readonly string[]): boolean {
   return ignore.some((prefix) => path === prefix || path.startsWith(`${prefix}.`) || path.startsWith(`${prefix}[]`));
 }
 
-/** Asserts `actual` has exactly the example's key paths (values may differ). */
+/**
+ * Fields every ARM resource carries by the common types (`Resource.systemData` in
+ * `common-types/resource-management/v5/types.json`) that the official examples leave out: allowed
+ * beside the example's own fields.
+ */
+const COMMON_TYPES_FIELDS = ["systemData"];
+
+/** Whether a key path is, or lies below, a common-types field at any depth (`value[].systemData.createdAt`). */
+export function isCommonTypesField(path: string): boolean {
+  return path.replace(/\[\]/g, "").split(".").some((segment) => COMMON_TYPES_FIELDS.includes(segment));
+}
+
+/** Asserts `actual` has exactly the example's key paths (values may differ), common-types fields aside. */
 export function expectSameShape(actual: unknown, example: unknown, options: ShapeOptions = {}): void {
   const ignore = options.ignore ?? [];
   const want = keyPaths(example).filter((path) => !ignored(path, ignore));
   const got = keyPaths(actual).filter((path) => !ignored(path, ignore));
   const missing = want.filter((path) => !got.includes(path));
-  const extra = got.filter((path) => !want.includes(path));
+  const extra = got.filter((path) => !want.includes(path) && !isCommonTypesField(path));
   expect({ missing, extra }).toEqual({ missing: [], extra: [] });
 }
 

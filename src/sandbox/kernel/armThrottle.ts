@@ -41,6 +41,15 @@ export interface ThrottleSnapshot {
   rejected: Record<BucketKind, number>;
 }
 
+/**
+ * The global subscription limits: 15 times one principal's, shared by every principal of the
+ * subscription (learn.microsoft.com, "Understand how Azure Resource Manager throttles requests").
+ */
+export const ARM_GLOBAL_LIMITS: Readonly<Record<BucketKind, BucketLimits>> = Object.freeze({
+  reads: { capacity: 15 * ARM_LIMITS.reads.capacity, refillPerSecond: 15 * ARM_LIMITS.reads.refillPerSecond },
+  writes: { capacity: 15 * ARM_LIMITS.writes.capacity, refillPerSecond: 15 * ARM_LIMITS.writes.refillPerSecond },
+});
+
 /** The per-subscription read and write buckets. */
 export class ArmThrottle {
   private readonly buckets = new Map<string, Bucket>();

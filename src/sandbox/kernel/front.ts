@@ -12,7 +12,7 @@ import type { FaultInjector, FaultRule } from "./faults.js";
 import { defaultCodeFor } from "./faults.js";
 import { decodeJsonBody, flattenHeaders, readBody, writeReply } from "./httpIo.js";
 import { RouteMatcher, type RouteMatch } from "./routeMatcher.js";
-import { armError, type SandboxContext, type SandboxReply, type SandboxRequest, type SandboxRoute } from "./types.js";
+import { armError, type ResourceGroupRef, type SandboxContext, type SandboxReply, type SandboxRequest, type SandboxRoute } from "./types.js";
 
 /** Everything the front needs; routes are fixed at construction. */
 export interface FrontOptions {
@@ -24,8 +24,12 @@ export interface FrontOptions {
   callLog: CallLog;
   faults: FaultInjector;
   throttle: ArmThrottle;
+  /** The subscription's global buckets (all principals together), reported beside the per-principal ones. */
+  globalThrottle?: ArmThrottle;
   /** The origin clients reach the sandbox on (known once the server listens). */
   origin(): string;
+  /** The resource groups that exist now (those holding a resource); default: every one (no check). */
+  resourceGroups?(): ResourceGroupRef[];
   /** Runs after a request was handled and logged, before its reply leaves (a persistent sandbox saves here). */
   beforeReply?(): void;
 }
@@ -91,8 +95,19 @@ async function serve(
       const denied = checkArmRequest(headers, url.searchParams) ?? (route ? checkApiVersion(route, url.searchParams.get("api-version") ?? "") : undefined);
       if (denied) return denied;
       const bucket: BucketKind = (route ? route.kind === "read" : method === "GET" || method === "HEAD") ? "reads" : "writes";
-      const taken = options.throttle.take(subscriptionKey(path), bucket);
+      const key = subscriptionKey(path);
+      // ARM's front door stamps every answer with where it was routed: <REGION>:<time>:<request id>.
+      baseHeaders["x-ms-routing-request-id"] = `EASTUS:${new Date(arrivedAt).toISOString().replace(/[-:]/g, "").replace(/\.\d{3}/, "")}:${requestId}`;
+      const taken = options.throttle.take(key, bucket);
       baseHeaders[`x-ms-ratelimit-remaining-subscription-${bucket}`] = String(taken.remaining);
+      const global = options.globalThrottle?.take(key, bucket);
+      if (global) baseHeaders[`x-ms-ratelimit-remaining-subscription-global-${bucket}`] = String(global.remaining);
+      if (global && !global.allowed) {
+        throttled = true;
+        return armError(429, "TooManyRequests", `The subscription has exceeded its global ARM ${bucket} limit. Retry after ${global.retryAfterSeconds} seconds.`, {
+          "retry-after": String(global.retryAfterSeconds),
+        });
+      }
       if (!taken.allowed) {
         throttled = true;
         return armError(429, "TooManyRequests", `The subscription has exceeded its ARM ${bucket} limit. Retry after ${taken.retryAfterSeconds} seconds.`, {
@@ -103,7 +118,12 @@ async function serve(
     fault = options.faults.take({ operation, method, path, plane });
     if (fault?.delayMs) await new Promise((resolve) => setTimeout(resolve, fault?.delayMs));
     if (fault?.status !== undefined) return faultReply(fault, fault.status);
-    return hit ? invoke(hit, method, url, headers, rawBody, options, hit.value.plane === "arm") : unmatched(path, method, matched.length > 0, plane);
+    // A create in a resource group that does not exist never reaches the provider.
+    const missingScope = plane === "arm" && options.resourceGroups ? missingScopeOf(path, options.resourceGroups()) : undefined;
+    if (missingScope && method === "PUT") return missingScope;
+    const answer = await (hit ? invoke(hit, method, url, headers, rawBody, options, hit.value.plane === "arm") : unmatched(path, method, matched.length > 0, plane));
+    // ARM says which scope is missing when the resource is not found because its group or subscription is.
+    return answer.status === 404 && missingScope ? missingScope : answer;
   })();
 
   // Logged (and saved) before the reply leaves: a call the client saw answered survives a crash.
@@ -168,6 +188,25 @@ function checkArmRequest(headers: Record<string, string | undefined>, query: URL
   }
   if (!query.get("api-version")) {
     return armError(400, "MissingApiVersionParameter", "The api-version query parameter (?api-version=) is required for all requests.");
+  }
+  return undefined;
+}
+
+const SCOPE_IN_PATH = /^\/subscriptions\/([^/]+)(?:\/resourceGroups\/([^/]+))?/i;
+
+/**
+ * `SubscriptionNotFound` or `ResourceGroupNotFound` (404, worded as ARM words them) when the path's
+ * subscription or resource group holds no resource, else undefined.
+ */
+function missingScopeOf(path: string, groups: ResourceGroupRef[]): SandboxReply | undefined {
+  const scope = SCOPE_IN_PATH.exec(path);
+  const subscriptionId = scope?.[1];
+  if (!scope || !subscriptionId) return undefined;
+  const inSubscription = groups.filter((group) => group.subscriptionId.toLowerCase() === subscriptionId.toLowerCase());
+  if (inSubscription.length === 0) return armError(404, "SubscriptionNotFound", `The subscription '${subscriptionId}' could not be found.`);
+  const resourceGroup = scope[2];
+  if (resourceGroup && !inSubscription.some((group) => group.resourceGroup.toLowerCase() === resourceGroup.toLowerCase())) {
+    return armError(404, "ResourceGroupNotFound", `Resource group '${resourceGroup}' could not be found.`);
   }
   return undefined;
 }

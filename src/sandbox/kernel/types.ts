@@ -82,6 +82,12 @@ export interface SandboxDurations {
   lroPoll: number;
 }
 
+/** A resource group by subscription and name. */
+export interface ResourceGroupRef {
+  subscriptionId: string;
+  resourceGroup: string;
+}
+
 /** An ARM error body, `{ error: { code, message } }`. */
 export function armError(status: number, code: string, message: string, headers?: Record<string, string>): SandboxReply {
   return { status, headers, body: { error: { code, message } } };
@@ -101,6 +107,8 @@ export interface SandboxProvider {
   reset(): void;
   /** A JSON-able summary for `GET /_sandbox/state`, if the provider has one. */
   state?(): unknown;
+  /** The resource groups its resources live in: ARM knows a resource group (and its subscription) while it holds one. */
+  resourceGroups?(): ResourceGroupRef[];
   /** Everything the provider must remember across restarts, as JSON-able data (persistent sandboxes only). */
   snapshot?(): unknown;
   /** Takes over state from {@link snapshot} of an earlier run; throws if it cannot (the kernel then starts afresh). */

@@ -182,6 +182,7 @@ describe("Container Apps over HTTPS with @azure/arm-appcontainers", () => {
   });
 
   it("an unknown app is a 404 ResourceNotFound", async () => {
+    seed();
     await expect(client.containerApps.get(RG, "ghost")).rejects.toMatchObject({ statusCode: 404, code: "ResourceNotFound" });
     await expect(client.containerAppsRevisions.getRevision(RG, "ghost", "ghost--v1")).rejects.toMatchObject({ statusCode: 404 });
   });

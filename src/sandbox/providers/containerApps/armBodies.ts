@@ -2,6 +2,7 @@
  * ARM response bodies of the Container Apps provider, shaped like the official examples
  * (ContainerApps_Get/_Patch, Revisions_Get/_List): same fields, values from the sandbox state.
  */
+import { systemData, type SystemData } from "../../kernel/systemData.js";
 import type { JsonObject } from "./json.js";
 import { cloneJson, isJsonObject, objectAt } from "./json.js";
 import type { AppRecord, OperationRecord, OperationStatus } from "./appRecords.js";
@@ -39,6 +40,7 @@ export interface ContainerAppResource {
   location: string;
   tags?: Record<string, string>;
   identity: JsonObject;
+  systemData: SystemData;
   properties: ContainerAppProperties;
 }
 
@@ -63,6 +65,7 @@ export interface RevisionResource {
   id: string;
   name: string;
   type: "Microsoft.App/containerApps/revisions";
+  systemData: SystemData;
   properties: RevisionProperties;
 }
 
@@ -74,6 +77,11 @@ export interface OperationStatusResource {
   startTime: string;
   endTime?: string;
   error?: { code: string; message: string };
+}
+
+/** When the app was created: its first revision's time for a seeded app, else its first write's. */
+function appCreatedAt(app: AppRecord): number {
+  return app.revisions[0]?.createdAt ?? app.lastOperation?.startedAt ?? 0;
 }
 
 function iso(ms: number): string {
@@ -108,6 +116,7 @@ export function renderContainerApp(model: ContainerAppsModel, app: AppRecord): C
     type: "Microsoft.App/containerApps",
     location: app.location,
     identity: cloneJson(app.identity),
+    systemData: systemData(appCreatedAt(app), app.lastOperation?.startedAt ?? appCreatedAt(app)),
     properties: {
       provisioningState: model.appProvisioningState(app),
       runningStatus: "Running",
@@ -146,6 +155,7 @@ export function renderRevision(app: AppRecord, revision: RevisionRecord, now: nu
     id: `${containerAppId(app.subscriptionId, app.resourceGroup, app.name)}/revisions/${revision.name}`,
     name: revision.name,
     type: "Microsoft.App/containerApps/revisions",
+    systemData: systemData(revision.createdAt),
     properties,
   };
 }

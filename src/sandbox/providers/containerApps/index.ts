@@ -86,6 +86,7 @@ export function createContainerAppsProvider(context: SandboxContext, images?: Im
       model.restore(saved.model);
       ingressResponses.restore(saved.ingressResponses);
     },
+    resourceGroups: () => model.resourceGroups(),
     setIngressResponse: (rule) => ingressResponses.set(rule),
     setBusyCode: (code) => model.setBusyCode(code),
     seedApp: (options) => renderContainerApp(model, seedApp(model, options)),

@@ -186,6 +186,11 @@ export class ContainerAppsModel {
     return undefined;
   }
 
+  /** The resource groups apps live in (no settling). */
+  resourceGroups(): { subscriptionId: string; resourceGroup: string }[] {
+    return [...this.apps.values()].map((app) => ({ subscriptionId: app.subscriptionId, resourceGroup: app.resourceGroup }));
+  }
+
   /** All apps, settled up to now. */
   listApps(): AppRecord[] {
     const apps = [...this.apps.values()];

@@ -138,6 +138,7 @@ export function createContainerRegistryProvider(context: SandboxContext, options
     }),
     seedRegistry: (seed) => registries.seed(seed),
     registries: () => registries.list(),
+    resourceGroups: () => registries.list().map((registry) => ({ subscriptionId: registry.subscriptionId, resourceGroup: registry.resourceGroup })),
     registryBody,
     planNextRun: (plan) => runs.plan(plan),
     failNextRun: (status = "Failed", log, registry) => runs.plan({ status, log, registry }),

@@ -2,6 +2,7 @@
  * The container registries the sandbox knows, and their ARM representation (`Registries_Get`,
  * api-version 2025-11-01, shaped like the official `RegistryGet.json` example).
  */
+import { systemData } from "../../kernel/systemData.js";
 import { armError, type SandboxReply } from "../../kernel/types.js";
 
 /** What a scenario gives to create a registry. */
@@ -119,6 +120,7 @@ export function registryBody(registry: SandboxRegistry): Record<string, unknown>
     type: "Microsoft.ContainerRegistry/registries",
     location: registry.location,
     tags: registry.tags,
+    systemData: systemData(Date.parse(registry.creationDate)),
     sku: { name: registry.sku, tier: registry.sku },
     properties: {
       loginServer: registry.loginServer,
