@@ -3,7 +3,8 @@
  * Distribution registry (or the in-memory stand-in), per login server under `/registries/<loginServer>`.
  *
  * - `POST /oauth2/exchange`: AAD access token → ACR refresh token; `POST /oauth2/token`: refresh token →
- *   access token for a scope. Requests without a valid access token get ACR's 401 with
+ *   access token for a scope; `GET /oauth2/token` with basic auth (null GUID + refresh token): the
+ *   Docker token flow of docker, skopeo and oras. Requests without a valid access token get ACR's 401 with
  *   `WWW-Authenticate: Bearer realm="<endpoint>/oauth2/token",service="<loginServer>",scope="…"`.
  * - `/v2/...` is forwarded to the backend under the repository name `<namespace>/<loginServer>/<repo>`
  *   (so registries, and sandboxes sharing one docker-registry, never see each other), with `Location`,
@@ -110,6 +111,8 @@ const DISTRIBUTION_HEADERS = { "docker-distribution-api-version": "registry/2.0"
 const REPOSITORY_TAIL = /^\/v2\/(.+?)\/(manifests\/[^/]+|blobs\/uploads\/?[^/]*|blobs\/[^/]+|tags\/list)$/;
 const UNAUTHORIZED_MESSAGE = "authentication required, visit https://aka.ms/acr/authorization for more information.";
 const MAX_FAILURES_KEPT = 20;
+/** The user name ACR takes with a refresh token as password (docs: "az acr login --expose-token"). */
+const NULL_GUID_USER = "00000000-0000-0000-0000-000000000000";
 const MANIFEST_ACCEPT =
   "application/vnd.oci.image.manifest.v1+json, application/vnd.oci.image.index.v1+json, application/vnd.docker.distribution.manifest.v2+json, application/vnd.docker.distribution.manifest.list.v2+json";
 // Request headers worth forwarding to the registry; everything else (auth, host, tracing) stays here.
@@ -448,9 +451,36 @@ export class AcrDataPlane {
     return { status: 200, body: { refresh_token: this.tokens.issueRefreshToken(loginServer, subject) } };
   }
 
-  /** `POST /oauth2/token`: ACR refresh token → access token for the requested scope. */
+  /**
+   * `GET /oauth2/token?service=…&scope=…` with basic auth: the Docker token flow docker, skopeo and
+   * oras follow after a 401 challenge. ACR takes the null GUID as user name with an ACR refresh token
+   * as password (`az acr login --expose-token`); the sandbox plays no admin users or service
+   * principal secrets, so other credentials are refused as ACR refuses wrong ones.
+   */
+  private basicAuthToken(request: SandboxRequest, loginServer: string): SandboxReply {
+    const service = normalizeLoginServer(request.query.get("service") ?? "");
+    if (service !== loginServer) return acrError(400, "INVALID_REQUEST", `The service '${service}' is not this registry (${loginServer}).`);
+    const encoded = /^Basic\s+(\S+)$/i.exec(request.headers.authorization ?? "")?.[1];
+    const decoded = encoded ? Buffer.from(encoded, "base64").toString("utf8") : "";
+    const colon = decoded.indexOf(":");
+    const user = colon >= 0 ? decoded.slice(0, colon) : "";
+    const password = colon >= 0 ? decoded.slice(colon + 1) : "";
+    const refused = (): SandboxReply => {
+      const reply = acrError(401, "UNAUTHORIZED", UNAUTHORIZED_MESSAGE);
+      return { ...reply, headers: { ...reply.headers, "www-authenticate": `Basic realm="${registryEndpoint(request.origin, loginServer)}/oauth2/token"` } };
+    };
+    if (user !== NULL_GUID_USER) return refused();
+    const verified = this.tokens.verify(password, { service: loginServer, grantType: "refresh_token" });
+    if (!verified.ok) return refused();
+    const access = request.query.getAll("scope").flatMap(parseScopes);
+    this.counters.accessTokens += 1;
+    return { status: 200, body: { access_token: this.tokens.issueAccessToken(loginServer, verified.claims.sub, access) } };
+  }
+
+  /** `POST /oauth2/token`: ACR refresh token → access token for the requested scope (`GET`: the basic-auth flow). */
   private accessToken(request: SandboxRequest, loginServer: string): SandboxReply {
-    if (request.method !== "POST") return acrError(405, "UNSUPPORTED", "Use POST.");
+    if (request.method === "GET") return this.basicAuthToken(request, loginServer);
+    if (request.method !== "POST") return acrError(405, "UNSUPPORTED", "Use GET or POST.");
     const form = formOf(request);
     const grantType = form.get("grant_type") ?? "";
     const service = normalizeLoginServer(form.get("service") ?? "");

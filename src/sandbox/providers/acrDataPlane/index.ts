@@ -98,6 +98,7 @@ export function createAcrDataPlaneProvider(context: SandboxContext, options: Acr
   const routes: SandboxRoute[] = [
     route("POST", "/oauth2/exchange", PULL, "action"),
     route("POST", "/oauth2/token", PULL, "action"),
+    route("GET", "/oauth2/token", PULL, "action"),
     route("GET", "/v2", PULL, "read"),
     route("GET", "/v2/{*path}", PULL, "read"),
     route("HEAD", "/v2/{*path}", PULL, "read"),
