@@ -1,6 +1,6 @@
 /**
  * Figure 3: how long a fresh Node process takes to import the product's function modules (after the
- * runtime's capture is installed) against a bare `import("@azure/functions")`; the cold-start cost
+ * runtime's core module is installed) against a bare `import("@azure/functions")`; the cold-start cost
  * the product's own code adds on top of the Functions worker's.
  */
 import { runBenchChild } from "./childProcess.js";
@@ -41,7 +41,7 @@ export async function benchColdImport(modules: readonly string[], runs: number):
     "cold import, product modules",
     median(importMs(product)),
     "ms",
-    `median of ${runs} fresh node processes; capture + ${modules.length} modules registering ${functions} functions; runs ${list(importMs(product))} ms; spawn-to-exit median ${round(median(processMs(product)))} ms`,
+    `median of ${runs} fresh node processes; core module + ${modules.length} modules registering ${functions} functions; runs ${list(importMs(product))} ms; spawn-to-exit median ${round(median(processMs(product)))} ms`,
   );
   printFigure(
     "cold import, bare @azure/functions",

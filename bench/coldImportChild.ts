@@ -1,6 +1,6 @@
 /**
  * Child process of the cold-import figure. `product <module...>`: installs the local runtime's
- * function capture, then imports each product module, as `startLocalRuntime` does. `bare`: imports
+ * `@azure/functions-core`, then imports each product module, as `startLocalRuntime` does. `bare`: imports
  * `@azure/functions` only. Prints `{ importMs, sinceProcessStartMs, functions }` as JSON and exits.
  */
 import { pathToFileURL } from "node:url";
@@ -11,11 +11,11 @@ let functions = 0;
 if (mode === "bare") {
   await import("@azure/functions");
 } else if (mode === "product") {
-  // Imported here, not statically, so the timing includes loading the capture and @azure/functions.
-  const { captureFunctions } = await import("../src/local/capture/registry.js");
-  const registry = captureFunctions();
+  // Imported here, not statically, so the timing includes loading the core module and @azure/functions.
+  const { installCoreModule, workerApp } = await import("../src/local/worker/coreModule.js");
+  installCoreModule();
   for (const module of modules) await import(pathToFileURL(module).href);
-  functions = registry.orchestrations.size + registry.activities.size + registry.entities.size + registry.http.size + registry.timers.size + registry.others.size;
+  functions = workerApp.functions.size;
 } else {
   throw new Error(`unknown mode ${String(mode)}`);
 }

@@ -18,7 +18,7 @@
  * 2. Build length vs history. One build deploy (git source, ACR Tasks) per simulated build length
  *    (sandbox `runRunning` 5, 30, 90 min): history events of the deploy instance (expected flat) and
  *    of the `-build` wait sub-orchestration's last execution, with the ACR run reads as the poll count.
- * 3. Cold import. A fresh `node` process installs the runtime's capture and imports every current
+ * 3. Cold import. A fresh `node` process installs the runtime's @azure/functions-core and imports every current
  *    `dist/src/functions/*.js` (stale outputs without a source are skipped), against one that only
  *    imports `@azure/functions`; median of 5 alternating runs, timed inside the child.
  * 4. HTTP intake. `GET /api/health` on the local runtime from 32 keep-alive clients in a separate

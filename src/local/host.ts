@@ -5,7 +5,8 @@
  * `npm start` starts it on PORT with the real clock.
  */
 import { pathToFileURL } from "node:url";
-import { join, resolve } from "node:path";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
 import { useSystemWallClock, useWallClock } from "../config/wallClock.js";
 import { RealClock, type Clock } from "../common/clock.js";
 import { createEngine, type LocalOrchestrationEngine } from "./engine/engine.js";
@@ -17,13 +18,14 @@ import type { FunctionLogEntry, FunctionLogger } from "./http/invokeHttpFunction
 import { newKey } from "./http/keyStore.js";
 import type { RequestLogger } from "./http/requestLog.js";
 import { isDurableClientInput } from "./rpc/clientBinding.js";
-import { captureFunctions, type FunctionRegistry } from "./capture/registry.js";
 import { RpcFaults } from "./rpc/rpcFaults.js";
-import { invokeTriggeredFunction } from "./triggers/invokeTriggered.js";
 import { startTimerTriggers, type TimerFunction, type TimerTriggers } from "./timer/timerTriggers.js";
-import functions from "@azure/functions";
-import type { FunctionHandler, FunctionTrigger, GenericFunctionOptions } from "@azure/functions";
 import type { EventGridFunctions } from "./eventGrid/eventGridWebhook.js";
+import { eventGridInvocation, timerInvocation } from "./triggers/triggerData.js";
+import { installCoreModule, workerApp } from "./worker/coreModule.js";
+import { FunctionRegistry, validateRegistrations } from "./worker/functionRegistry.js";
+import type { IndexedBinding, IndexedFunction } from "./worker/hostIndexing.js";
+import { runAppStartHooks, runAppTerminateHooks } from "./worker/invokeFunction.js";
 
 /** How to start the local runtime. */
 export interface LocalRuntimeOptions {
@@ -97,36 +99,47 @@ function engineLoggerFor(log: FunctionLogger): EngineLogger {
   };
 }
 
-/** Says which captured registrations the local runtime will not run or only partly supports. */
-function warnAboutUnsupported(registry: FunctionRegistry, log: FunctionLogger): void {
+const RUN_LOCALLY = new Set(["httptrigger", "timertrigger", "eventgridtrigger", "orchestrationtrigger", "activitytrigger", "entitytrigger"]);
+
+/** Says which registrations the local runtime will not run or only partly supports. */
+function warnAboutUnsupported(functions: readonly IndexedFunction[], log: FunctionLogger): void {
   const warn = (functionName: string, message: string): void => log({ level: "warning", functionName, invocationId: "", message });
-  for (const [name, options] of registry.others) {
-    if (options.trigger.type !== "eventGridTrigger" && options.trigger.type !== "timerTrigger") warn(name, "This trigger type is not run by the local runtime.");
+  for (const fn of functions) {
+    if (!RUN_LOCALLY.has(fn.trigger.type.toLowerCase())) warn(fn.name, `Triggers of type ${fn.trigger.type} are not run by the local runtime.`);
+    const unsupported = fn.bindings.filter((b) => b !== fn.trigger && b.direction === "in" && !isDurableClientInput(b)).map((b) => b.type);
+    if (unsupported.length > 0) warn(fn.name, `Extra inputs of type ${unsupported.join(", ")} receive no value locally.`);
+    const outputs = fn.bindings.filter((b) => b.direction === "out" && b.type.toLowerCase() !== "http" && b.name !== "$return");
+    if (outputs.length > 0) warn(fn.name, "Extra outputs are ignored locally.");
   }
-  for (const { name, options } of registry.http.values()) {
-    const unsupported = (options.extraInputs ?? []).filter((input) => !isDurableClientInput(input)).map((input) => input.type);
-    if (unsupported.length > 0) warn(name, `Extra inputs of type ${unsupported.join(", ")} receive no value locally.`);
-    if ((options.extraOutputs ?? []).length > 0) warn(name, "Extra outputs are ignored locally.");
+}
+
+/** Imports the product's modules, telling the worker state which entry point is loading (scriptFile). */
+async function importModules(modules: LocalRuntimeOptions["functionModules"]): Promise<string> {
+  if (typeof modules === "function") {
+    await modules();
+    return process.cwd();
   }
+  for (const module of modules) {
+    const url = module.startsWith("file:") ? module : pathToFileURL(resolve(module)).href;
+    workerApp.currentEntryPoint = fileURLToPath(url);
+    try {
+      await import(url);
+    } finally {
+      workerApp.currentEntryPoint = undefined;
+    }
+  }
+  return modules[0] ? dirname(fileURLToPath(modules[0].startsWith("file:") ? modules[0] : pathToFileURL(resolve(modules[0])).href)) : process.cwd();
 }
 
 /** A timer trigger binding's schedule options (the library copies them onto the binding). */
-function timerFunctionFrom(name: string, trigger: FunctionTrigger): TimerFunction {
-  const schedule: unknown = trigger.schedule;
-  if (typeof schedule !== "string" || schedule.trim() === "") throw new Error(`Timer function '${name}' has no schedule.`);
-  const runOnStartup: unknown = trigger.runOnStartup;
-  const useMonitor: unknown = trigger.useMonitor;
-  return { name, schedule, runOnStartup: runOnStartup === true, useMonitor: typeof useMonitor === "boolean" ? useMonitor : undefined };
+function timerFunctionFrom(fn: IndexedFunction): TimerFunction {
+  const { schedule, runOnStartup, useMonitor } = fn.trigger;
+  return { name: fn.name, schedule: typeof schedule === "string" ? schedule : "", runOnStartup: runOnStartup === true, useMonitor: typeof useMonitor === "boolean" ? useMonitor : undefined };
 }
 
-async function importModules(modules: LocalRuntimeOptions["functionModules"]): Promise<void> {
-  if (typeof modules === "function") {
-    await modules();
-    return;
-  }
-  for (const module of modules) {
-    await import(module.startsWith("file:") ? module : pathToFileURL(resolve(module)).href);
-  }
+/** Prepares the process as the Node.js worker does before the app's modules load: `@azure/functions-core` is provided. */
+export function installWorker(): void {
+  installCoreModule();
 }
 
 /** Starts the local runtime. */
@@ -143,13 +156,20 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
   const hostJson = options.hostJson ?? (await readHostJson());
   const overridableExistingInstanceStates = overridableStatesFrom(hostJson);
 
-  // Capture must be installed before any product module runs its `app.*` registrations.
-  const registry = captureFunctions();
-  await importModules(options.functionModules);
-  warnAboutUnsupported(registry, log);
+  // The core module must be in place before any product module runs its `app.*` registrations.
+  installCoreModule();
+  workerApp.log = (level, category, message) => log({ level, functionName: category === "system" ? "Worker" : "Host", invocationId: "", message });
+  const appDirectory = await importModules(options.functionModules);
+  // Indexing as the host does it; a registration the host would refuse stops start-up here.
+  const indexed = validateRegistrations(env);
+  workerApp.indexingLocked = true;
+  warnAboutUnsupported(indexed, log);
+  const registry = new FunctionRegistry();
+  registry.log = ({ functionName, invocationId, level, message }) => log({ level, functionName, invocationId, message });
+  await runAppStartHooks(appDirectory);
 
   const doors = await openFrontDoors({
-    functions: [...registry.http.values()].map(toHttpFunctionSpec),
+    functions: [...registry.triggeredBy("httpTrigger").values()].map(toHttpFunctionSpec),
     keys: { functionKeys: [functionKey], masterKey },
     taskHub,
     routePrefix: options.routePrefix ?? routePrefixFrom(hostJson),
@@ -157,7 +177,12 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     log,
     rpcFaults,
     requestLog: options.requestLog,
+  }).catch((error: unknown) => {
+    workerApp.indexingLocked = false;
+    throw error;
   });
+  // The host sends the durable client binding's JSON to every function that declares the input.
+  registry.inputValues = (_fn, binding: IndexedBinding) => (isDurableClientInput(binding) ? doors.binding : undefined);
 
   // durable-functions rewrites management URLs to localhost:7071 unless WEBSITE_HOSTNAME is set;
   // Core Tools sets it to the host's address, and so do we.
@@ -171,42 +196,48 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
       clock,
       dataDir: join(dataDir, "journal"),
       taskHubName: taskHub,
-      fillExtraInputs: doors.extraInputs,
       logger: engineLoggerFor(log),
       overridableExistingInstanceStates,
     });
   } catch (error) {
     await doors.close();
     if (setHostname) delete process.env.WEBSITE_HOSTNAME;
+    workerApp.indexingLocked = false;
     throw error;
   }
   const eventGridFunctions = registry.triggeredBy("eventGridTrigger");
   const eventGrid: EventGridFunctions = {
     // The extension's listener dictionary is keyed by the exact function name.
-    has: (name) => eventGridFunctions.has(name),
+    has: (name) => eventGridFunctions.get(name.toLowerCase())?.name === name,
     invoke: async (name, event) => {
-      const fn = eventGridFunctions.get(name);
-      if (fn) await invokeTriggeredFunction(name, fn, event, doors.extraInputs, log);
+      const fn = eventGridFunctions.get(name.toLowerCase());
+      if (!fn) return;
+      const { trigger, triggerMetadata } = eventGridInvocation(fn.name, event, clock.now());
+      await registry.invoke(fn, trigger, { triggerMetadata });
     },
   };
-  doors.connect(engine, (name) => registry.orchestration(name) !== undefined, eventGrid);
-  const timerHandlers = new Map<string, GenericFunctionOptions>([
-    ...[...registry.timers.values()].map(({ name, options }): [string, GenericFunctionOptions] => [name, { trigger: options.trigger ?? functions.trigger.timer({ schedule: options.schedule, runOnStartup: options.runOnStartup, useMonitor: options.useMonitor }), handler: options.handler as FunctionHandler, extraInputs: options.extraInputs, extraOutputs: options.extraOutputs, return: options.return }]),
-    ...registry.triggeredBy("timerTrigger"),
-  ]);
+  doors.connect(engine, registry, eventGrid);
   // The product's HTTP functions stamp requests with the runtime's clock (virtual under tests).
   useWallClock(() => clock.now());
 
+  const timerFunctions = registry.triggeredBy("timerTrigger");
   let timers: TimerTriggers;
   try {
     timers = await startTimerTriggers({
-      functions: [...timerHandlers].map(([name, fn]) => timerFunctionFrom(name, fn.trigger)),
+      functions: [...timerFunctions.values()].map(timerFunctionFrom),
       clock,
       env,
       statusFile: join(dataDir, "timers.json"),
       invoke: async (name, timerInfo) => {
-        const fn = timerHandlers.get(name);
-        if (fn) await invokeTriggeredFunction(name, fn, timerInfo, doors.extraInputs, log);
+        const fn = timerFunctions.get(name.toLowerCase());
+        if (!fn) return;
+        const { trigger, triggerMetadata } = timerInvocation(fn.name, timerInfo, clock.now());
+        try {
+          await registry.invoke(fn, trigger, { triggerMetadata });
+        } catch (error) {
+          log({ level: "error", functionName: fn.name, invocationId: "", message: `Executed '${fn.name}' (Failed): ${error instanceof Error ? (error.stack ?? error.message) : String(error)}` });
+          throw error;
+        }
       },
       onError: (functionName, error) => log({ level: "warning", functionName, invocationId: "", message: `Could not record the schedule status: ${String(error)}` }),
     });
@@ -215,6 +246,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     await doors.close();
     await engine.stop();
     if (setHostname) delete process.env.WEBSITE_HOSTNAME;
+    workerApp.indexingLocked = false;
     throw error;
   }
 
@@ -231,7 +263,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     eventGridKey: doors.eventGridKey,
     timers,
     async idle() {
-      // Timer invocations may start orchestrations and orchestrations may not start timers: two rounds settle both.
+      // Timer invocations may start orchestrations: settle both.
       await timers.idle();
       await engine.idle();
       await timers.idle();
@@ -240,11 +272,15 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     rpcFaults,
     stop() {
       stopped ??= (async () => {
+        // The worker runs appTerminate hooks when the host terminates it.
+        await runAppTerminateHooks().catch((error: unknown) => log({ level: "error", functionName: "Worker", invocationId: "", message: `appTerminate hook failed: ${String(error)}` }));
         useSystemWallClock();
         await timers.stop();
         await doors.close();
         await engine.stop();
         if (setHostname) delete process.env.WEBSITE_HOSTNAME;
+        // A restarted runtime is a new worker: registration is open again.
+        workerApp.indexingLocked = false;
       })();
       return stopped;
     },

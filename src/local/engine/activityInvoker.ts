@@ -3,8 +3,6 @@
  * JSON text, or a failure with the extension's Reason/Details text and - when the worker sent
  * structured failure details (durable-functions 3.5's ExceptionPropertiesProvider) - FailureDetails.
  */
-import type { InvocationContext } from "@azure/functions";
-import type { CapturedDurableFunction } from "../capture/registry.js";
 import type { FailureDetailsWire } from "./history.js";
 import { asRecord, toJsonText } from "./json.js";
 
@@ -42,12 +40,12 @@ export function failureFrom(label: "Activity" | "Orchestrator", name: string, er
 }
 
 /** Invokes the activity with its (JSON-decoded) input and records the outcome. */
-export async function runActivityFunction(fn: CapturedDurableFunction, input: unknown, context: InvocationContext): Promise<ActivityOutcome> {
+export async function runActivityFunction(name: string, invoke: () => Promise<unknown>): Promise<ActivityOutcome> {
   try {
-    const result: unknown = await fn.handler(input, context);
+    const result: unknown = await invoke();
     // An activity that returns nothing reaches the orchestrator as null, as through the host.
     return { ok: true, result: toJsonText(result) ?? "null" };
   } catch (error) {
-    return failureFrom("Activity", fn.name, error);
+    return failureFrom("Activity", name, error);
   }
 }

@@ -2,7 +2,6 @@ import { randomUUID } from "node:crypto";
 import { runEntityBatch, type EntityOperation } from "./entityInvoker.js";
 import type { EntityRequestMessage } from "./extensionReplay.js";
 import { HistoryEvents } from "./history.js";
-import { createInvocationContext } from "./invocation.js";
 import { toJsonText } from "./json.js";
 import { entitySchedulerId, type EntityLock, type EntityRecord, type EntityStateRecord, type InboxMessage } from "./store.js";
 import { EngineTimers } from "./engineTimers.js";
@@ -93,7 +92,7 @@ export abstract class EngineEntities extends EngineTimers {
     const fn = this.registry.entity(entity.name);
     const operations: EntityOperation[] = batch.map(({ request }) => ({ id: request.id, name: request.op ?? "", signal: request.signal === true, input: request.input ?? undefined }));
     const result = fn
-      ? await runEntityBatch(fn, entity, operations, createInvocationContext(fn, { logger: this.logger, provideExtraInputs: this.options.extraInputs, fillExtraInputs: this.options.fillExtraInputs }))
+      ? await runEntityBatch((trigger) => this.invokeDurable(fn, trigger), entity, operations)
       : {
           exists: entity.exists,
           state: entity.state,

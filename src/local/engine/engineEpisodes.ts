@@ -1,8 +1,7 @@
-import type { CapturedDurableFunction } from "../capture/registry.js";
+import type { IndexedFunction } from "../worker/hostIndexing.js";
 import type { RuntimeStatus } from "./api.js";
 import { ENTITY_RELEASE_EVENT, ENTITY_REQUEST_EVENT, replayExtensionSide, type Decision, type EntityRequestMessage, type ReplayResult } from "./extensionReplay.js";
 import { EventType, HistoryEvents, OrchestrationStatusNumber, type FailureDetailsWire, type HistoryEvent } from "./history.js";
-import { createInvocationContext } from "./invocation.js";
 import { asRecord, fromJsonText, toJsonText } from "./json.js";
 import { buildOrchestrationBinding, invokeOrchestrator, type OrchestratorReply } from "./orchestratorInvoker.js";
 import type { EpisodeRecord, InboxBody, InboxMessage, InstanceStart, InstanceState } from "./store.js";
@@ -74,7 +73,7 @@ export abstract class EngineEpisodes extends EngineEntities {
     });
   }
 
-  protected async invokeOrchestratorSafely(fn: CapturedDurableFunction, instance: InstanceState, newEvents: HistoryEvent[]): Promise<OrchestratorReply> {
+  protected async invokeOrchestratorSafely(fn: IndexedFunction, instance: InstanceState, newEvents: HistoryEvent[]): Promise<OrchestratorReply> {
     const binding = buildOrchestrationBinding({
       instanceId: instance.instanceId,
       parentInstanceId: instance.parent?.instanceId,
@@ -83,9 +82,8 @@ export abstract class EngineEpisodes extends EngineEntities {
       input: instance.input,
       timerLimits: this.timerLimits,
     });
-    const context = createInvocationContext(fn, { logger: this.logger, provideExtraInputs: this.options.extraInputs, fillExtraInputs: this.options.fillExtraInputs });
     try {
-      return await invokeOrchestrator(fn, binding, context);
+      return await invokeOrchestrator((trigger) => this.invokeDurable(fn, trigger), binding);
     } catch (error) {
       return { isDone: false, actions: [], error: error instanceof Error ? error.message : String(error), stateMissing: true };
     }

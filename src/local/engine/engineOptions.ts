@@ -1,8 +1,8 @@
 /** What an engine is built with (createEngine's options). */
 import type { Clock } from "../../common/clock.js";
-import type { FunctionRegistry } from "../capture/registry.js";
+import type { FunctionRegistry } from "../worker/functionRegistry.js";
 import type { OverridableStates } from "./api.js";
-import type { EngineLogger, ExtraInputsFiller, ExtraInputsProvider } from "./invocation.js";
+import type { EngineLogger, ExtraInputsProvider } from "./invocation.js";
 import type { TimerLimits } from "./orchestratorInvoker.js";
 
 /** How to build an engine. */
@@ -15,8 +15,6 @@ export interface EngineOptions {
   taskHubName?: string;
   /** Supplies values for declared extra inputs (e.g. the durable client binding), by input name. */
   extraInputs?: ExtraInputsProvider;
-  /** Alternatively fills extra inputs on the context directly (the HTTP host's `ExtraInputsBuilder`). */
-  fillExtraInputs?: ExtraInputsFiller;
   logger?: EngineLogger;
   /** Timer limits advertised to the orchestrator; default Azure Storage's (6 days / 3-day slices). */
   timerLimits?: TimerLimits;

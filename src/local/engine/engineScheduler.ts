@@ -1,8 +1,10 @@
 import { randomUUID } from "node:crypto";
 import type { Clock } from "../../common/clock.js";
-import type { FunctionRegistry } from "../capture/registry.js";
+import type { FunctionRegistry } from "../worker/functionRegistry.js";
+import type { RpcTypedData } from "../worker/coreTypes.js";
+import type { IndexedFunction } from "../worker/hostIndexing.js";
 import { InstanceNotFoundError, type RuntimeStatus } from "./api.js";
-import { stderrLogger, type EngineLogger } from "./invocation.js";
+import { durableInvoker, stderrLogger, type DurableInvoker, type EngineLogger } from "./invocation.js";
 import type { Journal } from "./journal.js";
 import { AZURE_STORAGE_TIMER_LIMITS, type TimerLimits } from "./orchestratorInvoker.js";
 import { applyRecord, type EngineState, type EntityStateRecord, type InboxMessage, type InstanceState, type JournalRecord } from "./store.js";
@@ -71,6 +73,14 @@ export abstract class EngineScheduler {
 
   protected get registry(): FunctionRegistry {
     return this.options.registry;
+  }
+
+  private invoker: DurableInvoker | undefined;
+
+  /** Runs a Durable function through the worker (see invocation.ts). */
+  protected invokeDurable(fn: IndexedFunction, trigger: RpcTypedData | undefined, triggerMetadata?: Record<string, RpcTypedData>): Promise<unknown> {
+    this.invoker ??= durableInvoker(this.registry, this.logger, this.options.extraInputs);
+    return this.invoker(fn, trigger, triggerMetadata);
   }
 
   // ---- plumbing ------------------------------------------------------------------------------

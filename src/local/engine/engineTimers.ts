@@ -1,7 +1,5 @@
 import { runActivityFunction, failureFrom } from "./activityInvoker.js";
 import { HistoryEvents } from "./history.js";
-import { createInvocationContext } from "./invocation.js";
-import { fromJsonText } from "./json.js";
 import { EngineScheduler } from "./engineScheduler.js";
 
 /** Activities run and durable timers armed for orchestrations, reporting back as inbox messages. */
@@ -15,11 +13,9 @@ export abstract class EngineTimers extends EngineScheduler {
       try {
         const fn = this.registry.activity(name);
         const outcome = fn
-          ? await runActivityFunction(
-              fn,
-              fromJsonText(input),
-              // The activity trigger's binding data names the calling instance.
-              createInvocationContext(fn, { logger: this.logger, provideExtraInputs: this.options.extraInputs, fillExtraInputs: this.options.fillExtraInputs, triggerMetadata: { instanceId } }),
+          ? await runActivityFunction(name, () =>
+              // The activity's input as the JSON the extension holds; its binding data names the calling instance.
+              this.invokeDurable(fn, input === undefined || input === "" ? undefined : { json: input }, { instanceId: { string: instanceId } }),
             )
           : failureFrom("Activity", name, new Error(`The function '${name}' doesn't exist, is disabled, or is not an activity function.`));
         const at = this.clock.now();

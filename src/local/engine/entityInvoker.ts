@@ -2,8 +2,8 @@
  * Runs a batch of operations on one function-based entity (`df.app.entity`) through durable-functions'
  * entity wrapper, with the `entityTrigger` binding the extension sends and its `EntityState` reply.
  */
-import type { InvocationContext } from "@azure/functions";
-import type { CapturedDurableFunction } from "../capture/registry.js";
+import type { RpcTypedData } from "../worker/coreTypes.js";
+import { stringData } from "../worker/typedData.js";
 import { asRecord } from "./json.js";
 
 /** One operation of a batch. */
@@ -43,10 +43,9 @@ function stringOrUndefined(value: unknown): string | undefined {
 
 /** Invokes the entity for `operations`; if the whole invocation throws, every operation fails with that error. */
 export async function runEntityBatch(
-  fn: CapturedDurableFunction,
+  invoke: (trigger: RpcTypedData) => Promise<unknown>,
   entity: { name: string; key: string; exists: boolean; state: string | undefined },
   operations: readonly EntityOperation[],
-  context: InvocationContext,
 ): Promise<EntityBatchResult> {
   const binding = {
     self: { name: entity.name, key: entity.key },
@@ -56,7 +55,7 @@ export async function runEntityBatch(
   };
   let reply: Record<string, unknown> | undefined;
   try {
-    reply = asRecord(JSON.parse(JSON.stringify((await fn.handler(JSON.parse(JSON.stringify(binding)) as unknown, context)) ?? null)) as unknown);
+    reply = asRecord(JSON.parse(JSON.stringify((await invoke(stringData(JSON.stringify(binding)))) ?? null)) as unknown);
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     return { exists: entity.exists, state: entity.state, results: operations.map(() => ({ isError: true, result: JSON.stringify(message) })), signals: [] };

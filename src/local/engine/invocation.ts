@@ -1,13 +1,13 @@
 /**
- * Builds the `InvocationContext` each engine-run function receives, the way the Functions host would:
- * function name, invocation id, trigger and extra-input definitions, a log handler, and the values of
- * declared extra inputs (e.g. the durable client binding) supplied by the host.
+ * How the engine runs an orchestrator, activity or entity: as the Durable extension asks the host to,
+ * through the worker (the registry's `invoke`, i.e. the library's InvocationModel), with the trigger
+ * value as RPC typed data, the declared extra inputs (e.g. the durable client binding) as input data,
+ * and the return value read back from the RPC response.
  */
-import { randomUUID } from "node:crypto";
-import { format } from "node:util";
-import functions from "@azure/functions";
-import type { FunctionInput, InvocationContext, LogLevel } from "@azure/functions";
-import type { CapturedDurableFunction, DurableFunctionKind } from "../capture/registry.js";
+import type { RpcLogLevel, RpcTypedData } from "../worker/coreTypes.js";
+import type { DurableFunctionKind, FunctionRegistry } from "../worker/functionRegistry.js";
+import type { IndexedBinding, IndexedFunction } from "../worker/hostIndexing.js";
+import { readTypedData } from "../worker/typedData.js";
 
 /** Log levels the engine reports at. */
 export type EngineLogLevel = "debug" | "info" | "warn" | "error";
@@ -17,14 +17,11 @@ export interface EngineLogger {
   log(level: EngineLogLevel, message: string, fields?: Record<string, unknown>): void;
 }
 
-/** Supplies extra-input values by input name for one invocation (the brief's host hook). */
+/** Supplies extra-input values by input (binding) name for one invocation (the host's input data). */
 export type ExtraInputsProvider = (
   fn: { name: string; kind: DurableFunctionKind },
-  extraInputDefs: readonly FunctionInput[],
+  extraInputDefs: readonly IndexedBinding[],
 ) => Map<string, unknown> | Record<string, unknown> | undefined;
-
-/** Fills extra inputs directly on the context (the HTTP host's `ExtraInputsBuilder` shape). */
-export type ExtraInputsFiller = (context: InvocationContext, extraInputs: readonly FunctionInput[]) => void;
 
 /** Default logger: warnings and errors to stderr, the rest dropped. */
 export const stderrLogger: EngineLogger = {
@@ -33,31 +30,28 @@ export const stderrLogger: EngineLogger = {
   },
 };
 
-function engineLevel(level: LogLevel): EngineLogLevel {
+function engineLevel(level: RpcLogLevel): EngineLogLevel {
   if (level === "warning") return "warn";
   if (level === "error" || level === "critical") return "error";
   if (level === "information") return "info";
   return "debug";
 }
 
-/** Creates the context for one invocation of `fn`, with its extra inputs filled. */
-export function createInvocationContext(
-  fn: CapturedDurableFunction,
-  options: { logger: EngineLogger; provideExtraInputs?: ExtraInputsProvider; fillExtraInputs?: ExtraInputsFiller; triggerMetadata?: Record<string, unknown> },
-): InvocationContext {
-  const invocationId = randomUUID();
-  const context = new functions.InvocationContext({
-    invocationId,
-    functionName: fn.name,
-    options: { trigger: fn.options.trigger, extraInputs: [...fn.extraInputs], extraOutputs: [...(fn.options.extraOutputs ?? [])], return: fn.options.return },
-    triggerMetadata: options.triggerMetadata,
-    logHandler: (level, ...args) => options.logger.log(engineLevel(level), format(...args), { functionName: fn.name, invocationId }),
-  });
-  if (fn.extraInputs.length > 0) {
-    const values = options.provideExtraInputs?.({ name: fn.name, kind: fn.kind }, fn.extraInputs);
-    const entries = values instanceof Map ? [...values.entries()] : Object.entries(values ?? {});
-    for (const [name, value] of entries) context.extraInputs.set(name, value);
-    options.fillExtraInputs?.(context, fn.extraInputs);
-  }
-  return context;
+/** Runs a Durable function with its trigger value; resolves with the return value, rejects with the function's error. */
+export type DurableInvoker = (fn: IndexedFunction, trigger: RpcTypedData | undefined, triggerMetadata?: Record<string, RpcTypedData>) => Promise<unknown>;
+
+/** A {@link DurableInvoker} over `registry` that logs to `logger` and takes extra inputs from `provideExtraInputs`. */
+export function durableInvoker(registry: FunctionRegistry, logger: EngineLogger, provideExtraInputs?: ExtraInputsProvider): DurableInvoker {
+  return async (fn, trigger, triggerMetadata) => {
+    const kind = registry.durableKind(fn) ?? "activity";
+    const extraDefs = fn.bindings.filter((b) => b !== fn.trigger && b.direction === "in");
+    const provided = extraDefs.length > 0 ? provideExtraInputs?.({ name: fn.name, kind }, extraDefs) : undefined;
+    const inputValues = provided instanceof Map ? Object.fromEntries(provided) : provided;
+    const response = await registry.invoke(fn, trigger, {
+      triggerMetadata,
+      inputValues,
+      log: ({ functionName, invocationId, level, message }) => logger.log(engineLevel(level), message, { functionName, invocationId }),
+    });
+    return readTypedData(response.returnValue);
+  };
 }

@@ -3,8 +3,8 @@
  * binding the extension sends (full history, input, instance id, schema version, timer limits) and the
  * result is the orchestrator state durable-functions returns, read back through JSON.
  */
-import type { InvocationContext } from "@azure/functions";
-import type { CapturedDurableFunction } from "../capture/registry.js";
+import type { RpcTypedData } from "../worker/coreTypes.js";
+import { stringData } from "../worker/typedData.js";
 import type { HistoryEvent } from "./history.js";
 import { fromJsonText, jsonRoundTrip } from "./json.js";
 import { formatTimeSpan } from "./timeSpan.js";
@@ -72,10 +72,11 @@ export type OrchestratorReply = WireOrchestratorState & { stateMissing?: boolean
  * Invokes the orchestrator handler and returns its state. An orchestrator that threw reports its state
  * inside the error message (as the extension extracts it from the worker's RpcException).
  */
-export async function invokeOrchestrator(fn: CapturedDurableFunction, binding: Record<string, unknown>, context: InvocationContext): Promise<OrchestratorReply> {
+export async function invokeOrchestrator(invoke: (trigger: RpcTypedData) => Promise<unknown>, binding: Record<string, unknown>): Promise<OrchestratorReply> {
   let returned: unknown;
   try {
-    returned = await fn.handler(binding, context);
+    // The extension sends the orchestration context as JSON text.
+    returned = await invoke(stringData(JSON.stringify(binding)));
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     const at = message.indexOf(OUT_OF_PROC_DATA_LABEL);

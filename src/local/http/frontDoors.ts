@@ -4,7 +4,8 @@
  * their ports), the engine is connected afterwards; until then both answer 503.
  */
 import type { OrchestrationEngine } from "../engine/api.js";
-import { buildDurableClientBinding, durableClientInputs, type DurableClientBindingData, type ExtraInputsBuilder } from "../rpc/clientBinding.js";
+import { buildDurableClientBinding, type DurableClientBindingData } from "../rpc/clientBinding.js";
+import type { FunctionRegistry } from "../worker/functionRegistry.js";
 import { DurableApi } from "../rpc/durableApi.js";
 import type { RpcFaults } from "../rpc/rpcFaults.js";
 import { startRpcServer } from "../rpc/rpcServer.js";
@@ -43,10 +44,8 @@ export interface FrontDoors {
   readonly eventGridKey: string;
   /** The durable client binding every function with `df.input.durableClient()` receives. */
   readonly binding: DurableClientBindingData;
-  /** Fills durable client inputs; hand it to the engine for activities, too. */
-  readonly extraInputs: ExtraInputsBuilder;
   /** Starts serving requests with `engine`; `isOrchestrator` says which names `startNew` may use. */
-  connect(engine: OrchestrationEngine, isOrchestrator: (name: string) => boolean, eventGrid?: EventGridFunctions): void;
+  connect(engine: OrchestrationEngine, registry: FunctionRegistry, eventGrid?: EventGridFunctions): void;
   /** Closes both listeners. */
   close(): Promise<void>;
 }
@@ -67,7 +66,6 @@ export async function openFrontDoors(options: FrontDoorOptions): Promise<FrontDo
     throw error;
   }
   const binding = buildDurableClientBinding({ hostOrigin: http.origin, rpcBaseUrl: rpc.rpcBaseUrl, taskHub: options.taskHub, systemKey });
-  const extraInputs = durableClientInputs(binding);
   const logError = (message: string, error: unknown): void =>
     options.log({ level: "error", functionName: "DurableTask", invocationId: "", message: `${message}: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}` });
 
@@ -77,11 +75,11 @@ export async function openFrontDoors(options: FrontDoorOptions): Promise<FrontDo
     systemKey,
     eventGridKey,
     binding,
-    extraInputs,
-    connect(engine, isOrchestrator, eventGrid) {
+    connect(engine, registry, eventGrid) {
+      const isOrchestrator = (name: string): boolean => registry.orchestration(name) !== undefined;
       const api = new DurableApi(engine, { taskHub: options.taskHub, systemKey, isOrchestrator, logError });
       rpc.attach(api);
-      http.attach({ extraInputs, durableApi: api, eventGrid });
+      http.attach({ registry, durableApi: api, eventGrid });
     },
     async close() {
       await Promise.all([http.close(), rpc.close()]);

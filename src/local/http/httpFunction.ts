@@ -1,15 +1,10 @@
 /**
- * What the HTTP host needs to know about one `app.http` function, normalised from the options the
- * product passed to '@azure/functions' (either the `HttpFunctionOptions` shorthand or a full
- * `trigger` binding), with the same defaults the library applies.
+ * What the HTTP host needs to know about one HTTP-triggered function, read from the trigger binding
+ * the host indexed (the library has already applied its defaults: methods GET+POST, anonymous). What
+ * the binding leaves out gets the host's defaults (HttpTriggerAttribute): every method, auth level
+ * `function`, the function's name as its route.
  */
-import type { FunctionInput, FunctionOutput, FunctionTrigger, HttpFunctionOptions, HttpHandler } from "@azure/functions";
-
-/** An `app.http` registration as captured before product modules run. */
-export interface HttpFunctionRegistration {
-  name: string;
-  options: HttpFunctionOptions;
-}
+import type { IndexedFunction } from "../worker/hostIndexing.js";
 
 /** Function authorisation levels the host enforces. */
 export type AuthLevel = "anonymous" | "function" | "admin";
@@ -22,47 +17,30 @@ export interface HttpFunctionSpec {
   authLevel: AuthLevel;
   /** Route template without the host's route prefix. */
   route: string;
-  handler: HttpHandler;
-  trigger: FunctionTrigger;
-  returnBinding: FunctionOutput | undefined;
-  extraInputs: readonly FunctionInput[];
-  extraOutputs: readonly FunctionOutput[];
+  /** The indexed function (invoked through the worker). */
+  fn: IndexedFunction;
 }
 
-function stringProperty(source: object | undefined, key: string): string | undefined {
-  if (!source) return undefined;
-  const value: unknown = (source as Record<string, unknown>)[key];
-  return typeof value === "string" ? value : undefined;
+const ALL_METHODS = ["GET", "POST", "PUT", "DELETE", "HEAD", "PATCH", "OPTIONS", "TRACE", "CONNECT"];
+
+function asAuthLevel(value: string): AuthLevel {
+  const level = value.toLowerCase();
+  if (level === "anonymous" || level === "function") return level;
+  // `admin` and `system` want the master key (or a system key); `user` is not served locally.
+  return "admin";
 }
 
-function stringArrayProperty(source: object | undefined, key: string): string[] | undefined {
-  if (!source) return undefined;
-  const value: unknown = (source as Record<string, unknown>)[key];
-  return Array.isArray(value) && value.every((v) => typeof v === "string") ? value : undefined;
-}
-
-function asAuthLevel(name: string, value: string | undefined): AuthLevel {
-  const level = (value ?? "anonymous").toLowerCase();
-  if (level === "anonymous" || level === "function" || level === "admin") return level;
-  throw new Error(`HTTP function '${name}' has an unknown authLevel '${value}'.`);
-}
-
-/** Applies the library's defaults (methods GET+POST, anonymous, route = function name). */
-export function toHttpFunctionSpec(registration: HttpFunctionRegistration): HttpFunctionSpec {
-  const { name, options } = registration;
-  const trigger = options.trigger;
-  const methods = stringArrayProperty(trigger, "methods") ?? options.methods ?? ["GET", "POST"];
-  const authLevel = asAuthLevel(name, stringProperty(trigger, "authLevel") ?? options.authLevel);
-  const route = stringProperty(trigger, "route") ?? options.route ?? name;
+/** Reads route, methods and auth level from the function's trigger binding. */
+export function toHttpFunctionSpec(fn: IndexedFunction): HttpFunctionSpec {
+  const trigger = fn.trigger;
+  const methods: unknown = trigger.methods;
+  const authLevel: unknown = trigger.authLevel;
+  const route: unknown = trigger.route;
   return {
-    name,
-    methods: new Set(methods.map((m) => m.toUpperCase())),
-    authLevel,
-    route,
-    handler: options.handler,
-    trigger: trigger ?? { type: "httpTrigger", name: "httpTrigger1", authLevel, methods, route },
-    returnBinding: options.return,
-    extraInputs: options.extraInputs ?? [],
-    extraOutputs: options.extraOutputs ?? [],
+    name: fn.name,
+    methods: new Set((Array.isArray(methods) && methods.length > 0 ? methods.map(String) : ALL_METHODS).map((m) => m.toUpperCase())),
+    authLevel: asAuthLevel(typeof authLevel === "string" ? authLevel : "function"),
+    route: typeof route === "string" ? route : fn.name,
+    fn,
   };
 }

@@ -7,7 +7,8 @@
  */
 import { randomUUID } from "node:crypto";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
-import { DURABLE_WEBHOOK_PATH, type ExtraInputsBuilder } from "../rpc/clientBinding.js";
+import { DURABLE_WEBHOOK_PATH } from "../rpc/clientBinding.js";
+import type { FunctionRegistry } from "../worker/functionRegistry.js";
 import type { DurableApi } from "../rpc/durableApi.js";
 import { closeServer, listenOnLoopback } from "../../common/loopbackServer.js";
 import { originOf, serveDurableApi } from "../rpc/rpcServer.js";
@@ -35,7 +36,8 @@ export interface HttpHostOptions {
 
 /** What the host needs once the engine exists; until then it answers 503. */
 export interface HttpHostWiring {
-  extraInputs: ExtraInputsBuilder;
+  /** The registered functions, invoked through the worker. */
+  registry: FunctionRegistry;
   durableApi: DurableApi;
   /** The `app.eventGrid` functions behind `/runtime/webhooks/eventgrid`. */
   eventGrid?: EventGridFunctions;
@@ -159,7 +161,7 @@ export async function startHttpHost(options: HttpHostOptions): Promise<HttpHost>
     const origin = originOf(request, selfHost);
     const invocationId = randomUUID();
     readRequestBody(request)
-      .then((body) => invokeHttpFunction(spec, { method, url: `${origin}${rawUrl}`, headers: request.headers, body, params }, current.extraInputs, log, invocationId))
+      .then((body) => invokeHttpFunction(spec, { method, url: `${origin}${rawUrl}`, headers: request.headersDistinct, body, params }, current.registry, invocationId))
       .then((result) => writeHttpResponse(response, result))
       .catch((error: unknown) => {
         if (error instanceof BodyTooLargeError) {

@@ -4,7 +4,6 @@
  * task hub, the public webhook URLs (for `createCheckStatusResponse`) and `rpcBaseUrl`, the loopback
  * endpoint every client call actually goes to.
  */
-import type { FunctionInput, InvocationContext } from "@azure/functions";
 
 /** Webhook URL templates for starting instances. */
 export interface CreationUrls {
@@ -91,19 +90,7 @@ export function buildDurableClientBinding(options: DurableClientBindingOptions):
   };
 }
 
-/** Fills a function's declared extra inputs on its invocation context before the handler runs. */
-export type ExtraInputsBuilder = (context: InvocationContext, extraInputs: readonly FunctionInput[]) => void;
-
-/** Whether an input is the durable client binding (`df.input.durableClient()` or the legacy name). */
-export function isDurableClientInput(input: FunctionInput): boolean {
+/** Whether a binding is the durable client input (`df.input.durableClient()` or the legacy name). */
+export function isDurableClientInput(input: { type?: string | null }): boolean {
   return input.type === "durableClient" || input.type === "orchestrationClient";
-}
-
-/** An {@link ExtraInputsBuilder} that provides `binding` to every durable client input. */
-export function durableClientInputs(binding: DurableClientBindingData): ExtraInputsBuilder {
-  return (context, extraInputs) => {
-    for (const input of extraInputs) {
-      if (isDurableClientInput(input)) context.extraInputs.set(input, binding);
-    }
-  };
 }

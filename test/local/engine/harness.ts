@@ -1,14 +1,18 @@
 /**
- * Shared set-up for engine tests: function capture installed before the test file registers its
+ * Shared set-up for engine tests: `@azure/functions-core` installed before the test file registers its
  * orchestrations, a virtual clock, and an engine that is stopped after each test.
  */
 import { VirtualClock } from "../../../src/common/clock.js";
 import { createEngine, type EngineOptions, type LocalOrchestrationEngine } from "../../../src/local/engine/engine.js";
 import type { EngineLogger } from "../../../src/local/engine/invocation.js";
-import { captureFunctions, type FunctionRegistry } from "../../../src/local/capture/registry.js";
+import { installCoreModule } from "../../../src/local/worker/coreModule.js";
+import { FunctionRegistry } from "../../../src/local/worker/functionRegistry.js";
 
-/** The registry every test file registers into (capture must precede `df.app.*` calls). */
-export const registry: FunctionRegistry = captureFunctions();
+// @azure/functions-core must be provided before the test file's `df.app.*` calls, as the worker provides it.
+installCoreModule();
+
+/** The registered functions, as the engine sees them. */
+export const registry: FunctionRegistry = new FunctionRegistry();
 
 /** Log lines the engine produced, for assertions. */
 export interface CollectedLog {

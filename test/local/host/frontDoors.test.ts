@@ -4,11 +4,18 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import * as df from "durable-functions";
-import { HttpResponse, type HttpHandler } from "@azure/functions";
+import { app, HttpResponse, type HttpFunctionOptions, type HttpHandler } from "@azure/functions";
 import { openFrontDoors, type FrontDoors } from "../../../src/local/http/frontDoors.js";
 import { toHttpFunctionSpec } from "../../../src/local/http/httpFunction.js";
 import type { FunctionLogEntry } from "../../../src/local/http/invokeHttpFunction.js";
+import { isDurableClientInput } from "../../../src/local/rpc/clientBinding.js";
+import { installCoreModule } from "../../../src/local/worker/coreModule.js";
+import { FunctionRegistry } from "../../../src/local/worker/functionRegistry.js";
 import { FakeEngine } from "../../fixtures/host/fakeEngine.js";
+
+// Functions register through @azure/functions-core, as in the worker.
+installCoreModule();
+const registry = new FunctionRegistry();
 
 const FUNCTION_KEY = "function-key-for-tests";
 const MASTER_KEY = "master-key-for-tests";
@@ -18,8 +25,11 @@ const logs: FunctionLogEntry[] = [];
 const engine = new FakeEngine();
 let doors: FrontDoors;
 
-function fn(name: string, options: Omit<Parameters<typeof toHttpFunctionSpec>[0]["options"], "handler">, handler: HttpHandler) {
-  return toHttpFunctionSpec({ name, options: { ...options, handler } });
+function fn(name: string, options: Omit<HttpFunctionOptions, "handler">, handler: HttpHandler) {
+  app.http(name, { ...options, handler });
+  const indexed = registry.http.get(name);
+  if (!indexed) throw new Error(`${name} was not registered`);
+  return toHttpFunctionSpec(indexed);
 }
 
 beforeAll(async () => {
@@ -79,7 +89,12 @@ beforeAll(async () => {
     port: 0,
     log: (entry) => logs.push(entry),
   });
-  doors.connect(engine, (name) => name === "waiter");
+  registry.log = ({ functionName, invocationId, level, message }) => logs.push({ functionName, invocationId, level, message });
+  registry.inputValues = (_fn, binding) => (isDurableClientInput(binding) ? doors.binding : undefined);
+  df.app.orchestration("waiter", function* () {
+    yield* [];
+  });
+  doors.connect(engine, registry);
 });
 
 afterAll(async () => {

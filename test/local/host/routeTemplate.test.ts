@@ -2,6 +2,9 @@ import { describe, expect, it } from "vitest";
 import { RouteTable, splitPath } from "../../../src/local/http/routeTable.js";
 import { compileRouteTemplate, RouteTemplateError } from "../../../src/local/http/routeTemplate.js";
 import { toHttpFunctionSpec } from "../../../src/local/http/httpFunction.js";
+import { app } from "@azure/functions";
+import { installCoreModule } from "../../../src/local/worker/coreModule.js";
+import { FunctionRegistry } from "../../../src/local/worker/functionRegistry.js";
 
 const match = (template: string, path: string) => compileRouteTemplate(template).match(splitPath(path));
 
@@ -43,15 +46,13 @@ describe("route templates", () => {
 
 describe("route table", () => {
   const handler = async () => ({ status: 200 });
-  const table = new RouteTable(
-    [
-      toHttpFunctionSpec({ name: "byId", options: { route: "items/{id}", methods: ["GET"], handler } }),
-      toHttpFunctionSpec({ name: "latest", options: { route: "items/latest", methods: ["GET"], handler } }),
-      toHttpFunctionSpec({ name: "create", options: { route: "items/{id}", methods: ["POST"], handler } }),
-      toHttpFunctionSpec({ name: "defaults", options: { handler } }),
-    ],
-    "api",
-  );
+  installCoreModule();
+  const registry = new FunctionRegistry();
+  app.http("byId", { route: "items/{id}", methods: ["GET"], handler });
+  app.http("latest", { route: "items/latest", methods: ["GET"], handler });
+  app.http("create", { route: "items/{id}", methods: ["POST"], handler });
+  app.http("defaults", { handler });
+  const table = new RouteTable(["byId", "latest", "create", "defaults"].map((name) => toHttpFunctionSpec(registry.http.get(name)!)), "api");
 
   it("prefers literal segments over parameters regardless of registration order", () => {
     expect(table.find("GET", "/api/items/latest")?.spec.name).toBe("latest");
