@@ -75,6 +75,10 @@ export interface LocalRuntime {
   /** Resolves once no orchestration work and no timer invocation is running (drive the virtual clock with it). */
   idle(): Promise<void>;
   taskHub: string;
+  /** The route prefix HTTP functions are served under (host.json's, default `api`). */
+  routePrefix: string;
+  /** The functions the host indexed, in registration order. */
+  functions: readonly IndexedFunction[];
   /** Faults the Durable rpc endpoint answers with instead of the operation (what `df.getClient` calls). */
   rpcFaults: RpcFaults;
   /** Stops serving, then stops the engine (in-flight work is journaled). Safe to call twice. */
@@ -168,11 +172,12 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
   registry.log = ({ functionName, invocationId, level, message }) => log({ level, functionName, invocationId, message });
   await runAppStartHooks(appDirectory);
 
+  const routePrefix = options.routePrefix ?? routePrefixFrom(hostJson);
   const doors = await openFrontDoors({
     functions: [...registry.triggeredBy("httpTrigger").values()].map(toHttpFunctionSpec),
     keys: { functionKeys: [functionKey], masterKey },
     taskHub,
-    routePrefix: options.routePrefix ?? routePrefixFrom(hostJson),
+    routePrefix,
     port: options.port ?? 0,
     log,
     rpcFaults,
@@ -269,6 +274,8 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
       await timers.idle();
     },
     taskHub,
+    routePrefix,
+    functions: indexed,
     rpcFaults,
     stop() {
       stopped ??= (async () => {

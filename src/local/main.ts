@@ -13,6 +13,7 @@ import { fileURLToPath } from "node:url";
 import { RealClock } from "../common/clock.js";
 import { consoleLoggers, requestLinesEnabled } from "./consoleLog.js";
 import { startLocalRuntime, type LocalRuntime } from "./host.js";
+import { formatFunctionList } from "./printFunctions.js";
 import { loadOrCreateKeys, type LocalKeys } from "./http/keyStore.js";
 import { startAzurite, type AzuriteService } from "./services/azurite.js";
 import { isDockerRegistryInstalled, startDockerRegistry, type DockerRegistryService } from "./services/dockerRegistry.js";
@@ -171,6 +172,9 @@ async function stopAll(stack: Stoppable[]): Promise<void> {
   }
 }
 
+/** The command-line flag that prints the indexed functions and their bindings at start-up. */
+export const PRINT_FUNCTIONS_FLAG = "--print-functions";
+
 /** Parses PORT (default 7071). */
 export function portFrom(env: NodeJS.ProcessEnv): number {
   const raw = env.PORT?.trim();
@@ -228,6 +232,8 @@ export async function main(env: NodeJS.ProcessEnv = process.env, argv: readonly 
     });
     stack.push({ name: "local runtime", stop: () => runtime.stop() });
     printBanner(runtime, keys, setup, runtime.url, targets);
+    // As `func start` lists the indexed functions; here on request, with their bindings.
+    if (argv.includes(PRINT_FUNCTIONS_FLAG)) process.stdout.write(`\n${formatFunctionList(runtime.functions, runtime.url, runtime.routePrefix)}`);
     say(`Ready in ${((Date.now() - started) / 1000).toFixed(1)} s.${requestLines ? " One line per request follows (npm start -- --quiet turns them off)." : ""}`);
   } catch (error) {
     warn(`npm start failed: ${error instanceof Error ? error.message : String(error)}`);

@@ -5,7 +5,7 @@
  * where the Azure Functions host answers 404.
  */
 import type { HttpFunctionSpec } from "./httpFunction.js";
-import { compareRoutePrecedence, compileRouteTemplate, type RouteTemplate } from "./routeTemplate.js";
+import { compareRoutePrecedence, compileRouteTemplate, type RouteTemplate } from "../routing/routeTemplate.js";
 
 interface CompiledRoute {
   spec: HttpFunctionSpec;

@@ -74,6 +74,16 @@ export class WorkerApp {
   version = 0;
   log: CoreLogSink = () => {};
 
+  /** Forgets every registration and hook (a new worker process, for tests that start several apps). */
+  reset(): void {
+    this.functions.clear();
+    this.hooks.clear();
+    this.appHookData = {};
+    this.appLevelOnlyHookData = {};
+    this.indexingLocked = false;
+    this.version++;
+  }
+
   /** The hooks registered under `name`, in registration order. */
   hooksFor(name: string): HookCallback[] {
     let list = this.hooks.get(name);

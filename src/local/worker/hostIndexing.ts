@@ -16,7 +16,7 @@
  *   route template the host can parse (HttpTriggerAttribute, ASP.NET route templates), a timer
  *   trigger's schedule (TimerSchedule.Create), a connection setting name where the extension needs one.
  */
-import { compileRouteTemplate, RouteTemplateError } from "../http/routeTemplate.js";
+import { compileRouteTemplate, RouteTemplateError } from "../routing/routeTemplate.js";
 import { InvalidScheduleError, parseSchedule, resolveScheduleSetting } from "../timer/schedule.js";
 import type { RpcBindingInfo } from "./coreTypes.js";
 import type { RegisteredFunction } from "./coreModule.js";

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { RouteTable, splitPath } from "../../../src/local/http/routeTable.js";
-import { compileRouteTemplate, RouteTemplateError } from "../../../src/local/http/routeTemplate.js";
+import { compileRouteTemplate, RouteTemplateError } from "../../../src/local/routing/routeTemplate.js";
 import { toHttpFunctionSpec } from "../../../src/local/http/httpFunction.js";
 import { app } from "@azure/functions";
 import { installCoreModule } from "../../../src/local/worker/coreModule.js";
