@@ -213,9 +213,9 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
   const eventGridFunctions = registry.triggeredBy("eventGridTrigger");
   const eventGrid: EventGridFunctions = {
     // The extension's listener dictionary is keyed by the exact function name.
-    has: (name) => eventGridFunctions.get(name.toLowerCase())?.name === name,
+    has: (name) => eventGridFunctions.has(name),
     invoke: async (name, event) => {
-      const fn = eventGridFunctions.get(name.toLowerCase());
+      const fn = eventGridFunctions.get(name);
       if (!fn) return;
       const { trigger, triggerMetadata } = eventGridInvocation(fn.name, event, clock.now());
       await registry.invoke(fn, trigger, { triggerMetadata });
@@ -234,7 +234,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
       env,
       statusFile: join(dataDir, "timers.json"),
       invoke: async (name, timerInfo) => {
-        const fn = timerFunctions.get(name.toLowerCase());
+        const fn = timerFunctions.get(name);
         if (!fn) return;
         const { trigger, triggerMetadata } = timerInvocation(fn.name, timerInfo, clock.now());
         try {

@@ -30,7 +30,11 @@ const DURABLE_TRIGGERS: Record<string, DurableFunctionKind> = { orchestrationtri
 
 function lookup(map: ReadonlyMap<string, IndexedFunction>, name: string): IndexedFunction | undefined {
   // Function names are case-insensitive in the host.
-  return map.get(name.toLowerCase());
+  const exact = map.get(name);
+  if (exact) return exact;
+  const wanted = name.toLowerCase();
+  for (const [key, fn] of map) if (key.toLowerCase() === wanted) return fn;
+  return undefined;
 }
 
 /** A live view of the registered functions (rebuilt when registrations change). */
@@ -49,7 +53,7 @@ export class FunctionRegistry {
     return this.all;
   }
 
-  /** Functions whose trigger has `type` (case-insensitive), by lower-case name. */
+  /** Functions whose trigger has `type` (case-insensitive), by name as registered. */
   triggeredBy(type: string): ReadonlyMap<string, IndexedFunction> {
     this.refresh();
     return this.byKind.get(type.toLowerCase()) ?? new Map();
@@ -57,7 +61,12 @@ export class FunctionRegistry {
 
   /** The HTTP-triggered functions, by name. */
   get http(): ReadonlyMap<string, IndexedFunction> {
-    return new Map([...this.triggeredBy("httpTrigger").values()].map((fn) => [fn.name, fn]));
+    return this.triggeredBy("httpTrigger");
+  }
+
+  /** The function of trigger `type` registered under `name` (names are case-insensitive). */
+  find(type: string, name: string): IndexedFunction | undefined {
+    return lookup(this.triggeredBy(type), name);
   }
 
   /** The orchestration registered under `name`, if any. */
@@ -103,7 +112,7 @@ export class FunctionRegistry {
         map = new Map<string, IndexedFunction>();
         this.byKind.set(type, map);
       }
-      if (!map.has(fn.name.toLowerCase())) map.set(fn.name.toLowerCase(), fn);
+      if (!lookup(map, fn.name)) map.set(fn.name, fn);
     }
     this.version = workerApp.version;
   }
