@@ -218,6 +218,17 @@ module containerAppAccess 'modules/containerAppAccess.bicep' = [for (target, i) 
   }
 }]
 
+// A write's long-running operation is read under /subscriptions/<id>/providers/Microsoft.App/locations/...: that
+// path is outside any resource group, so reading it needs its own (read-only) assignment per target subscription.
+module operationStatusAccess 'modules/operationStatusAccess.bicep' = [for subscriptionId in union(map(containerAppTargets, t => t.subscriptionId), []): {
+  name: 'operationStatusAccess-${subscriptionId}'
+  scope: subscription(subscriptionId)
+  params: {
+    principalId: identity.outputs.principalId
+    roleDefinitionId: roleDefinitions.outputs.containerAppsOperationsRoleId
+  }
+}]
+
 module acrWebhook 'modules/acrWebhook.bicep' = if (enableAcrWebhook) {
   name: 'acrWebhook'
   scope: resourceGroup(registrySubscriptionId, registry.resourceGroup)
@@ -253,5 +264,6 @@ output AZURE_CLIENT_ID string = identity.outputs.clientId
 @description('Commands that add a target: grant the identity the Container Apps role on the app, then update ACA_ROLLOUT_TARGETS.')
 output addTargetCommands array = [
   'az role assignment create --assignee-object-id ${identity.outputs.principalId} --assignee-principal-type ServicePrincipal --role ${roleDefinitions.outputs.containerAppsRoleId} --scope /subscriptions/<subscriptionId>/resourceGroups/<resourceGroup>/providers/Microsoft.App/containerApps/<containerApp>'
+  'az role assignment create --assignee-object-id ${identity.outputs.principalId} --assignee-principal-type ServicePrincipal --role ${roleDefinitions.outputs.containerAppsOperationsRoleId} --scope /subscriptions/<subscriptionId>'
   'az functionapp config appsettings set --name ${functionApp.outputs.name} --resource-group ${resourceGroup().name} --settings "ACA_ROLLOUT_TARGETS=$(jq -c . targets.json)"'
 ]

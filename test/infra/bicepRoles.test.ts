@@ -69,8 +69,8 @@ describe("Bicep role extractor", () => {
     }
   });
 
-  it("finds the project's roles: one on the registry, one on the Container Apps", () => {
+  it("finds the project's roles: on the registry, on the Container Apps, and on their operations", () => {
     const roles = readRoleDefinitions(join(import.meta.dirname, "../../infra/bicep"));
-    expect(roles.map((r) => r.symbol).sort()).toEqual(["acrRole", "containerAppsRole"]);
+    expect(roles.map((r) => r.symbol).sort()).toEqual(["acrRole", "containerAppsOperationsRole", "containerAppsRole"]);
   });
 });

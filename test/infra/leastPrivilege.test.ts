@@ -1,7 +1,8 @@
 /**
  * Least privilege, derived from real calls. The product runs its paths against the Azure sandbox (real SDK clients
  * over HTTPS, the real durable-functions engine): a plain deploy, a deploy with an ACR Tasks build, a cancel during
- * the build, a failing build (its log is read), an upload slot for a build context, and a bad revision that is restarted and then rolled back in Multiple mode. The sandbox records the
+ * the build, a failing build (its log is read), an upload slot for a build context, an image
+ * the registry lacks (the write's operation is read), and a bad revision that is restarted and then rolled back in Multiple mode. The sandbox records the
  * operation of every call; each is mapped to the RBAC permissions it needs (rbacActions.ts) and compared with the
  * custom roles read from infra/bicep (bicepRoles.ts). It fails when a permission used is not granted, and when a
  * permission granted is never used.
@@ -92,7 +93,14 @@ async function runScenarios(): Promise<void> {
   const upload = await api("POST", "/uploads", { target: "lp-builder" });
   expect(upload.status).toBe(200);
 
-  // 6. A revision that never gets healthy: restart it, then roll back by activating the previous revision,
+  // 6. An image the registry does not have: Azure accepts the PATCH, then its operation fails; the deploy
+  //    reads that operation (under /subscriptions/<id>/providers/Microsoft.App/locations/...) to say why.
+  const unpullable = await world.seedApp("lp-unpullable");
+  const missing = `sha256:${"0".repeat(63)}1`;
+  const unpullableOut = outputOf(await world.runToEnd(await world.start(world.request(unpullable.name, { image: { loginServer: LOGIN_SERVER, repository: REPOSITORY, digest: missing } }))));
+  expect(unpullableOut.outcome).toBe("Failed");
+
+  // 7. A revision that never gets healthy: restart it, then roll back by activating the previous revision,
   //    moving traffic and deactivating the bad one (Multiple mode).
   const multi = await world.seedApp("lp-fallback", {
     activeRevisionsMode: "Multiple",

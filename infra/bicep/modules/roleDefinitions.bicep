@@ -1,4 +1,4 @@
-// The two custom roles, with exactly the operations aca-rollout performs. test/infra/leastPrivilege.test.ts reads the
+// The custom roles, with exactly the operations aca-rollout performs. test/infra/leastPrivilege.test.ts reads the
 // `actions` and `dataActions` arrays below (plain string literals, one per line) and checks them against every
 // operation the sandbox recorded while the product ran: an action used but not granted fails, and so does one
 // granted but never used. Change them only together with the code.
@@ -67,5 +67,29 @@ resource containerAppsRole 'Microsoft.Authorization/roleDefinitions@2022-04-01' 
   }
 }
 
+// When Azure accepts a Container App PATCH but cannot carry it out (an image it cannot pull), only the write's
+// long-running operation says why. Container Apps serves it under /subscriptions/<id>/providers/Microsoft.App/
+// locations/<region>/containerappOperationStatuses/<id>, outside any resource group: reading it is all this allows.
+resource containerAppsOperationsRole 'Microsoft.Authorization/roleDefinitions@2022-04-01' = {
+  name: guid(subscription().id, 'aca-rollout', 'containerapps-operations')
+  properties: {
+    roleName: 'aca-rollout container app operation reader (${subscription().subscriptionId})'
+    description: 'Read the status of Container Apps long-running operations. Assigned on each target subscription.'
+    type: 'CustomRole'
+    assignableScopes: assignableScopes
+    permissions: [
+      {
+        actions: [
+          'Microsoft.App/locations/containerappOperationStatuses/read'
+        ]
+        notActions: []
+        dataActions: []
+        notDataActions: []
+      }
+    ]
+  }
+}
+
 output acrRoleId string = acrRole.id
 output containerAppsRoleId string = containerAppsRole.id
+output containerAppsOperationsRoleId string = containerAppsOperationsRole.id
