@@ -66,7 +66,8 @@ async function runScenarios(): Promise<void> {
   const plainOut = outputOf(await world.runToEnd(await world.start(world.request(plain.name))));
   expect(plainOut.outcome).toBe("Succeeded");
 
-  // 2. Build with ACR Tasks, follow the run, read its log, then deploy the built digest.
+  // 2. Build with ACR Tasks, follow the run, report its layers (manifests read through the data plane), then
+  //    deploy the built digest.
   const built = await world.seedApp("lp-build");
   const build = world.request(built.name, {
     image: { loginServer: LOGIN_SERVER, repository: REPOSITORY, tag: "lp-built" },

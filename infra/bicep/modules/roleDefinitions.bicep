@@ -32,6 +32,7 @@ resource acrRole 'Microsoft.Authorization/roleDefinitions@2022-04-01' = {
         notActions: []
         // Registries in "RBAC Registry + ABAC Repository Permissions" mode check these instead of pull/read.
         dataActions: [
+          'Microsoft.ContainerRegistry/registries/repositories/content/read'
           'Microsoft.ContainerRegistry/registries/repositories/metadata/read'
         ]
         notDataActions: []
