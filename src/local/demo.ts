@@ -8,7 +8,12 @@
 import { randomBytes } from "node:crypto";
 import type { NotificationCapture } from "../sandbox/notifications/notificationCapture.js";
 import type { Sandbox } from "../sandbox/server.js";
+import { DEFAULT_WEBHOOK_SECRET_HEADER } from "../config/settings.js";
 import { OVERRIDABLE_FIELDS, type TargetDefinition, type TargetsDocumentInput } from "../domain/target.js";
+
+/** The settings the product's ACR webhook reads (src/config/settings.ts). */
+const WEBHOOK_SECRET_SETTING = "ACA_ROLLOUT_WEBHOOK_SECRET";
+const WEBHOOK_SECRET_HEADER_SETTING = "ACA_ROLLOUT_WEBHOOK_SECRET_HEADER";
 
 /** The fixed subscription the demo resources live in (not a real subscription). */
 export const DEMO_SUBSCRIPTION_ID = "de300000-0000-4000-8000-000000000001";
@@ -24,6 +29,16 @@ export const DEMO_APPS = [
   { name: "demo-multi", activeRevisionsMode: "Multiple", build: false },
   { name: "demo-build", activeRevisionsMode: "Single", build: true },
 ] as const;
+
+/**
+ * The auto-rollout demo: app `demo-auto` runs `demo/auto:v1`, and its target deploys every `v*` tag
+ * pushed to that repository. `npm start` gives the sandbox registry a webhook (as `az acr webhook
+ * create --headers` would) that posts every push to the runtime's `POST /api/webhooks/acr` with the
+ * shared secret, so a push through `POST $S/_sandbox/registries/images` deploys end to end.
+ */
+export const DEMO_AUTO = { app: "demo-auto", repository: "demo/auto", tag: "v1", nextTag: "v2", tagPolicy: { kind: "glob", pattern: "v*" } } as const;
+/** The sandbox registry webhook `npm start` creates (ACR webhook names are 5-50 letters or digits). */
+export const DEMO_WEBHOOK_NAME = "acarolloutdemo";
 
 /** Where the demo build's context comes from (the sandbox plays the run; it fetches nothing). */
 export const DEMO_BUILD_SOURCE = { kind: "git", url: "https://github.com/Azure-Samples/containerapps-albumapi-javascript.git", ref: "main" } as const;
@@ -42,21 +57,32 @@ export const DEMO_NOTIFICATION_SETTINGS = {
 
 /** The targets `npm start` declares for the demo apps (named like the apps), unless the user declared their own. */
 export function demoTargetsDocument(): TargetsDocumentInput {
+  const notifications = {
+    teams: [{ webhookUrlSetting: DEMO_NOTIFICATION_SETTINGS.teams }],
+    slack: [{ webhookUrlSetting: DEMO_NOTIFICATION_SETTINGS.slack }],
+    webhook: [{ urlSetting: DEMO_NOTIFICATION_SETTINGS.webhook, secretSetting: DEMO_NOTIFICATION_SETTINGS.secret }],
+  };
   return {
     allow: { subscriptions: [DEMO_SUBSCRIPTION_ID], resourceGroups: [DEMO_RESOURCE_GROUP] },
-    targets: DEMO_APPS.map((app) => ({
-      name: app.name,
-      containerApp: { subscriptionId: DEMO_SUBSCRIPTION_ID, resourceGroup: DEMO_RESOURCE_GROUP, containerApp: app.name },
-      image: { loginServer: DEMO_REGISTRY.loginServer, repository: DEMO_IMAGE.repository },
-      ...(app.build ? { build: { registry: { resourceGroup: DEMO_RESOURCE_GROUP, name: DEMO_REGISTRY.name }, source: { ...DEMO_BUILD_SOURCE } } } : {}),
-      notifications: {
-        teams: [{ webhookUrlSetting: DEMO_NOTIFICATION_SETTINGS.teams }],
-        slack: [{ webhookUrlSetting: DEMO_NOTIFICATION_SETTINGS.slack }],
-        webhook: [{ urlSetting: DEMO_NOTIFICATION_SETTINGS.webhook, secretSetting: DEMO_NOTIFICATION_SETTINGS.secret }],
+    targets: [
+      ...DEMO_APPS.map((app) => ({
+        name: app.name,
+        containerApp: { subscriptionId: DEMO_SUBSCRIPTION_ID, resourceGroup: DEMO_RESOURCE_GROUP, containerApp: app.name },
+        image: { loginServer: DEMO_REGISTRY.loginServer, repository: DEMO_IMAGE.repository },
+        ...(app.build ? { build: { registry: { resourceGroup: DEMO_RESOURCE_GROUP, name: DEMO_REGISTRY.name }, source: { ...DEMO_BUILD_SOURCE } } } : {}),
+        notifications,
+        // The demo is for trying things: a request may bring a build and tune the policy.
+        allowOverrides: [...OVERRIDABLE_FIELDS],
+      })),
+      {
+        name: DEMO_AUTO.app,
+        containerApp: { subscriptionId: DEMO_SUBSCRIPTION_ID, resourceGroup: DEMO_RESOURCE_GROUP, containerApp: DEMO_AUTO.app },
+        image: { loginServer: DEMO_REGISTRY.loginServer, repository: DEMO_AUTO.repository },
+        notifications,
+        autoRollout: { enabled: true, tagPolicy: { ...DEMO_AUTO.tagPolicy } },
+        allowOverrides: [...OVERRIDABLE_FIELDS],
       },
-      // The demo is for trying things: a request may bring a build and tune the policy.
-      allowOverrides: [...OVERRIDABLE_FIELDS],
-    })),
+    ],
   };
 }
 
@@ -69,16 +95,23 @@ export async function seedDemoResources(sandbox: Sandbox): Promise<string> {
   const seedDemoImage = async (tag: string): Promise<string> =>
     (await sandbox.dataPlane.resolveTag(DEMO_REGISTRY.loginServer, DEMO_IMAGE.repository, tag)) ??
     sandbox.dataPlane.seedImage(DEMO_REGISTRY.loginServer, DEMO_IMAGE.repository, tag, { nonce: `demo-${tag}` });
+  const autoDigest =
+    (await sandbox.dataPlane.resolveTag(DEMO_REGISTRY.loginServer, DEMO_AUTO.repository, DEMO_AUTO.tag)) ??
+    (await sandbox.dataPlane.seedImage(DEMO_REGISTRY.loginServer, DEMO_AUTO.repository, DEMO_AUTO.tag, { nonce: `demo-auto-${DEMO_AUTO.tag}` }));
   const [digest] = await Promise.all([seedDemoImage(DEMO_IMAGE.tag), seedDemoImage(DEMO_IMAGE.nextTag)]);
   const demoImage = `${DEMO_REGISTRY.loginServer}/${DEMO_IMAGE.repository}@${digest}`;
-  for (const app of DEMO_APPS) {
+  const apps = [
+    ...DEMO_APPS.map((app) => ({ name: app.name, activeRevisionsMode: app.activeRevisionsMode, image: demoImage })),
+    { name: DEMO_AUTO.app, activeRevisionsMode: "Single", image: `${DEMO_REGISTRY.loginServer}/${DEMO_AUTO.repository}@${autoDigest}` },
+  ] as const;
+  for (const app of apps) {
     if (sandbox.apps.getApp({ subscriptionId: DEMO_SUBSCRIPTION_ID, resourceGroup: DEMO_RESOURCE_GROUP, name: app.name })) continue;
     sandbox.apps.seedApp({
       subscriptionId: DEMO_SUBSCRIPTION_ID,
       resourceGroup: DEMO_RESOURCE_GROUP,
       name: app.name,
       activeRevisionsMode: app.activeRevisionsMode,
-      containers: [{ name: "hello", image: demoImage }],
+      containers: [{ name: "hello", image: app.image }],
       registries: [{ server: DEMO_REGISTRY.loginServer, identity: "system" }],
       identity: { type: "SystemAssigned" },
     });
@@ -97,6 +130,31 @@ export function wireDemoNotifications(env: NodeJS.ProcessEnv, capture: Notificat
   const secret = env[DEMO_NOTIFICATION_SETTINGS.secret] || randomBytes(24).toString("hex");
   env[DEMO_NOTIFICATION_SETTINGS.secret] = secret;
   capture.setWebhookSecret(secret);
+}
+
+/**
+ * The shared secret the product's ACR webhook checks (`ACA_ROLLOUT_WEBHOOK_SECRET`): the user's own
+ * when set, else a fresh random one for this run (the demo webhook is given it again at every start).
+ */
+export function demoWebhookSecret(env: NodeJS.ProcessEnv): string {
+  const secret = env[WEBHOOK_SECRET_SETTING] || randomBytes(24).toString("hex");
+  env[WEBHOOK_SECRET_SETTING] = secret;
+  return secret;
+}
+
+/**
+ * Gives the demo registry the webhook `az acr webhook create --uri <runtime>/api/webhooks/acr
+ * --actions push --headers <header>=<secret>` would: every push reaches the runtime's ACR webhook.
+ * Its URI and secret are not printed anywhere.
+ */
+export function wireDemoWebhook(sandbox: Sandbox, runtimeUrl: string, env: NodeJS.ProcessEnv): void {
+  const registry = sandbox.acr.registries().find((candidate) => candidate.loginServer === DEMO_REGISTRY.loginServer);
+  if (!registry) return;
+  const header = env[WEBHOOK_SECRET_HEADER_SETTING]?.trim().toLowerCase() || DEFAULT_WEBHOOK_SECRET_HEADER;
+  sandbox.acr.putWebhook(registry, DEMO_WEBHOOK_NAME, {
+    location: registry.location,
+    properties: { serviceUri: `${runtimeUrl}/api/webhooks/acr`, customHeaders: { [header]: demoWebhookSecret(env) }, actions: ["push"], status: "enabled", scope: "" },
+  });
 }
 
 /** A curl-ready example request for the banner. */

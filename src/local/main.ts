@@ -23,7 +23,7 @@ import { loadSettings } from "../config/settings.js";
 import { unsupportedFeatureWarnings } from "../config/targetWarnings.js";
 import { loadTargets, TARGETS_FILE_SETTING, TARGETS_SETTING, type TargetsResult } from "../config/targets.js";
 import { ConfigurationError } from "../domain/errors.js";
-import { DEMO_APPS, DEMO_IMAGE, DEMO_REGISTRY, DEMO_RESOURCE_GROUP, DEMO_SUBSCRIPTION_ID, demoTargetsDocument, deployExamples, seedDemoResources, wireDemoNotifications } from "./demo.js";
+import { DEMO_APPS, DEMO_IMAGE, DEMO_REGISTRY, DEMO_RESOURCE_GROUP, DEMO_SUBSCRIPTION_ID, demoTargetsDocument, deployExamples, DEMO_AUTO, demoWebhookSecret, seedDemoResources, wireDemoNotifications, wireDemoWebhook } from "./demo.js";
 
 /** Something started here that must be stopped on the way out. */
 interface Stoppable {
@@ -111,6 +111,8 @@ async function setUpSandbox(dataDir: string, env: NodeJS.ProcessEnv, stack: Stop
   env.AzureWebJobsStorage = azurite ? azurite.connectionString : "UseDevelopmentStorage=true";
   if (!env[TARGETS_SETTING] && !env[TARGETS_FILE_SETTING]) env[TARGETS_SETTING] = JSON.stringify(demoTargetsDocument());
   if (sandbox.notifications) wireDemoNotifications(env, sandbox.notifications);
+  // Before the product's settings load: the ACR webhook checks this secret; the demo webhook sends it.
+  demoWebhookSecret(env);
   return { sandbox, caFile, registryBackend: sandbox.dataPlane.backendKind, blobBackend: azurite ? "azurite" : "sandbox", demoImage };
 }
 
@@ -156,6 +158,11 @@ function printBanner(runtime: LocalRuntime, keys: LocalKeys, setup: SandboxSetup
     say("");
     say(`Notifications:      the demo targets post Teams cards, Slack messages and signed webhook events to the sandbox's receiver (${setup.sandbox.notifications?.origin ?? "not started"});`);
     say(`  what they sent:   curl --cacert ${setup.caFile} "${origin}/_sandbox/notifications"`);
+    say("");
+    say(`Auto-rollout:       ${DEMO_AUTO.app} deploys every ${DEMO_AUTO.tagPolicy.pattern} tag pushed to ${DEMO_REGISTRY.loginServer}/${DEMO_AUTO.repository}; the sandbox registry's webhook`);
+    say(`                    posts each push to this runtime's /api/webhooks/acr with the secret header (ACA_ROLLOUT_WEBHOOK_SECRET).`);
+    say(`  push a tag:       curl --cacert ${setup.caFile} -X POST "${origin}/_sandbox/registries/images" -H "content-type: application/json" -d '{"loginServer":"${DEMO_REGISTRY.loginServer}","repository":"${DEMO_AUTO.repository}","tag":"${DEMO_AUTO.nextTag}"}'`);
+    say(`  deliveries:       curl --cacert ${setup.caFile} "${origin}/_sandbox/acr/webhooks"`);
   }
   say("");
   say("Press Ctrl-C to stop.");
@@ -231,6 +238,11 @@ export async function main(env: NodeJS.ProcessEnv = process.env, argv: readonly 
       ...consoleLoggers(requestLines),
     });
     stack.push({ name: "local runtime", stop: () => runtime.stop() });
+    if (setup) {
+      // The registry's webhook needs the runtime's address, known only now.
+      wireDemoWebhook(setup.sandbox, runtime.url, env);
+      setup.sandbox.saveState();
+    }
     printBanner(runtime, keys, setup, runtime.url, targets);
     // As `func start` lists the indexed functions; here on request, with their bindings.
     if (argv.includes(PRINT_FUNCTIONS_FLAG)) process.stdout.write(`\n${formatFunctionList(runtime.functions, runtime.url, runtime.routePrefix)}`);

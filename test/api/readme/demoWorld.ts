@@ -9,7 +9,17 @@ import { join } from "node:path";
 import { resetSettingsCache } from "../../../src/config/settings.js";
 import { resetTargetsCache } from "../../../src/config/targets.js";
 import { VirtualClock } from "../../../src/common/clock.js";
-import { DEMO_NOTIFICATION_SETTINGS, DEMO_REGISTRY, DEMO_RESOURCE_GROUP, DEMO_SUBSCRIPTION_ID, demoTargetsDocument, seedDemoResources, wireDemoNotifications } from "../../../src/local/demo.js";
+import {
+  DEMO_NOTIFICATION_SETTINGS,
+  DEMO_REGISTRY,
+  DEMO_RESOURCE_GROUP,
+  DEMO_SUBSCRIPTION_ID,
+  demoTargetsDocument,
+  demoWebhookSecret,
+  seedDemoResources,
+  wireDemoNotifications,
+  wireDemoWebhook,
+} from "../../../src/local/demo.js";
 import { startLocalRuntime, type LocalRuntime } from "../../../src/local/host.js";
 import { productSettingsFor } from "../../../src/sandbox/productSettings.js";
 import { startSandbox, type Sandbox } from "../../../src/sandbox/server.js";
@@ -23,6 +33,8 @@ export interface DemoWorld {
   sandbox: Sandbox;
   runtime: LocalRuntime;
   client: ApiClient;
+  /** Lets pushes, webhook deliveries and the engine's work finish without moving time. */
+  settle(): Promise<void>;
   /** Advances virtual time until the deploy `id` has ended; returns its runtime status. */
   runToEnd(id: string): Promise<string>;
   stop(): Promise<void>;
@@ -47,16 +59,25 @@ export async function startDemoWorld(): Promise<DemoWorld> {
   process.env.ACA_ROLLOUT_TARGETS = JSON.stringify(demoTargetsDocument());
   // As npm start does: the demo channels post to the sandbox's capture receiver.
   wireDemoNotifications(process.env, sandbox.notifications!);
+  // As npm start does: the ACR webhook's secret, then (once the runtime listens) the registry's webhook to it.
+  demoWebhookSecret(process.env);
   resetSettingsCache();
   resetTargetsCache();
   const runtime = await startLocalRuntime({ functionModules: productFunctionModules(), clock, dataDir: join(dir, "data"), log: () => {} });
   const client = createApiClient({ baseUrl: runtime.url, functionKey: runtime.functionKey, document: await fetchOpenApiDocument(runtime.url) });
-  const settle = (): Promise<void> => runtime.engine.idle();
+  wireDemoWebhook(sandbox, runtime.url, process.env);
+  // A push reaches the runtime through the sandbox's webhook, over HTTP: part of the work to let finish.
+  const settle = async (): Promise<void> => {
+    await sandbox.dataPlane.whenIdle();
+    await sandbox.acr.webhookDeliveriesIdle();
+    await runtime.engine.idle();
+  };
   return {
     clock,
     sandbox,
     runtime,
     client,
+    settle,
     async runToEnd(id) {
       for (;;) {
         await settle();
@@ -72,6 +93,7 @@ export async function startDemoWorld(): Promise<DemoWorld> {
       await runtime.stop();
       await sandbox.stop();
       delete process.env.ACA_ROLLOUT_TARGETS;
+      delete process.env.ACA_ROLLOUT_WEBHOOK_SECRET;
       for (const setting of Object.values(DEMO_NOTIFICATION_SETTINGS)) delete process.env[setting];
       resetTargetsCache();
       resetSettingsCache();

@@ -4,7 +4,8 @@
  * when it is interrupted. Builds into a temp dir unless dist/ is already up to date.
  */
 import { mkdtemp, readFile, rm } from "node:fs/promises";
-import { get as httpsGet } from "node:https";
+import type { IncomingMessage } from "node:http";
+import { get as httpsGet, request as httpsRequest } from "node:https";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -17,14 +18,21 @@ let mainJs: string;
 let launched: Launched | undefined;
 
 /** GETs JSON from the sandbox, trusting only its CA. */
-function sandboxJson(url: string, ca: string): Promise<unknown> {
+function sandboxJson(url: string, ca: string, postBody?: string): Promise<unknown> {
   return new Promise((resolve, reject) => {
-    httpsGet(url, { ca }, (response) => {
+    const onResponse = (response: IncomingMessage): void => {
       let text = "";
       response.setEncoding("utf8");
       response.on("data", (chunk: string) => (text += chunk));
       response.on("end", () => resolve(JSON.parse(text) as unknown));
-    }).on("error", reject);
+    };
+    if (postBody === undefined) {
+      httpsGet(url, { ca }, onResponse).on("error", reject);
+      return;
+    }
+    const request = httpsRequest(url, { ca, method: "POST", headers: { "content-type": "application/json" } }, onResponse);
+    request.on("error", reject);
+    request.end(postBody);
   });
 }
 
@@ -77,6 +85,7 @@ describe("npm start", () => {
     const sandboxOrigin = /simulated at (https:\/\/127\.0\.0\.1:\d+)/.exec(run.output())![1]!;
     const apps = (await sandboxJson(`${sandboxOrigin}/_sandbox/containerApps`, ca)) as { apps: { name: string; properties: { configuration: { activeRevisionsMode: string } } }[] };
     expect(apps.apps.map((a) => [a.name, a.properties.configuration.activeRevisionsMode]).sort()).toEqual([
+      ["demo-auto", "Single"],
       ["demo-build", "Single"],
       ["demo-multi", "Multiple"],
       ["demo-single", "Single"],
@@ -91,6 +100,21 @@ describe("npm start", () => {
       const answer = await fetch(`http://127.0.0.1:${port}/api/deployments`, { method: "POST", headers: { "x-functions-key": keys.functionKey, "content-type": "application/json" }, body });
       expect(answer.status, body).toBe(202);
     }
+
+    // The printed push goes through the sandbox registry's webhook to the runtime's ACR webhook, secret accepted.
+    const push = /push a tag:\s+curl --cacert \S+ -X POST "([^"]+)" -H "content-type: application\/json" -d '(\{[^']*\})'/.exec(run.output());
+    expect(push, run.output()).not.toBeNull();
+    expect((await sandboxJson(push![1]!, ca, push![2])) as { tag: string }).toMatchObject({ tag: "v2" });
+    let deliveries: { statusCode?: number; tag?: string }[] = [];
+    for (let i = 0; i < 50 && deliveries.length === 0; i++) {
+      const view = (await sandboxJson(`${sandboxOrigin}/_sandbox/acr/webhooks`, ca)) as { webhooks: { deliveries: { statusCode?: number; tag?: string }[] }[] };
+      deliveries = view.webhooks.flatMap((hook) => hook.deliveries).filter((delivery) => delivery.tag === "v2");
+      if (deliveries.length === 0) await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    expect(deliveries).toEqual([expect.objectContaining({ statusCode: 202 })]);
+    // Neither the webhook's URI nor its secret is ever printed.
+    expect(run.output()).not.toContain("/api/webhooks/acr\"");
+    expect(run.output()).not.toMatch(/x-aca-rollout-secret[:=]/);
 
     const pid = child.pid!;
     expect((await processGroupMembers(pid)).length).toBeGreaterThan(1);

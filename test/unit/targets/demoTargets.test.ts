@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { parseTargetsDocument } from "../../../src/domain/target.js";
-import { DEMO_APPS, DEMO_BUILD_SOURCE, DEMO_IMAGE, DEMO_REGISTRY, DEMO_RESOURCE_GROUP, DEMO_SUBSCRIPTION_ID, demoTargetsDocument, deployExamples } from "../../../src/local/demo.js";
+import { DEMO_APPS, DEMO_AUTO, DEMO_BUILD_SOURCE, DEMO_IMAGE, DEMO_REGISTRY, DEMO_RESOURCE_GROUP, DEMO_SUBSCRIPTION_ID, demoTargetsDocument, deployExamples } from "../../../src/local/demo.js";
 
 function demoTargets() {
   const result = parseTargetsDocument(JSON.parse(JSON.stringify(demoTargetsDocument())));
@@ -9,9 +9,14 @@ function demoTargets() {
 }
 
 describe("npm start's demo targets", () => {
-  it("are a valid document with one target per seeded demo app, one of which builds", () => {
+  it("are a valid document with one target per seeded demo app, one of which builds and one rolls out pushes", () => {
     const document = demoTargets();
-    expect(document.targets.map((t) => t.name)).toEqual(["demo-single", "demo-multi", "demo-build"]);
+    expect(document.targets.map((t) => t.name)).toEqual(["demo-single", "demo-multi", "demo-build", "demo-auto"]);
+    const auto = document.targets.pop()!;
+    expect(auto.image).toEqual({ loginServer: DEMO_REGISTRY.loginServer, repository: DEMO_AUTO.repository });
+    expect(auto.autoRollout).toEqual({ enabled: true, tagPolicy: DEMO_AUTO.tagPolicy });
+    expect(auto.build).toBeUndefined();
+    expect(document.targets.filter((t) => t.autoRollout)).toEqual([]);
     for (const [index, target] of document.targets.entries()) {
       expect(target.containerApp).toEqual({ subscriptionId: DEMO_SUBSCRIPTION_ID, resourceGroup: DEMO_RESOURCE_GROUP, containerApp: DEMO_APPS[index]!.name });
       expect(target.image).toEqual({ loginServer: DEMO_REGISTRY.loginServer, repository: DEMO_IMAGE.repository });
