@@ -107,6 +107,11 @@ export interface DeployNotice {
   quarantinedDigest?: string;
   supersededBy?: string;
   trigger: DeployTrigger;
+  /**
+   * The build in one line each, when the deploy built: `summary` ("1 of 6 layers new, 1.1 kB of
+   * 205 kB; 4/5 steps cached") and `lint` ("3 findings (2 cache, 1 size)"), for the message builders.
+   */
+  build?: { summary?: string; lint?: string };
 }
 
 /** What the deploy status records of one delivery (never the URL). */

@@ -5,9 +5,11 @@
  * fails after its retries loses that event's messages but never the deploy's outcome.
  */
 import { ACTIVITIES } from "../activities/contracts.js";
+import type { BuildReport } from "../domain/buildReport.js";
 import type { DeploymentInput } from "../domain/deployment.js";
 import { eventForOutcome, type ChannelRef, type DeployNotice, type NotificationEvent } from "../domain/notification.js";
 import type { DeployStatus } from "../domain/timeline.js";
+import { lintSummary } from "../policies/lintSummary.js";
 import type { Flow } from "./calls.js";
 import type { DeployOutput } from "./deployProgress.js";
 import type { DeployRun } from "./deployRun.js";
@@ -15,6 +17,16 @@ import type { DeployRun } from "./deployRun.js";
 /** The channels of `input` that want `event`. */
 export function channelsFor(input: Pick<DeploymentInput, "notifications">, event: NotificationEvent): ChannelRef[] {
   return (input.notifications ?? []).filter((channel) => channel.events.includes(event));
+}
+
+/** The build's report and lint findings in a line each, when there is either. */
+function buildLines(report: BuildReport | undefined): DeployNotice["build"] {
+  if (!report) return undefined;
+  const lines: NonNullable<DeployNotice["build"]> = {
+    ...(report.summary !== undefined ? { summary: report.summary } : {}),
+    ...(report.lint ? { lint: lintSummary(report.lint) } : {}),
+  };
+  return Object.keys(lines).length > 0 ? lines : undefined;
 }
 
 /** The notice of `event` for a deploy, from its input and its output (or, before it ends, its status). */
@@ -41,6 +53,8 @@ export function deployNotice(input: DeploymentInput, event: NotificationEvent, a
   if (result.newRevision !== undefined) notice.newRevision = result.newRevision;
   if (result.previousRevision !== undefined) notice.previousRevision = result.previousRevision;
   if (input.statusUrl !== undefined) notice.statusUrl = input.statusUrl;
+  const build = buildLines(result.build);
+  if (build) notice.build = build;
   if (output) {
     notice.outcome = output.outcome;
     notice.reason = output.reason;
