@@ -5,7 +5,8 @@
  */
 import { CONTAINER_APPS_API_VERSIONS } from "./apiVersions.js";
 import { armError, type SandboxContext, type SandboxReply, type SandboxRequest, type SandboxRoute } from "../../kernel/types.js";
-import { operationError, renderContainerApp, renderOperationStatus, renderRevision, renderRevisionList } from "./armBodies.js";
+import { parseFilter, type FilterRecord } from "../../kernel/odataFilter.js";
+import { operationError, renderContainerApp, renderOperationStatus, renderRevision, renderRevisionList, type RevisionProperties } from "./armBodies.js";
 import { ArmRequestError, operationNotFound } from "./errors.js";
 import type { AppRecord, AppRef, OperationRecord } from "./appRecords.js";
 import { operationLocation } from "./appRecords.js";
@@ -21,6 +22,15 @@ const locationTemplate = "/subscriptions/{subscriptionId}/providers/Microsoft.Ap
 
 /** The api-version the SDK (`@azure/arm-appcontainers` 4.0.0) sends when a request has none. */
 const defaultApiVersion = "2026-07-01";
+
+/** The revision properties `$filter` can name on Revisions_List. */
+const REVISION_FILTER_PROPERTIES = ["name", "active", "provisioningState", "runningState", "healthState", "trafficWeight", "replicas", "createdTime"];
+
+/** A revision's filterable values. */
+function revisionFilterRecord(properties: RevisionProperties): FilterRecord {
+  const { active, provisioningState, runningState, healthState, trafficWeight, replicas, createdTime } = properties;
+  return { active, provisioningState, runningState, healthState, trafficWeight, replicas, createdTime };
+}
 
 /** Runs an asynchronous handler, turning a refused request into its ARM error reply. */
 function guardedAsync(handler: (request: SandboxRequest) => Promise<SandboxReply>): (request: SandboxRequest) => Promise<SandboxReply> {
@@ -169,7 +179,14 @@ function containerAppsRoutes(model: ContainerAppsModel, context: SandboxContext,
       operation: "Microsoft.App/containerApps/revisions/read",
       plane: "arm",
       kind: "read",
-      handler: guarded((request) => ({ status: 200, body: renderRevisionList(model.requireApp(appRef(request)), now()) })),
+      handler: guarded((request) => {
+        const list = renderRevisionList(model.requireApp(appRef(request)), now());
+        const filter = request.query.get("$filter");
+        if (!filter) return { status: 200, body: list };
+        const parsed = parseFilter(filter, REVISION_FILTER_PROPERTIES);
+        if (!parsed.ok) return armError(400, "InvalidFilter", `The $filter '${filter}' is not valid: ${parsed.problem}.`);
+        return { status: 200, body: { ...list, value: list.value.filter((revision) => parsed.matches({ name: revision.name, ...revisionFilterRecord(revision.properties) })) } };
+      }),
     },
     {
       method: "GET",

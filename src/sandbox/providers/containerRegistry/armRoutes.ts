@@ -4,6 +4,7 @@
  * (2019-06-01-preview).
  */
 import { REGISTRY_API_VERSIONS, RUN_API_VERSIONS } from "./apiVersions.js";
+import { parseFilter, type FilterRecord } from "../../kernel/odataFilter.js";
 import { armError, type SandboxReply, type SandboxRequest, type SandboxRoute } from "../../kernel/types.js";
 import type { BuildBlobStore } from "./buildBlobStore.js";
 import { registryBody, registryNotFound, type RegistryStore, type SandboxRegistry } from "./registries.js";
@@ -27,6 +28,22 @@ export interface AcrRouteDeps {
 function sourceRelativePath(now: number, id: string): string {
   const stamp = new Date(now).toISOString().replace(/[-:T]/g, "").slice(0, 12);
   return `source/${stamp}/${id}.tar.gz`;
+}
+
+/** The run properties `$filter` can name (ACR's Runs_List: "RunId eq '…'", Status, RunType, TaskName, times). */
+const RUN_FILTER_PROPERTIES = ["RunId", "Status", "RunType", "TaskName", "CreateTime", "StartTime", "FinishTime", "IsArchiveEnabled"];
+
+/** A run's filterable values, read from its ARM body. */
+function runFilterRecord(body: unknown): FilterRecord {
+  const record: FilterRecord = {};
+  if (typeof body !== "object" || body === null) return record;
+  const properties = body as Record<string, unknown>;
+  for (const name of RUN_FILTER_PROPERTIES) {
+    const value = properties[name.charAt(0).toLowerCase() + name.slice(1)];
+    if (typeof value === "string" || typeof value === "number" || typeof value === "boolean") record[name] = value;
+  }
+  if (typeof properties["task"] === "string") record["TaskName"] = properties["task"];
+  return record;
 }
 
 const ABSOLUTE_URL = /^[a-z][a-z0-9+.-]*:\/\//i;
@@ -94,7 +111,13 @@ function acrRoutes(deps: AcrRouteDeps): SandboxRoute[] {
       kind: "read",
       handler: withRegistry((registry, req) => {
         const top = Number(req.query.get("$top") ?? "");
-        const runs = deps.runs.list(registry);
+        let runs = deps.runs.list(registry);
+        const filter = req.query.get("$filter");
+        if (filter) {
+          const parsed = parseFilter(filter, RUN_FILTER_PROPERTIES);
+          if (!parsed.ok) return armError(400, "BadRequest", `The $filter '${filter}' is not valid: ${parsed.problem}.`);
+          runs = runs.filter((run) => parsed.matches(runFilterRecord(runBody(deps.runs, run)["properties"])));
+        }
         const page = Number.isInteger(top) && top > 0 ? runs.slice(0, top) : runs;
         return { status: 200, body: { value: page.map((run) => runBody(deps.runs, run)) } };
       }),
