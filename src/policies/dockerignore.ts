@@ -25,8 +25,10 @@ export function ignoreMatcher(text: string | null, alwaysExcluded: readonly stri
   // The package is CommonJS with `factory.default = factory`: `.default` is the factory under both ESM and its typings.
   const rules = dockerignore.default({ ignorecase: false }).add(text === null ? [] : dockerignorePatterns(text));
   return (path: string) => {
-    const top = path.split("/")[0] ?? "";
+    // A folder may be named with a trailing `/` (the packer lists folders it skipped unread so).
+    const clean = path.replace(/\/+$/, "");
+    const top = clean.split("/")[0] ?? "";
     if (alwaysExcluded.includes(top)) return true;
-    return rules.ignores(path);
+    return rules.ignores(clean);
   };
 }

@@ -124,6 +124,12 @@ const CONTEXT_CASES: readonly Case[] = [
     expected: [["dockerignore-leak", null], ["dockerignore-leak", null], ["dockerignore-leak", null], ["dockerignore-leak", null]],
   },
   {
+    name: "folders the packer skipped unread (listed as `name/`) are judged by the ignore file too",
+    dockerfile: "FROM python:3.11-slim\nCOPY requirements.txt .\nRUN pip install --no-cache-dir -r requirements.txt\nCOPY . .\n",
+    context: { paths: [".git/", "src/__pycache__/", "tests/", "api.py"], ignoreFile: { name: ".dockerignore", text: ".git\n**/__pycache__\ntests/\n" } },
+    expected: [],
+  },
+  {
     name: "everything that exists is ignored (Dockerfile.dockerignore in force)",
     dockerfile: "FROM python:3.11-slim\nCOPY requirements.txt .\nRUN pip install --no-cache-dir -r requirements.txt\nCOPY . .\n",
     context: {
