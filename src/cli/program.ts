@@ -4,9 +4,9 @@
  * else (no Azure SDK, no tar, no spinner).
  */
 import { Command, CommanderError, Option } from "commander";
-import { EXIT, type ExitCode } from "./exitCodes.js";
-import type { CliIo } from "./io.js";
-import { CLI_ENV, DEFAULT_URL } from "./settings.js";
+import { EXIT, type ExitCode } from "./core/exitCodes.js";
+import type { CliIo } from "./core/io.js";
+import { CLI_ENV, DEFAULT_URL } from "./core/settings.js";
 
 const ENV_HELP = `
 Environment variables (an option wins over its variable):

@@ -6,7 +6,7 @@
  */
 import { resetSettingsCache } from "../../src/config/settings.js";
 import { resetTargetsCache } from "../../src/config/targets.js";
-import type { CliIo } from "../../src/cli/io.js";
+import type { CliIo } from "../../src/cli/core/io.js";
 import { runCli } from "../../src/cli/program.js";
 import { productFunctionModules } from "../api/contract/contractWorld.js";
 import { LOGIN_SERVER, REGISTRY_NAME, REPOSITORY, RESOURCE_GROUP, SUBSCRIPTION, startDeployWorld, type DeployWorld } from "../e2e/world.js";

@@ -64,7 +64,7 @@ describe("aca-rollout --help", () => {
     const packages = [...new Set(loaded.filter((url) => url.includes("/node_modules/")).map((url) => /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(url)![1]!))];
     expect(packages).toEqual(["commander"]);
     const own = [...new Set(loaded.filter((url) => url.includes("/dist/src/")).map((url) => url.slice(url.indexOf("/dist/src/") + "/dist/src/".length)))];
-    expect(own.sort()).toEqual(["cli/exitCodes.js", "cli/io.js", "cli/main.js", "cli/program.js", "cli/settings.js"]);
+    expect(own.sort()).toEqual(["cli/core/exitCodes.js", "cli/core/io.js", "cli/core/settings.js", "cli/main.js", "cli/program.js"]);
     console.log(`aca-rollout --help: ${ms} ms wall (node start included)`);
     expect(ms).toBeLessThan(3_000);
   });

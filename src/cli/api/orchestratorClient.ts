@@ -4,7 +4,7 @@
  * types, so the CLI reads exactly what the OpenAPI document describes.
  */
 import type { DeploymentAccepted, DeploymentResource, TargetResource, UploadSlot } from "../../functions/http/apiTypes.js";
-import type { Connection } from "../settings.js";
+import type { Connection } from "../core/settings.js";
 
 /** A problem document (RFC 9457) the API answered. */
 export class ApiProblem extends Error {

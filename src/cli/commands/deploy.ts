@@ -7,12 +7,12 @@ import { ApiProblem, orchestratorClient, UnreachableError, type OrchestratorClie
 import { uploadArchive } from "../api/uploadArchive.js";
 import { ContextError } from "../context/contextError.js";
 import { packContext } from "../context/packContext.js";
-import { EXIT, UsageError, type ExitCode } from "../exitCodes.js";
-import { followDeployment } from "../follow.js";
-import type { CliIo } from "../io.js";
+import { EXIT, UsageError, type ExitCode } from "../core/exitCodes.js";
+import { followDeployment } from "./follow.js";
+import type { CliIo } from "../core/io.js";
 import { JsonReporter } from "../output/jsonReporter.js";
 import { PlainReporter, type DeployReporter } from "../output/reporter.js";
-import { CLI_ENV, connectionOf, numberSetting, type ConnectionOptions } from "../settings.js";
+import { CLI_ENV, connectionOf, numberSetting, type ConnectionOptions } from "../core/settings.js";
 import { resolve } from "node:path";
 
 /** The options `deploy` takes (commander's parsed values). */

@@ -3,8 +3,8 @@ import { resolve } from "node:path";
 import { lintDockerfile } from "../../policies/dockerfileLint.js";
 import { ContextError } from "../context/contextError.js";
 import { packContext } from "../context/packContext.js";
-import { EXIT, type ExitCode } from "../exitCodes.js";
-import type { CliIo } from "../io.js";
+import { EXIT, type ExitCode } from "../core/exitCodes.js";
+import type { CliIo } from "../core/io.js";
 import { lintLines } from "../output/format.js";
 
 /** The options `lint` takes. */

@@ -1,10 +1,10 @@
 /** `aca-rollout status <id>`: one deployment's status and steps (or its JSON), optionally followed to the end. */
 import { orchestratorClient } from "../api/orchestratorClient.js";
-import { EXIT, type ExitCode } from "../exitCodes.js";
-import { FINAL_STATUSES, followDeployment } from "../follow.js";
-import type { CliIo } from "../io.js";
+import { EXIT, type ExitCode } from "../core/exitCodes.js";
+import { FINAL_STATUSES, followDeployment } from "./follow.js";
+import type { CliIo } from "../core/io.js";
 import { finalLines, PlainReporter } from "../output/reporter.js";
-import { CLI_ENV, connectionOf, numberSetting, type ConnectionOptions } from "../settings.js";
+import { CLI_ENV, connectionOf, numberSetting, type ConnectionOptions } from "../core/settings.js";
 import { exitCodeOf, reportError } from "./deploy.js";
 
 /** The options `status` takes. */

@@ -2,8 +2,8 @@
 import type { LintReport } from "../../domain/lintFinding.js";
 import type { DeploymentResource } from "../../functions/http/apiTypes.js";
 import type { PackedContext } from "../context/packContext.js";
-import type { ExitCode } from "../exitCodes.js";
-import type { CliStream } from "../io.js";
+import type { ExitCode } from "../core/exitCodes.js";
+import type { CliStream } from "../core/io.js";
 import type { DeployJson } from "./deployJson.js";
 import type { DeployReporter } from "./reporter.js";
 

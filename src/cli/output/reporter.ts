@@ -5,8 +5,8 @@
 import type { LintReport } from "../../domain/lintFinding.js";
 import type { DeploymentResource } from "../../functions/http/apiTypes.js";
 import type { PackedContext } from "../context/packContext.js";
-import type { ExitCode } from "../exitCodes.js";
-import type { CliStream } from "../io.js";
+import type { ExitCode } from "../core/exitCodes.js";
+import type { CliStream } from "../core/io.js";
 import { elapsedLabel, formatBytes, lintLines, stepSummaryLines, tailLines } from "./format.js";
 
 /** The events of a deploy command. */

@@ -5,8 +5,8 @@
  */
 import type { Ora } from "ora";
 import type { DeploymentResource } from "../../functions/http/apiTypes.js";
-import type { ExitCode } from "../exitCodes.js";
-import type { CliStream } from "../io.js";
+import type { ExitCode } from "../core/exitCodes.js";
+import type { CliStream } from "../core/io.js";
 import { elapsedLabel, formatBytes, progressLine } from "./format.js";
 import { PlainReporter } from "./reporter.js";
 

@@ -2,10 +2,10 @@
  * Follows a deploy until it ends: polls its status, tells the reporter, and handles Ctrl-C (cancel the
  * deploy, after asking unless `--cancel-on-interrupt`; otherwise leave it running).
  */
-import type { DeploymentResource } from "../functions/http/apiTypes.js";
-import type { OrchestratorClient } from "./api/orchestratorClient.js";
-import type { CliIo } from "./io.js";
-import type { DeployReporter } from "./output/reporter.js";
+import type { DeploymentResource } from "../../functions/http/apiTypes.js";
+import type { OrchestratorClient } from "../api/orchestratorClient.js";
+import type { CliIo } from "../core/io.js";
+import type { DeployReporter } from "../output/reporter.js";
 
 /** The statuses a deploy ends in. */
 export const FINAL_STATUSES: ReadonlySet<string> = new Set(["Succeeded", "Failed", "RolledBack", "Canceled", "Superseded", "Quarantined"]);
