@@ -39,6 +39,8 @@ const TARGETS: TargetsDocumentInput = {
     targetFor("web-retry", "web-retry", { notifications: { teams: [{ webhookUrlSetting: SETTINGS.teams }], slack: [{ webhookUrlSetting: SETTINGS.slack }] } }),
     targetFor("web-down", "web-down", { notifications: { teams: [{ webhookUrlSetting: SETTINGS.down }] } }),
     targetFor("web-quiet", "web-quiet"),
+    targetFor("web-pace-a", "web-pace-a", { notifications: { slack: [{ webhookUrlSetting: SETTINGS.slack }] } }),
+    targetFor("web-pace-b", "web-pace-b", { notifications: { slack: [{ webhookUrlSetting: SETTINGS.slack }] } }),
     targetFor("web-start", "web-start", { notifications: { teams: [{ webhookUrlSetting: SETTINGS.teams, events: ["started", "succeeded"] }] } }),
   ],
 };
@@ -56,7 +58,7 @@ beforeAll(async () => {
     [SETTINGS.secret]: SECRET,
     [SETTINGS.down]: downUrl,
   });
-  for (const app of ["web-ok", "web-denied", "web-bad", "web-retry", "web-down", "web-quiet", "web-start"]) await api.world.seedApp(app);
+  for (const app of ["web-ok", "web-denied", "web-bad", "web-retry", "web-down", "web-quiet", "web-start", "web-pace-a", "web-pace-b"]) await api.world.seedApp(app);
   await api.world.pushImage("v2");
 });
 afterAll(async () => {
@@ -241,6 +243,20 @@ describe("notifications (issue 12)", () => {
     expect(JSON.stringify(end!.json)).toContain("web-start: v2 deployed and verified");
     expect(start!.at).toBeLessThan(end!.at);
     expect(resource.notifications?.map((n) => [n.event, n.delivered])).toEqual([["started", true], ["succeeded", true]]);
+  });
+
+  it("two deploys ending at the same instant post to one Slack webhook a second apart (its pace, shared by every deploy)", async () => {
+    const started = await Promise.all(
+      ["web-pace-a", "web-pace-b"].map((target) => api.call<{ id: string }>("POST", "/deployments", { json: { target, tag: "v2" } })),
+    );
+    const [a, b] = started.map((answer) => answer.body.id);
+    await api.world.runToEnd(a!);
+    await api.world.runToEnd(b!);
+    await delivered(a!);
+    await delivered(b!);
+    const times = receiver.at(PATHS.slack).map((r) => r.at);
+    expect(times).toHaveLength(2);
+    expect(Math.abs(times[1]! - times[0]!)).toBe(1_000);
   });
 
   it("no log line, status document, history or error carries a webhook URL or the secret", async () => {
