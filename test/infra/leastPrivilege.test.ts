@@ -1,12 +1,14 @@
 /**
  * Least privilege, derived from real calls. The product runs its paths against the Azure sandbox (real SDK clients
  * over HTTPS, the real durable-functions engine): a plain deploy, a deploy with an ACR Tasks build, a cancel during
- * the build, a failing build (its log is read), an upload slot for a build context, an image
+ * the build, a failing build (its log is read), auto-rollout from an ACR webhook,
+ * an Event Grid event and the reconcile scan, an upload slot for a build context, an image
  * the registry lacks (the write's operation is read), and a bad revision that is restarted and then rolled back in Multiple mode. The sandbox records the
  * operation of every call; each is mapped to the RBAC permissions it needs (rbacActions.ts) and compared with the
  * custom roles read from infra/bicep (bicepRoles.ts). It fails when a permission used is not granted, and when a
  * permission granted is never used.
  */
+import { randomUUID } from "node:crypto";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { resetSettingsCache } from "../../src/config/settings.js";
@@ -14,15 +16,27 @@ import { resetTargetsCache } from "../../src/config/targets.js";
 import type { CallRecord } from "../../src/sandbox/kernel/callLog.js";
 import { CANCEL_EVENT } from "../../src/orchestrations/names.js";
 import { productFunctionModules } from "../api/contract/contractWorld.js";
+import { fixture } from "../e2e/autoRollout/autoRolloutWorld.js";
 import { LOGIN_SERVER, REGISTRY_NAME, REPOSITORY, RESOURCE_GROUP, SUBSCRIPTION, outputOf, type DeployWorld, useDeployWorld } from "../e2e/world.js";
 import { readRoleDefinitions, type BicepRole } from "./bicepRoles.js";
 import { permissionsFor } from "./rbacActions.js";
 
 const BICEP_DIR = join(import.meta.dirname, "../../infra/bicep");
 
-/** The targets the HTTP functions serve (the deploy scenarios start orchestrations directly). */
+/** The repository the auto-rollout target follows (apart from the other scenarios' pushes). */
+const AUTO_REPOSITORY = "team/auto";
+const WEBHOOK_SECRET = "least-privilege-webhook-secret-0123456789";
+
+/** The targets the HTTP, push and timer functions serve (the deploy scenarios start orchestrations directly). */
 const TARGETS = {
   targets: [
+    {
+      name: "lp-auto",
+      containerApp: { subscriptionId: SUBSCRIPTION, resourceGroup: RESOURCE_GROUP, containerApp: "lp-auto" },
+      image: { loginServer: LOGIN_SERVER, repository: AUTO_REPOSITORY },
+      policy: { verifyTimeoutSeconds: 300, warmupGraceSeconds: 60 },
+      autoRollout: { tagPolicy: { kind: "glob", pattern: "v*" } },
+    },
     {
       name: "lp-builder",
       containerApp: { subscriptionId: SUBSCRIPTION, resourceGroup: RESOURCE_GROUP, containerApp: "lp-builder-app" },
@@ -32,11 +46,16 @@ const TARGETS = {
     },
   ],
 };
-process.env.ACA_ROLLOUT_TARGETS = JSON.stringify(TARGETS);
+Object.assign(process.env, {
+  ACA_ROLLOUT_TARGETS: JSON.stringify(TARGETS),
+  ACA_ROLLOUT_WEBHOOK_SECRET: WEBHOOK_SECRET,
+  // The reconcile scan runs every five virtual minutes throughout, as it does in Azure by default.
+  ACA_ROLLOUT_SCAN_SCHEDULE: "0 */5 * * * *",
+});
 resetTargetsCache();
 resetSettingsCache();
 afterAll(() => {
-  delete process.env.ACA_ROLLOUT_TARGETS;
+  for (const name of ["ACA_ROLLOUT_TARGETS", "ACA_ROLLOUT_WEBHOOK_SECRET", "ACA_ROLLOUT_SCAN_SCHEDULE"]) delete process.env[name];
   resetTargetsCache();
   resetSettingsCache();
 });
@@ -59,7 +78,75 @@ async function api(method: string, path: string, body?: unknown, headers: Record
 /** Every call the product made while the scenarios ran. */
 const calls: CallRecord[] = [];
 
+/** Runs every deploy of target `lp-auto` not yet ended; returns how each was triggered. */
+async function finishAutoDeploys(): Promise<string[]> {
+  await world.settle();
+  // Past the debounce window, so coalesced pushes have started their deploy.
+  await world.clock.advance(15_000, world.settle);
+  const page = await world.runtime.engine.listInstances({ showInput: true });
+  const deploys = page.instances.filter((i) => i.name === "deploy" && (i.input as { targetName?: string }).targetName === "lp-auto");
+  for (const deploy of deploys) await world.runToEnd(deploy.instanceId);
+  return deploys.map((d) => (d.input as { trigger: { kind: string } }).trigger.kind);
+}
+
+const pushAuto = (tag: string): Promise<string> => world.sandbox.dataPlane.seedImage(LOGIN_SERVER, AUTO_REPOSITORY, tag, { nonce: `${tag}-${randomUUID()}` });
+
+/** Auto-rollout: a push announced by the ACR webhook, one by Event Grid, and one only the reconcile scan finds. */
+async function runAutoRolloutScenarios(): Promise<void> {
+  const v1 = await pushAuto("v1");
+  world.sandbox.apps.seedApp({
+    subscriptionId: SUBSCRIPTION,
+    resourceGroup: RESOURCE_GROUP,
+    name: "lp-auto",
+    containers: [{ name: "web", image: `${LOGIN_SERVER}/${AUTO_REPOSITORY}@${v1}` }],
+    registries: [{ server: LOGIN_SERVER, identity: "system" }],
+    template: { scale: { minReplicas: 1 } },
+  });
+
+  const v2 = await pushAuto("v2");
+  const pushEvent = fixture("docs/container-registry-webhook-reference/push-event.json");
+  const webhook = await fetch(`${world.runtime.url}/api/webhooks/acr`, {
+    method: "POST",
+    headers: { "content-type": "application/json", "x-aca-rollout-secret": WEBHOOK_SECRET },
+    body: JSON.stringify({
+      ...pushEvent,
+      id: randomUUID(),
+      timestamp: new Date(world.clock.now()).toISOString(),
+      target: { ...(pushEvent.target as object), repository: AUTO_REPOSITORY, tag: "v2", digest: v2 },
+      request: { ...(pushEvent.request as object), host: LOGIN_SERVER },
+    }),
+  });
+  expect(webhook.status).toBeLessThan(300);
+  expect(await finishAutoDeploys()).toContain("webhook");
+
+  const v3 = await pushAuto("v3");
+  const egEvent = fixture("eventgrid/containerregistry/2018-01-01/examples/event-grid-schema/image_pushed.json");
+  const egData = egEvent.data as { target: object; request: object };
+  const eventGrid = await fetch(`${world.runtime.url}/runtime/webhooks/eventgrid?functionName=acrImagePushed&code=${encodeURIComponent(world.runtime.eventGridKey)}`, {
+    method: "POST",
+    headers: { "content-type": "application/json", "aeg-event-type": "Notification" },
+    body: JSON.stringify([
+      {
+        ...egEvent,
+        id: randomUUID(),
+        subject: `${AUTO_REPOSITORY}:v3`,
+        eventTime: new Date(world.clock.now()).toISOString(),
+        data: { ...egData, target: { ...egData.target, repository: AUTO_REPOSITORY, tag: "v3", digest: v3 }, request: { ...egData.request, host: LOGIN_SERVER } },
+      },
+    ]),
+  });
+  expect(eventGrid.status).toBeLessThan(300);
+  expect(await finishAutoDeploys()).toContain("eventGrid");
+
+  // Announced by nothing: the next scan finds it.
+  await pushAuto("v4");
+  await world.clock.advance(5 * 60_000, world.settle);
+  expect(await finishAutoDeploys()).toContain("scan");
+}
+
 async function runScenarios(): Promise<void> {
+  await runAutoRolloutScenarios();
+
   // 1. Deploy a tag: resolve its digest, patch the app, follow the operation, verify the new revision.
   const plain = await world.seedApp("lp-plain");
   await world.pushImage("v2");
