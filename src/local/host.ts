@@ -1,11 +1,12 @@
 /**
- * The in-process local runtime: captures the product's function registrations, imports its modules,
+ * The in-process local runtime: provides `@azure/functions-core` as the Node.js worker does, imports the
+ * product's modules (which register through it), indexes the registrations with the host's rules,
  * runs the orchestration engine (journal under the data dir) and serves the HTTP functions and the
  * Durable client rpc surface on loopback. Tests start it on a free port with a virtual clock;
  * `npm start` starts it on PORT with the real clock.
  */
 import { pathToFileURL } from "node:url";
-import { dirname, join, resolve } from "node:path";
+import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { useSystemWallClock, useWallClock } from "../config/wallClock.js";
 import { RealClock, type Clock } from "../common/clock.js";
@@ -29,7 +30,7 @@ import { runAppStartHooks, runAppTerminateHooks } from "./worker/invokeFunction.
 
 /** How to start the local runtime. */
 export interface LocalRuntimeOptions {
-  /** Product modules to import once capture is installed (paths or file URLs), or a function that imports them. */
+  /** Product modules to import once `@azure/functions-core` is provided (paths or file URLs), or a function that imports them. */
   functionModules: readonly string[] | (() => Promise<void>);
   /** Default: the real clock. */
   clock?: Clock;
@@ -118,10 +119,10 @@ function warnAboutUnsupported(functions: readonly IndexedFunction[], log: Functi
 }
 
 /** Imports the product's modules, telling the worker state which entry point is loading (scriptFile). */
-async function importModules(modules: LocalRuntimeOptions["functionModules"]): Promise<string> {
+async function importModules(modules: LocalRuntimeOptions["functionModules"]): Promise<void> {
   if (typeof modules === "function") {
     await modules();
-    return process.cwd();
+    return;
   }
   for (const module of modules) {
     const url = module.startsWith("file:") ? module : pathToFileURL(resolve(module)).href;
@@ -132,18 +133,12 @@ async function importModules(modules: LocalRuntimeOptions["functionModules"]): P
       workerApp.currentEntryPoint = undefined;
     }
   }
-  return modules[0] ? dirname(fileURLToPath(modules[0].startsWith("file:") ? modules[0] : pathToFileURL(resolve(modules[0])).href)) : process.cwd();
 }
 
 /** A timer trigger binding's schedule options (the library copies them onto the binding). */
 function timerFunctionFrom(fn: IndexedFunction): TimerFunction {
   const { schedule, runOnStartup, useMonitor } = fn.trigger;
   return { name: fn.name, schedule: typeof schedule === "string" ? schedule : "", runOnStartup: runOnStartup === true, useMonitor: typeof useMonitor === "boolean" ? useMonitor : undefined };
-}
-
-/** Prepares the process as the Node.js worker does before the app's modules load: `@azure/functions-core` is provided. */
-export function installWorker(): void {
-  installCoreModule();
 }
 
 /** Starts the local runtime. */
@@ -163,14 +158,15 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
   // The core module must be in place before any product module runs its `app.*` registrations.
   installCoreModule();
   workerApp.log = (level, category, message) => log({ level, functionName: category === "system" ? "Worker" : "Host", invocationId: "", message });
-  const appDirectory = await importModules(options.functionModules);
+  await importModules(options.functionModules);
   // Indexing as the host does it; a registration the host would refuse stops start-up here.
   const indexed = validateRegistrations(env);
   workerApp.indexingLocked = true;
   warnAboutUnsupported(indexed, log);
   const registry = new FunctionRegistry();
   registry.log = ({ functionName, invocationId, level, message }) => log({ level, functionName, invocationId, message });
-  await runAppStartHooks(appDirectory);
+  // The function app's root (where host.json is), as the worker's startApp receives it.
+  await runAppStartHooks(process.cwd());
 
   const routePrefix = options.routePrefix ?? routePrefixFrom(hostJson);
   const doors = await openFrontDoors({

@@ -1,6 +1,6 @@
 /**
  * The local Durable orchestration engine: runs the product's orchestrations, activities and entities,
- * captured from '@azure/functions' (see ../capture/registry.ts), on the real durable-functions replay code,
+ * registered through '@azure/functions-core' (see ../worker/), on the real durable-functions replay code,
  * standing in for the Functions host + Durable extension + DurableTask.Core + Azure Storage.
  *
  * Design

@@ -1,5 +1,5 @@
 /**
- * The local HTTP host: serves every captured `app.http` function under the route prefix with the
+ * The local HTTP host: serves every registered `app.http` function under the route prefix with the
  * Functions host's routing, auth levels and response rules, plus the Durable extension's public
  * webhooks under `/runtime/webhooks/durabletask/` (system key required). Listens on 127.0.0.1 only.
  * Nothing on the request path touches the file system; handler failures are logged and answered
