@@ -54,6 +54,8 @@ describe("deploy with a cached ACR Tasks build", () => {
     const built = await world.sandbox.dataPlane.resolveTag(LOGIN_SERVER, REPOSITORY, `deploy-${id}`);
     expect(built).toMatch(/^sha256:[a-f0-9]{64}$/);
     expect(out.digest).toBe(built);
+    // One build, one manifest: the requested tag names the very image that was deployed.
+    expect(await world.sandbox.dataPlane.resolveTag(LOGIN_SERVER, REPOSITORY, "release-42")).toBe(built);
     expect(world.app(app.name).template.containers[0]!.image).toBe(`${LOGIN_SERVER}/${REPOSITORY}@${built}`);
     expect(world.app(app.name).latestReadyRevisionName).toBe(out.newRevision);
 

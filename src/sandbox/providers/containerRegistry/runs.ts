@@ -201,18 +201,24 @@ export class RunStore {
       JSON.stringify(request.values),
       typeof request.raw.dockerFilePath === "string" ? request.raw.dockerFilePath : undefined,
     ]);
+    // One build pushes one manifest under every tag it names (the requested tag and deploy-<id> share
+    // a digest, as on ACR): one image per repository, built for the first tag that names it.
+    const perRepository = new Map<string, { digest: string; manifest: PushedManifest }>();
     const images = refs.map((ref): RunImage => {
-      // One build pushes one manifest under every tag it names.
       if (simulated) return { ...ref, digest: simulated.digest, manifest: simulated.manifest };
-      const image = buildImageManifest({
-        loginServer: ref.registry,
-        repository: ref.repository,
-        tag: ref.tag,
-        nonce: `${runId}@${new Date(createdAt).toISOString()}`,
-        inputFingerprint: fingerprint,
-        os: request.platform.os,
-        architecture: request.platform.architecture,
-      });
+      const key = `${ref.registry.toLowerCase()}/${ref.repository}`;
+      const image =
+        perRepository.get(key) ??
+        buildImageManifest({
+          loginServer: ref.registry,
+          repository: ref.repository,
+          tag: ref.tag,
+          nonce: `${runId}@${new Date(createdAt).toISOString()}`,
+          inputFingerprint: fingerprint,
+          os: request.platform.os,
+          architecture: request.platform.architecture,
+        });
+      perRepository.set(key, image);
       return { ...ref, digest: image.digest, manifest: image.manifest };
     });
     const scale = (lines: { at: number; text: string }[]): { at: number; text: string }[] =>
