@@ -50,6 +50,22 @@ describe("POST /api/webhooks/acr: authentication", () => {
   });
 });
 
+describe("POST /api/webhooks/acr: downstream trouble", () => {
+  it("answers within 1 s even when the durable store refuses to start anything (ACR never retries, so the answer must not wait)", async () => {
+    aw.world.runtime.rpcFaults.add({ method: "POST", pathContains: "autoRolloutPush", status: 503 });
+    try {
+      const digest = await aw.push("team/missing", "v7");
+      const answer = await aw.webhook(aw.pushBody({ repository: "team/missing", tag: "v7", digest }));
+      expect(answer.ms).toBeLessThan(1_000);
+      // The start failed at once: a 500 problem (what ACR records for the delivery), and nothing half-done.
+      expect(answer.status).toBe(500);
+    } finally {
+      aw.world.runtime.rpcFaults.clear();
+    }
+    await aw.advance(WINDOW_MS + 1_000);
+  });
+});
+
 describe("POST /api/webhooks/acr: malformed payloads", () => {
   it("answers 400 problem+json pointing at what is missing, and starts nothing", async () => {
     const noId = await aw.webhook({ action: "push" });
