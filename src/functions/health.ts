@@ -21,7 +21,7 @@ export function healthDetails(): { status: number; body: HealthDetails } {
   const settings = currentSettings();
   const targets = currentTargets();
   const errors = [...(settings.ok ? [] : settings.issues), ...(targets.ok ? [] : targets.issues)];
-  const warnings = targets.ok ? unsupportedFeatureWarnings(targets.targets) : [];
+  const warnings = targets.ok ? unsupportedFeatureWarnings(targets.targets, settings.ok ? { webhookSecretSet: settings.settings.autoRollout.webhookSecret !== undefined } : undefined) : [];
   const valid = errors.length === 0;
   const body: HealthDetails = {
     status: valid ? "healthy" : "unhealthy",

@@ -4,6 +4,7 @@
  * undocumented status, content type, body field or missing header fails the test).
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { resetSettingsCache } from "../../../src/config/settings.js";
 import { targetKey } from "../../../src/entities/names.js";
 import type { DeploymentAccepted, DeploymentPage, DeploymentResource, HealthDetails, HealthResource, TargetList, TargetResource } from "../../../src/functions/http/apiTypes.js";
 import { PROBLEM_TYPES, type Problem } from "../../../src/functions/http/problem.js";
@@ -48,7 +49,7 @@ describe("system", () => {
     expect([details.status, details.body.configuration]).toEqual([200, { valid: true, errors: [], warnings: [] }]);
   });
 
-  it("GET /health stays 200 for targets declaring notifications and autoRollout: both are supported, so neither is listed as a warning", async () => {
+  it("GET /health stays 200 for targets declaring notifications and autoRollout; without a webhook secret it warns that the ACR webhook refuses every call", async () => {
     const [web, builder] = CONTRACT_TARGETS.targets;
     cw.setTargets({
       ...CONTRACT_TARGETS,
@@ -62,12 +63,20 @@ describe("system", () => {
       expect([anonymous.status, anonymous.body.status, anonymous.body.configuration]).toEqual([
         200,
         "healthy",
-        { valid: true, errors: [], warnings: [] },
+        { valid: true, errors: [], warnings: [{ path: "/ACA_ROLLOUT_WEBHOOK_SECRET" }] },
       ]);
       const details = await cw.client.request<HealthDetails>("GET", "/health/details");
       expect(details.body.configuration.warnings).toEqual([
+        { path: "/ACA_ROLLOUT_WEBHOOK_SECRET", message: expect.stringContaining("POST /api/webhooks/acr refuses every call (401), so target(s) builder with autoRollout") },
       ]);
+      // With the secret set, nothing to warn about.
+      process.env.ACA_ROLLOUT_WEBHOOK_SECRET = "a-secret-of-sixteen-characters-or-more";
+      resetSettingsCache();
+      const withSecret = await cw.client.request<HealthResource>("GET", "/health", { key: false });
+      expect(withSecret.body.configuration.warnings).toEqual([]);
     } finally {
+      delete process.env.ACA_ROLLOUT_WEBHOOK_SECRET;
+      resetSettingsCache();
       cw.setTargets(CONTRACT_TARGETS);
     }
   });
