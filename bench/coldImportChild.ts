@@ -1,7 +1,7 @@
 /**
  * Child process of the cold-import figure. `product <module...>`: installs the local runtime's
- * `@azure/functions-core`, then imports each product module, as `startLocalRuntime` does. `bare`: imports
- * `@azure/functions` only. Prints `{ importMs, sinceProcessStartMs, functions }` as JSON and exits.
+ * `@azure/functions-core`, then imports each product module, as `startLocalRuntime` does. `bareApp`: the
+ * same with the bench's bare durable app (./bareApp.ts) instead. `bare`: imports `@azure/functions` only. Prints `{ importMs, sinceProcessStartMs, functions }` as JSON and exits.
  */
 import { pathToFileURL } from "node:url";
 
@@ -10,11 +10,12 @@ const started = performance.now();
 let functions = 0;
 if (mode === "bare") {
   await import("@azure/functions");
-} else if (mode === "product") {
+} else if (mode === "product" || mode === "bareApp") {
   // Imported here, not statically, so the timing includes loading the core module and @azure/functions.
   const { installCoreModule, workerApp } = await import("../src/local/worker/coreModule.js");
   installCoreModule();
-  for (const module of modules) await import(pathToFileURL(module).href);
+  if (mode === "bareApp") await import("./bareApp.js");
+  else for (const module of modules) await import(pathToFileURL(module).href);
   functions = workerApp.functions.size;
 } else {
   throw new Error(`unknown mode ${String(mode)}`);

@@ -1,6 +1,6 @@
 /**
  * `npm run bench`: a few honest figures for aca-rollout, printed as `metric: value unit (details)`.
- * No thresholds and no pass/fail: compare runs on the same machine. Figures:
+ * Figures with a target from issue 15 print PASS or FAIL beside it. Figures:
  *
  * 1. Deploy on the virtual clock. One warm-up deploy (not counted), then N=20 sequential no-build
  *    deploys, each to its own seeded Single-mode app, through the local runtime and the HTTPS Azure
@@ -19,8 +19,11 @@
  *    (sandbox `runRunning` 5, 30, 90 min): history events of the deploy instance (expected flat) and
  *    of the `-build` wait sub-orchestration's last execution, with the ACR run reads as the poll count.
  * 3. Cold import. A fresh `node` process installs the runtime's @azure/functions-core and imports every current
- *    `dist/src/functions/*.js` (stale outputs without a source are skipped), against one that only
- *    imports `@azure/functions`; median of 5 alternating runs, timed inside the child.
+ *    `dist/src/functions/*.js` (stale outputs without a source are skipped), against the same for the
+ *    bench's bare durable app (bench/bareApp.ts) and one that only imports `@azure/functions`; median
+ *    of 20 alternating runs, timed inside the child; PASS when the product is ≤ 1.5× the bare app.
+ *
+ * `--smoke` runs every scenario scaled down (about 20 s) for CI. Results go to bench/results.json.
  * 4. HTTP intake. `GET /api/health` on the local runtime from 32 keep-alive clients in a separate
  *    node process (node:http Agent; undici is not installed) for 3 s after a 0.5 s warm-up: responses
  *    completed in the window per second, with statuses and latency p50/p99.
@@ -33,12 +36,15 @@ import { benchDeploys } from "./deployBench.js";
 import { printFigure } from "./figures.js";
 import { benchHttpIntake } from "./httpIntake.js";
 import { productFunctionModules } from "./productModules.js";
+import { RESULTS_PATH, writeResults, type Results } from "./results.js";
 
-const DEPLOYS = 20;
-const BUILD_MINUTES = [5, 30, 90] as const;
-const COLD_IMPORT_RUNS = 5;
+/** `--smoke`: the same scenarios, scaled down to about 20 s, so CI keeps the bench from rotting. */
+const SMOKE = process.argv.includes("--smoke");
+const DEPLOYS = SMOKE ? 3 : 20;
+const BUILD_MINUTES = SMOKE ? ([5] as const) : ([5, 30, 90] as const);
+const COLD_IMPORT_RUNS = SMOKE ? 2 : 20;
 const HTTP_CLIENTS = 32;
-const HTTP_MEASURE_MS = 3_000;
+const HTTP_MEASURE_MS = SMOKE ? 1_000 : 3_000;
 
 async function main(): Promise<number> {
   const started = performance.now();
@@ -48,13 +54,16 @@ async function main(): Promise<number> {
   const { modules, stale } = productFunctionModules();
   if (stale.length > 0) process.stderr.write(`skipping stale build outputs without a source: ${stale.join(", ")}\n`);
 
+  const results: Results = { machine: { cpus: cpuList.length, model: cpuList[0]?.model.trim(), node: process.version }, smoke: SMOKE, startedAt: new Date().toISOString() };
   let world: BenchWorld | undefined;
   try {
-    await benchColdImport(modules, COLD_IMPORT_RUNS);
+    await benchColdImport(modules, COLD_IMPORT_RUNS, results);
     world = await startBenchWorld(modules);
     await benchDeploys(world, DEPLOYS);
     await benchBuildLengths(world, BUILD_MINUTES);
     await benchHttpIntake(world.runtime.url, HTTP_CLIENTS, HTTP_MEASURE_MS);
+    writeResults(results);
+    process.stdout.write(`results written to ${RESULTS_PATH}\n`);
     return 0;
   } catch (error) {
     process.stderr.write(`bench failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);

@@ -5,7 +5,7 @@
  * and the `x-ms-correlation-request-id`; neither carries headers, bodies or URL query strings, so a
  * SAS token in a failing URL never reaches the Durable history or a log.
  */
-import { isRestError } from "@azure/core-rest-pipeline";
+import { isRestError } from "../azure/restError.js";
 import { isTransient, toAzureFailure, type AzureFailure } from "../azure/azureFailure.js";
 import { AzureCallError } from "../domain/errors.js";
 import { failureFromAzure, type ActivityFailure } from "./contracts.js";

@@ -5,7 +5,7 @@
  * e.g. Azure could not pull an image, so no revision was created.
  */
 import * as df from "durable-functions";
-import { restorePoller } from "@azure/arm-appcontainers";
+import { armAppContainers } from "../azure/sdk.js";
 import { ACTIVITIES, type ReadWriteOperationInput, type ReadWriteOperationOutput } from "./contracts.js";
 import { failureOrThrow } from "./azureErrors.js";
 import { activityServices, type ActivityServices } from "./services.js";
@@ -16,7 +16,7 @@ const FAILED_OPERATION = /^The long-running operation has failed\. ([A-Za-z0-9_.
 /** Polls the write's operation once and reports its status, with ARM's code and message when it failed. */
 export async function readWriteOperation(input: ReadWriteOperationInput, services: ActivityServices): Promise<ReadWriteOperationOutput> {
   const client = services.azure.containerApps(input.target.subscriptionId);
-  const poller = restorePoller(client, input.operation, client.containerApps.update);
+  const poller = armAppContainers().restorePoller(client, input.operation, client.containerApps.update);
   try {
     await poller.poll();
   } catch (error) {

@@ -2,7 +2,7 @@
  * Turns an error thrown by an Azure SDK call into a plain, serializable record that keeps the ARM
  * error code and the correlation id, so an orchestration can report exactly which call failed.
  */
-import { isRestError } from "@azure/core-rest-pipeline";
+import { isRestError } from "./restError.js";
 
 /** What the product records about a failed Azure call. Safe to log: no headers, tokens or bodies. */
 export interface AzureFailure {

@@ -1,14 +1,16 @@
 /**
  * The one place Azure SDK clients are built. Everything else asks this module for a client, so the
- * endpoint, credential, TLS trust (the sandbox's CA) and retry policy are decided once.
+ * endpoint, credential, TLS trust (the sandbox's CA) and retry policy are decided once. The SDKs
+ * load on the first client built (./sdk.ts), not when a function module is imported.
  */
-import { ContainerAppsAPIClient } from "@azure/arm-appcontainers";
-import { ContainerRegistryManagementClient } from "@azure/arm-containerregistry";
+import type { ContainerAppsAPIClient } from "@azure/arm-appcontainers";
+import type { ContainerRegistryManagementClient } from "@azure/arm-containerregistry";
 import type { TokenCredential } from "@azure/core-auth";
-import { ContainerRegistryClient, ContainerRegistryContentClient, KnownContainerRegistryAudience } from "@azure/container-registry";
-import { BlobClient, type StoragePipelineOptions } from "@azure/storage-blob";
+import type { ContainerRegistryClient, ContainerRegistryContentClient } from "@azure/container-registry";
+import type { BlobClient, StoragePipelineOptions } from "@azure/storage-blob";
 import type { Settings } from "../config/settings.js";
 import { credentialFor } from "./credential.js";
+import { armAppContainers, armContainerRegistry, containerRegistryDataPlane, storageBlob } from "./sdk.js";
 
 /** Retry settings shared by every client; the SDK honours Retry-After on 429 and 503. */
 export interface RetrySettings {
@@ -46,7 +48,7 @@ export class AzureClients {
   containerApps(subscriptionId: string): ContainerAppsAPIClient {
     let client = this.apps.get(subscriptionId);
     if (!client) {
-      client = new ContainerAppsAPIClient(this.credential, subscriptionId, {
+      client = new (armAppContainers().ContainerAppsAPIClient)(this.credential, subscriptionId, {
         endpoint: this.settings.armEndpoint,
         credentials: { scopes: [`${this.armAudience()}/.default`] },
         ...this.commonOptions(),
@@ -60,7 +62,7 @@ export class AzureClients {
   containerRegistry(subscriptionId: string): ContainerRegistryManagementClient {
     let client = this.registries.get(subscriptionId);
     if (!client) {
-      client = new ContainerRegistryManagementClient(this.credential, subscriptionId, {
+      client = new (armContainerRegistry().ContainerRegistryManagementClient)(this.credential, subscriptionId, {
         endpoint: this.settings.armEndpoint,
         credentialScopes: [`${this.armAudience()}/.default`],
         ...this.commonOptions(),
@@ -75,8 +77,8 @@ export class AzureClients {
     let client = this.dataPlanes.get(loginServer);
     if (!client) {
       const endpoint = this.settings.registryEndpoints[loginServer] ?? `https://${loginServer}`;
-      client = new ContainerRegistryClient(endpoint, this.credential, {
-        audience: KnownContainerRegistryAudience.AzureResourceManagerPublicCloud,
+      client = new (containerRegistryDataPlane().ContainerRegistryClient)(endpoint, this.credential, {
+        audience: containerRegistryDataPlane().KnownContainerRegistryAudience.AzureResourceManagerPublicCloud,
         ...this.commonOptions(),
       });
       this.dataPlanes.set(loginServer, client);
@@ -90,8 +92,8 @@ export class AzureClients {
     let client = this.contents.get(key);
     if (!client) {
       const endpoint = this.settings.registryEndpoints[loginServer] ?? `https://${loginServer}`;
-      client = new ContainerRegistryContentClient(endpoint, repository, this.credential, {
-        audience: KnownContainerRegistryAudience.AzureResourceManagerPublicCloud,
+      client = new (containerRegistryDataPlane().ContainerRegistryContentClient)(endpoint, repository, this.credential, {
+        audience: containerRegistryDataPlane().KnownContainerRegistryAudience.AzureResourceManagerPublicCloud,
         ...this.commonOptions(),
       });
       this.contents.set(key, client);
@@ -110,7 +112,7 @@ export class AzureClients {
       // Storage counts tries, not retries.
       retryOptions: { maxTries: this.retry.maxRetries + 1, retryDelayInMs: this.retry.retryDelayInMs, maxRetryDelayInMs: this.retry.maxRetryDelayInMs },
     };
-    return new BlobClient(sasUrl, undefined, options);
+    return new (storageBlob().BlobClient)(sasUrl, undefined, options);
   }
 
   /** The token audience: ARM's public-cloud audience, or the sandbox's own origin. */

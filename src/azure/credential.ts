@@ -3,8 +3,8 @@
  * against the sandbox (which checks that a token is present, as ARM does, but not what it says).
  */
 import type { AccessToken, TokenCredential } from "@azure/core-auth";
-import { DefaultAzureCredential } from "@azure/identity";
 import type { RuntimeMode } from "../config/settings.js";
+import { identity } from "./sdk.js";
 
 /** A credential that always returns the same token; used only in sandbox mode. */
 export class SandboxTokenCredential implements TokenCredential {
@@ -18,6 +18,6 @@ let defaultCredential: TokenCredential | undefined;
 /** The credential for the given mode; the Azure one is created once per process. */
 export function credentialFor(mode: RuntimeMode): TokenCredential {
   if (mode === "sandbox") return new SandboxTokenCredential();
-  defaultCredential ??= new DefaultAzureCredential();
+  defaultCredential ??= new (identity().DefaultAzureCredential)();
   return defaultCredential;
 }

@@ -7,7 +7,7 @@
  * `isSystemEvent`, never hand-written types). Unknown fields are kept out, not refused: ACR and
  * Event Grid add fields over time (Event Grid's `target.url`, `actor`, `source`, `connectedRegistry`).
  */
-import { EventGridDeserializer, isSystemEvent, type ContainerRegistryImagePushedEventData } from "@azure/eventgrid";
+import type { ContainerRegistryImagePushedEventData, EventGridDeserializer } from "@azure/eventgrid";
 import { z } from "zod";
 import type { RegistryPush } from "../../domain/autoRollout.js";
 
@@ -68,7 +68,13 @@ function pushOf(source: RegistryPush["source"], eventId: string, timestamp: stri
   };
 }
 
-const deserializer = new EventGridDeserializer();
+let eventGrid: Promise<{ deserializer: EventGridDeserializer; isSystemEvent: typeof import("@azure/eventgrid").isSystemEvent }> | undefined;
+
+/** `@azure/eventgrid`, imported on the first Event Grid event (about 300 ms a webhook cold start never needs). */
+function eventGridSdk(): NonNullable<typeof eventGrid> {
+  eventGrid ??= import("@azure/eventgrid").then(({ EventGridDeserializer, isSystemEvent }) => ({ deserializer: new EventGridDeserializer(), isSystemEvent }));
+  return eventGrid;
+}
 
 /** An Event Grid event as read: an ImagePushed push, or why it is not one. */
 export type EventGridRead = { kind: "push"; push: RegistryPush } | { kind: "ignored"; reason: string };
@@ -80,6 +86,7 @@ export type EventGridRead = { kind: "push"; push: RegistryPush } | { kind: "igno
 export async function readEventGridEvent(raw: unknown): Promise<EventGridRead> {
   if (typeof raw !== "object" || raw === null) return { kind: "ignored", reason: "the event is not a JSON object" };
   // The deserializer takes the event as text or a plain record; text needs no cast.
+  const { deserializer, isSystemEvent } = await eventGridSdk();
   let data: ContainerRegistryImagePushedEventData | undefined;
   let id: string;
   if ("specversion" in raw) {
