@@ -255,6 +255,9 @@ module eventGrid 'modules/eventGrid.bicep' = if (enableEventGrid) {
 @description('Base URL of the API, e.g. https://<app>.azurewebsites.net/api')
 output functionUrl string = 'https://${functionApp.outputs.defaultHostName}/api'
 
+@description('The Function App name, for func azure functionapp publish.')
+output functionAppName string = functionApp.outputs.name
+
 @description('The Function App name (azd deploys the code to it).')
 output AZURE_FUNCTION_NAME string = functionApp.outputs.name
 
