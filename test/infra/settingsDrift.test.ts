@@ -2,6 +2,7 @@
  * Settings drift: the settings the product's code reads, the keys of local.settings.example.json and the app
  * settings infra/bicep gives the Function App must be the same set, apart from the exceptions declared below
  * (each with its reason, and each checked to still be needed). Secrets reach the app only as Key Vault references.
+ * src/cli is left out: the CLI runs on a developer's machine and reads its settings from their shell.
  */
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
