@@ -123,6 +123,22 @@ describe("aca-rollout deploy", () => {
     await cli.world.runToEnd(/deployment (dep-\S+) started/.exec(run.stdout)![1]!);
   });
 
+  it("status <id> shows a deploy and exits by its outcome; an unknown id is exit 2", async () => {
+    const ok = await cli.run(["deploy", "--target", "site", "--context", project, "--force", "--no-wait"]);
+    const id = /deployment (dep-\S+) started/.exec(ok.stdout)![1]!;
+    const running = await cli.run(["status", id]);
+    expect([running.exitCode, running.stdout]).toEqual([0, expect.stringMatching(/^(Pending|Building|Queued)/)]);
+    const waited = await cli.run(["status", id, "--wait", "--json"]);
+    expect(waited.exitCode).toBe(0);
+    expect(JSON.parse(waited.stdout)).toMatchObject({ id, status: "Succeeded" });
+    cli.world.sandbox.acr.failNextRun("Failed", "boom");
+    const bad = await cli.run(["deploy", "--target", "site", "--context", project, "--force"]);
+    const badId = /deployment (dep-\S+) started/.exec(bad.stdout)![1]!;
+    expect((await cli.run(["status", badId])).exitCode).toBe(1);
+    const unknown = await cli.run(["status", "dep-nope"]);
+    expect([unknown.exitCode, unknown.stderr]).toEqual([2, expect.stringMatching(/no deployment with id/)]);
+  });
+
   describe("usage and configuration errors exit 2", () => {
     it.each([
       ["no key", ["deploy", "--target", "site"], { ACA_ROLLOUT_KEY: undefined }, /a function key is required/],

@@ -43,6 +43,8 @@ export function finalLines(resource: DeploymentResource): string[] {
   const lines = [`${resource.status}: deployment ${resource.id}${resource.reason !== undefined ? ` - ${resource.reason}` : ""}`];
   if (resource.image.digest !== undefined) lines.push(`  image ${resource.image.loginServer}/${resource.image.repository}@${resource.image.digest}`);
   if (resource.revision !== undefined) lines.push(`  revision ${resource.revision}`);
+  // The layer and cache report of the build: "1 of 6 layers new, 941 B of 205 kB; 4/5 steps cached".
+  if (resource.build?.summary !== undefined) lines.push(`  build: ${resource.build.summary}`);
   lines.push(...stepSummaryLines(resource));
   if (resource.logTail !== undefined) {
     lines.push(`build log (last ${LOG_TAIL_LINES} lines of run ${resource.runId ?? "?"}):`);
