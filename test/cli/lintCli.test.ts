@@ -36,7 +36,7 @@ describe("aca-rollout lint", () => {
     expect(run.exitCode).toBe(1);
     expect(run.stdout).toContain("lint: 2 findings (2 cache, 0 size, 0 security)");
     expect(run.stdout).toContain("  .dockerignore dockerignore-missing (cache, warning)");
-    expect(run.stdout).toMatch(/  Dockerfile:3 copy-all-before-install \(cache, warning\)\n    why: .*\n    fix: Copy only the dependency manifests first/);
+    expect(run.stdout).toMatch(/ {2}Dockerfile:3 copy-all-before-install \(cache, warning\)\n {4}why: .*\n {4}fix: Copy only the dependency manifests first/);
     const json = JSON.parse((await lint(["--context", dir, "--json"])).stdout) as LintReport;
     expect(json.findings.map((f) => [f.rule, f.line])).toEqual([
       ["dockerignore-missing", null],
