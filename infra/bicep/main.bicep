@@ -129,7 +129,8 @@ module storage 'modules/storage.bicep' = {
     name: take('st${toLower(namePrefix)}${suffix}', 24)
     location: location
     tags: tags
-    deploymentContainerName: 'app-package-${take(functionAppName, 32)}'
+    // Container names are lower case only.
+    deploymentContainerName: toLower('app-package-${take(functionAppName, 32)}')
     principalId: identity.outputs.principalId
   }
 }
