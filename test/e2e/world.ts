@@ -142,10 +142,17 @@ export async function startDeployWorld(options: DeployWorldOptions = {}): Promis
   const runtime = await startLocalRuntime({ functionModules: options.functionModules ?? [WORKFLOW_MODULE], clock, dataDir: join(dir, "data"), log: options.log ?? (() => {}) });
 
   // Webhooks the sandbox sends (a push) reach the runtime over HTTP: they are part of "in-flight work".
+  // Work crosses between the three (an activity's build read finishes a run whose push sends a webhook,
+  // whose handler raises an event), so settle again until a whole pass started nothing new.
+  const started = (): number => sandbox.dataPlane.pushesStarted() + sandbox.acr.webhookDeliveriesStarted();
   const settle = async (): Promise<void> => {
-    await sandbox.dataPlane.whenIdle();
-    await sandbox.acr.webhookDeliveriesIdle();
-    await runtime.engine.idle();
+    for (;;) {
+      const before = started();
+      await sandbox.dataPlane.whenIdle();
+      await sandbox.acr.webhookDeliveriesIdle();
+      await runtime.engine.idle();
+      if (started() === before) return;
+    }
   };
 
   const pushImage = (tag: string, nonce?: string): Promise<string> =>

@@ -67,10 +67,16 @@ export async function startDemoWorld(): Promise<DemoWorld> {
   const client = createApiClient({ baseUrl: runtime.url, functionKey: runtime.functionKey, document: await fetchOpenApiDocument(runtime.url) });
   wireDemoWebhook(sandbox, runtime.url, process.env);
   // A push reaches the runtime through the sandbox's webhook, over HTTP: part of the work to let finish.
+  // Work crosses between the three, so settle again until a whole pass started nothing new.
+  const started = (): number => sandbox.dataPlane.pushesStarted() + sandbox.acr.webhookDeliveriesStarted();
   const settle = async (): Promise<void> => {
-    await sandbox.dataPlane.whenIdle();
-    await sandbox.acr.webhookDeliveriesIdle();
-    await runtime.engine.idle();
+    for (;;) {
+      const before = started();
+      await sandbox.dataPlane.whenIdle();
+      await sandbox.acr.webhookDeliveriesIdle();
+      await runtime.engine.idle();
+      if (started() === before) return;
+    }
   };
   return {
     clock,

@@ -287,6 +287,11 @@ export class AcrDataPlane {
     return this.pending.settled();
   }
 
+  /** How many pushes were ever announced (monotonic), so a caller can tell whether new ones started. */
+  pushesStarted(): number {
+    return this.pending.started;
+  }
+
   /** Pushes that failed since the last reset, oldest first. */
   pushFailures(): PushFailure[] {
     return [...this.failures];

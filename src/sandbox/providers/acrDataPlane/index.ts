@@ -62,6 +62,8 @@ export interface AcrDataPlaneProvider extends SandboxProvider, ImagePushSink {
   serves(loginServer: string): boolean;
   /** Resolves once every announced push has been stored or has failed. */
   whenIdle(): Promise<void>;
+  /** How many pushes were ever announced (monotonic): unchanged across a wait means none started. */
+  pushesStarted(): number;
   /** Token exchanges, access tokens issued, 401 challenges and pushes since the last reset. */
   stats(): DataPlaneCounters;
   /** Pushes that failed since the last reset. */
@@ -124,6 +126,7 @@ export function createAcrDataPlaneProvider(context: SandboxContext, options: Acr
     hasManifest: (loginServer, repository, reference) => plane.hasManifest(loginServer, repository, reference),
     serves: (loginServer) => plane.serves(loginServer),
     whenIdle: () => plane.whenIdle(),
+    pushesStarted: () => plane.pushesStarted(),
     stats: () => plane.stats(),
     pushFailures: () => plane.pushFailures(),
     close: () => backend.close?.(),

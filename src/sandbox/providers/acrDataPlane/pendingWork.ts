@@ -7,14 +7,21 @@
 /** A set of in-flight promises that can be awaited as a whole. */
 export class PendingWork {
   private readonly inFlight = new Set<Promise<unknown>>();
+  private total = 0;
 
   /** Tracks `work` until it settles. */
   track<T>(work: Promise<T>): Promise<T> {
+    this.total += 1;
     const tracked = work.finally(() => this.inFlight.delete(tracked));
     this.inFlight.add(tracked);
     // The caller may ignore the result; the failure is reported elsewhere, never as an unhandled rejection.
     tracked.catch(() => undefined);
     return tracked;
+  }
+
+  /** How many were ever tracked: a caller that sees it unchanged across a wait knows nothing new started. */
+  get started(): number {
+    return this.total;
   }
 
   /** How many are in flight. */

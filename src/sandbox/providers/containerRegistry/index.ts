@@ -64,6 +64,8 @@ export interface ContainerRegistryScenario {
   webhooks(registry: SandboxRegistry): SandboxWebhook[];
   /** Resolves once every webhook delivery under way has been answered or has failed. */
   webhookDeliveriesIdle(): Promise<void>;
+  /** How many webhook deliveries were ever started (monotonic): unchanged across a wait means none started. */
+  webhookDeliveriesStarted(): number;
 }
 
 /** The ACR provider as the sandbox holds it; registry events (from the data plane) fire its webhooks. */
@@ -149,6 +151,7 @@ export function createContainerRegistryProvider(context: SandboxContext, options
     putWebhook: (registry, name, params) => webhooks.put(registryKey(registry), name, params).webhook,
     webhooks: (registry) => webhooks.list(registryKey(registry)),
     webhookDeliveriesIdle: () => dispatcher.whenIdle(),
+    webhookDeliveriesStarted: () => dispatcher.started(),
     addImagePushSink(sink) {
       sinks.push(sink);
       return () => {

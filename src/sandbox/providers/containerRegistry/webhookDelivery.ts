@@ -34,6 +34,7 @@ export interface WebhookDispatcherDeps {
 /** Sends webhooks for registry events and pings. */
 export class WebhookDispatcher implements RegistryEventSink {
   private readonly inFlight = new Set<Promise<void>>();
+  private sent = 0;
 
   constructor(private readonly deps: WebhookDispatcherDeps) {}
 
@@ -56,6 +57,11 @@ export class WebhookDispatcher implements RegistryEventSink {
     return eventId;
   }
 
+  /** How many deliveries were ever started (monotonic): unchanged across a wait means none started. */
+  started(): number {
+    return this.sent;
+  }
+
   /** Resolves once every delivery under way has been answered or has failed. */
   async whenIdle(): Promise<void> {
     while (this.inFlight.size > 0) await Promise.allSettled([...this.inFlight]);
@@ -72,6 +78,7 @@ export class WebhookDispatcher implements RegistryEventSink {
       this.deps.webhooks.record(webhook, record);
       this.deps.changed();
     });
+    this.sent += 1;
     this.inFlight.add(work);
     void work.finally(() => this.inFlight.delete(work));
   }
