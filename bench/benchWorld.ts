@@ -20,6 +20,8 @@ export const RESOURCE_GROUP = "rg-bench";
 export const REGISTRY_NAME = "benchacr";
 export const LOGIN_SERVER = `${REGISTRY_NAME}.azurecr.io`;
 export const REPOSITORY = "team/web";
+/** The ACR webhook secret the runtime's settings carry, so a bench scenario can point a sandbox webhook at it. */
+export const WEBHOOK_SECRET = "bench-webhook-secret-000000000001";
 
 /** The e2e tests' durations on the virtual clock (ms): a realistic but quick deploy. */
 export const BENCH_DURATIONS: Readonly<SandboxDurations> = Object.freeze({
@@ -47,7 +49,7 @@ export interface BenchWorld {
   /** Pushes an image and returns its digest. */
   pushImage(tag: string, nonce: string): Promise<string>;
   /** Starts a deploy with `request` as input; returns its instance id. */
-  start(request: { deploymentId: string }): Promise<string>;
+  start(request: { deploymentId: string; [field: string]: unknown }): Promise<string>;
   /** Advances virtual time timer by timer until the instance finishes; returns its final status. */
   runToEnd(instanceId: string, maxVirtualMs?: number): Promise<InstanceStatus>;
   /** Stops everything the world started and removes its temp dir; safe to call twice. */
@@ -82,11 +84,17 @@ export async function startBenchWorld(functionModules: readonly string[]): Promi
     Object.assign(process.env, {
       ...productSettingsFor(sandbox.origin, caFile, [LOGIN_SERVER]),
       ACA_ROLLOUT_ARM_RETRY_DELAY_MS: "20",
+      ACA_ROLLOUT_WEBHOOK_SECRET: WEBHOOK_SECRET,
     });
     const runtime = await startLocalRuntime({ functionModules, clock, port: 0, dataDir: join(dir, "data"), log: () => {} });
     cleanups.push(() => runtime.stop());
 
-    const settle = (): Promise<void> => runtime.engine.idle();
+    // Webhooks the sandbox sends (a push) reach the runtime over HTTP: they are part of the in-flight work.
+    const settle = async (): Promise<void> => {
+      await sandbox.dataPlane.whenIdle();
+      await sandbox.acr.webhookDeliveriesIdle();
+      await runtime.engine.idle();
+    };
     return {
       clock,
       sandbox,

@@ -23,6 +23,10 @@
  *    bench's bare durable app (bench/bareApp.ts) and one that only imports `@azure/functions`; median
  *    of 20 alternating runs, timed inside the child; PASS when the product is ≤ 1.5× the bare app.
  *
+ * 5. Critical path (issue 15 scenario 1): bench/criticalPath.ts; 200 seeded build deploys polling only,
+ *    the same 200 with the sandbox's ACR push webhook (the push signal), the first 50 with fixed 5 s
+ *    build and verify polls; beside fixed 15 s and 5 s reference pollers fed the same draws.
+ *
  * `--smoke` runs every scenario scaled down (about 20 s) for CI. Results go to bench/results.json.
  * 4. HTTP intake. `GET /api/health` on the local runtime from 32 keep-alive clients in a separate
  *    node process (node:http Agent; undici is not installed) for 3 s after a 0.5 s warm-up: responses
@@ -32,7 +36,7 @@ import { cpus } from "node:os";
 import { benchBuildLengths } from "./buildBench.js";
 import { startBenchWorld, type BenchWorld } from "./benchWorld.js";
 import { benchColdImport } from "./coldImport.js";
-import { benchCriticalPath } from "./criticalPath.js";
+import { benchCriticalPath, DEFAULT_VARIANT, type PathVariant } from "./criticalPath.js";
 import { benchDeploys } from "./deployBench.js";
 import { printFigure } from "./figures.js";
 import { benchHttpIntake } from "./httpIntake.js";
@@ -44,6 +48,20 @@ const SMOKE = process.argv.includes("--smoke");
 const DEPLOYS = SMOKE ? 3 : 20;
 /** Issue 15 asks for 200; see the report for the wall time that decides it. */
 const PATH_DEPLOYS = Number(process.env.BENCH_PATH_DEPLOYS ?? (SMOKE ? 3 : 200));
+/** The same draws (the first N of them) with other settings: the push signal, and a fixed 5 s schedule to show what density costs. */
+const PATH_VARIANTS: ReadonlyArray<{ variant: PathVariant; deploys: number }> = [
+  { variant: DEFAULT_VARIANT, deploys: PATH_DEPLOYS },
+  { variant: { label: "push signal (ACR webhook), default schedule", key: "push", push: true }, deploys: PATH_DEPLOYS },
+  {
+    variant: {
+      label: "fixed 5 s build and verify polls, no push",
+      key: "dense",
+      push: false,
+      settings: { buildPoll: { initialSeconds: 5, factor: 1, maxSeconds: 5 }, verifyPoll: { initialSeconds: 5, factor: 1, maxSeconds: 5 } },
+    },
+    deploys: SMOKE ? 3 : Math.min(PATH_DEPLOYS, 50),
+  },
+];
 const BUILD_MINUTES = SMOKE ? ([5] as const) : ([5, 30, 90] as const);
 const COLD_IMPORT_RUNS = SMOKE ? 2 : 20;
 const HTTP_CLIENTS = 32;
@@ -63,7 +81,7 @@ async function main(): Promise<number> {
     await benchColdImport(modules, COLD_IMPORT_RUNS, results);
     world = await startBenchWorld(modules);
     await benchDeploys(world, DEPLOYS);
-    await benchCriticalPath(world, PATH_DEPLOYS, results);
+    for (const { variant, deploys } of PATH_VARIANTS) await benchCriticalPath(world, deploys, results, variant);
     await benchBuildLengths(world, BUILD_MINUTES);
     await benchHttpIntake(world.runtime.url, HTTP_CLIENTS, HTTP_MEASURE_MS);
     writeResults(results);
