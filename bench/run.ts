@@ -16,7 +16,7 @@
  *    - history events: `engine.getHistory(id).length` of the deploy plus its `-verify`
  *      sub-orchestration (last execution only, if it continued as new).
  * 2. Build length vs history. One build deploy (git source, ACR Tasks) per simulated build length
- *    (sandbox `runRunning` 5, 30, 90 min): history events of the deploy instance (expected flat) and
+ *    (sandbox `runRunning` 1, 10, 30, 120 min; PASS when deploy + build wait + verify ≤ 150 events): history events of the deploy instance (expected flat) and
  *    of the `-build` wait sub-orchestration's last execution, with the ACR run reads as the poll count.
  * 3. Cold import. A fresh `node` process installs the runtime's @azure/functions-core and imports every current
  *    `dist/src/functions/*.js` (stale outputs without a source are skipped), against the same for the
@@ -27,12 +27,16 @@
  *    the same 200 with the sandbox's ACR push webhook (the push signal), the first 50 with fixed 5 s
  *    build and verify polls; beside fixed 15 s and 5 s reference pollers fed the same draws.
  *
+ * 6. Replay cost (issue 15 scenario 5): bench/replayCost.ts; orchestrations of 10, 100, 1,000 activity
+ *    steps on the local runtime: time per episode and per replayed event.
+ *
  * `--smoke` runs every scenario scaled down (about 20 s) for CI. Results go to bench/results.json.
  * 4. HTTP intake. `GET /api/health` on the local runtime from 32 keep-alive clients in a separate
  *    node process (node:http Agent; undici is not installed) for 3 s after a 0.5 s warm-up: responses
  *    completed in the window per second, with statuses and latency p50/p99.
  */
 import { cpus } from "node:os";
+import { join } from "node:path";
 import { benchBuildLengths } from "./buildBench.js";
 import { startBenchWorld, type BenchWorld } from "./benchWorld.js";
 import { benchColdImport } from "./coldImport.js";
@@ -40,6 +44,7 @@ import { benchCriticalPath, DEFAULT_VARIANT, type PathVariant } from "./critical
 import { benchDeploys } from "./deployBench.js";
 import { printFigure } from "./figures.js";
 import { benchHttpIntake } from "./httpIntake.js";
+import { benchReplayCost } from "./replayCost.js";
 import { productFunctionModules } from "./productModules.js";
 import { RESULTS_PATH, writeResults, type Results } from "./results.js";
 
@@ -62,7 +67,8 @@ const PATH_VARIANTS: ReadonlyArray<{ variant: PathVariant; deploys: number }> = 
     deploys: SMOKE ? 3 : Math.min(PATH_DEPLOYS, 50),
   },
 ];
-const BUILD_MINUTES = SMOKE ? ([5] as const) : ([5, 30, 90] as const);
+const BUILD_MINUTES = SMOKE ? ([1] as const) : ([1, 10, 30, 120] as const);
+const REPLAY_STEPS = SMOKE ? ([10, 100] as const) : ([10, 100, 1_000] as const);
 const COLD_IMPORT_RUNS = SMOKE ? 2 : 20;
 const HTTP_CLIENTS = 32;
 const HTTP_MEASURE_MS = SMOKE ? 1_000 : 3_000;
@@ -79,10 +85,12 @@ async function main(): Promise<number> {
   let world: BenchWorld | undefined;
   try {
     await benchColdImport(modules, COLD_IMPORT_RUNS, results);
-    world = await startBenchWorld(modules);
+    // The replay scenario's orchestration is loaded beside the product's functions.
+    world = await startBenchWorld([...modules, join(import.meta.dirname, "replayApp.js")]);
     await benchDeploys(world, DEPLOYS);
     for (const { variant, deploys } of PATH_VARIANTS) await benchCriticalPath(world, deploys, results, variant);
-    await benchBuildLengths(world, BUILD_MINUTES);
+    await benchBuildLengths(world, BUILD_MINUTES, results);
+    await benchReplayCost(world, REPLAY_STEPS, results);
     await benchHttpIntake(world.runtime.url, HTTP_CLIENTS, HTTP_MEASURE_MS);
     writeResults(results);
     process.stdout.write(`results written to ${RESULTS_PATH}\n`);
