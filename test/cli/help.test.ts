@@ -8,25 +8,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { runCli } from "../../src/cli/program.js";
 import { sharedProductBuild } from "../support/launcher.js";
-
-function captureIo() {
-  const out: string[] = [];
-  const err: string[] = [];
-  return {
-    out,
-    err,
-    io: {
-      stdout: { write: (text: string) => void out.push(text), isTTY: false },
-      stderr: { write: (text: string) => void err.push(text), isTTY: false },
-      env: {},
-      cwd: process.cwd(),
-      now: () => 0,
-      sleep: async () => {},
-      onInterrupt: () => () => {},
-      confirm: async () => false,
-    },
-  };
-}
+import { captureIo } from "./captureIo.js";
 
 describe("aca-rollout --help", () => {
   it.each([

@@ -4,23 +4,14 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import type { LintReport } from "../../src/domain/lintFinding.js";
 import { runCli } from "../../src/cli/program.js";
+import { captureIo } from "./captureIo.js";
 import { FASTAPI_PROJECT, writeTree } from "./context/projectTree.js";
 
 const ANTIPATTERN = readFileSync(join(import.meta.dirname, "../fixtures/layer-caching-guide/antipattern.Dockerfile"), "utf8");
 
 async function lint(argv: string[]): Promise<{ exitCode: number; stdout: string; stderr: string }> {
-  const out: string[] = [];
-  const err: string[] = [];
-  const exitCode = await runCli(["lint", ...argv], {
-    stdout: { write: (text) => void out.push(text), isTTY: false },
-    stderr: { write: (text) => void err.push(text), isTTY: false },
-    env: {},
-    cwd: process.cwd(),
-    now: () => 0,
-    sleep: async () => {},
-    onInterrupt: () => () => {},
-    confirm: async () => false,
-  });
+  const { io, out, err } = captureIo();
+  const exitCode = await runCli(["lint", ...argv], io);
   return { exitCode, stdout: out.join(""), stderr: err.join("") };
 }
 

@@ -23,6 +23,7 @@ import { productSettingsFor } from "../../src/sandbox/productSettings.js";
 import type { SeedAppOptions } from "../../src/sandbox/providers/containerApps/requestSchemas.js";
 import { startSandbox, type Sandbox } from "../../src/sandbox/server.js";
 import type { SandboxDurations } from "../../src/sandbox/kernel/types.js";
+import { settleWork } from "../support/settleWork.js";
 
 export const SUBSCRIPTION = "11111111-2222-4333-8444-555555555555";
 export const RESOURCE_GROUP = "rg-e2e";
@@ -142,18 +143,7 @@ export async function startDeployWorld(options: DeployWorldOptions = {}): Promis
   const runtime = await startLocalRuntime({ functionModules: options.functionModules ?? [WORKFLOW_MODULE], clock, dataDir: join(dir, "data"), log: options.log ?? (() => {}) });
 
   // Webhooks the sandbox sends (a push) reach the runtime over HTTP: they are part of "in-flight work".
-  // Work crosses between the three (an activity's build read finishes a run whose push sends a webhook,
-  // whose handler raises an event), so settle again until a whole pass started nothing new.
-  const started = (): number => sandbox.dataPlane.pushesStarted() + sandbox.acr.webhookDeliveriesStarted();
-  const settle = async (): Promise<void> => {
-    for (;;) {
-      const before = started();
-      await sandbox.dataPlane.whenIdle();
-      await sandbox.acr.webhookDeliveriesIdle();
-      await runtime.engine.idle();
-      if (started() === before) return;
-    }
-  };
+  const settle = (): Promise<void> => settleWork(sandbox, runtime.engine);
 
   const pushImage = (tag: string, nonce?: string): Promise<string> =>
     sandbox.dataPlane.seedImage(LOGIN_SERVER, REPOSITORY, tag, { nonce: nonce ?? `${tag}-${randomUUID()}` });

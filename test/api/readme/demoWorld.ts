@@ -26,6 +26,7 @@ import { startSandbox, type Sandbox } from "../../../src/sandbox/server.js";
 import { E2E_DURATIONS } from "../../e2e/world.js";
 import { productFunctionModules } from "../contract/contractWorld.js";
 import { createApiClient, fetchOpenApiDocument, type ApiClient } from "../contract/validatingClient.js";
+import { settleWork } from "../../support/settleWork.js";
 
 /** A running demo. */
 export interface DemoWorld {
@@ -67,17 +68,7 @@ export async function startDemoWorld(): Promise<DemoWorld> {
   const client = createApiClient({ baseUrl: runtime.url, functionKey: runtime.functionKey, document: await fetchOpenApiDocument(runtime.url) });
   wireDemoWebhook(sandbox, runtime.url, process.env);
   // A push reaches the runtime through the sandbox's webhook, over HTTP: part of the work to let finish.
-  // Work crosses between the three, so settle again until a whole pass started nothing new.
-  const started = (): number => sandbox.dataPlane.pushesStarted() + sandbox.acr.webhookDeliveriesStarted();
-  const settle = async (): Promise<void> => {
-    for (;;) {
-      const before = started();
-      await sandbox.dataPlane.whenIdle();
-      await sandbox.acr.webhookDeliveriesIdle();
-      await runtime.engine.idle();
-      if (started() === before) return;
-    }
-  };
+  const settle = (): Promise<void> => settleWork(sandbox, runtime.engine);
   return {
     clock,
     sandbox,
