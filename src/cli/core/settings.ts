@@ -40,7 +40,7 @@ export interface ConnectionOptions {
 export function connectionOf(options: ConnectionOptions, io: CliIo): Connection {
   const url = (options.url ?? io.env[CLI_ENV.url] ?? DEFAULT_URL).replace(/\/+$/, "").replace(/\/api$/, "");
   if (!/^https?:\/\//.test(url)) throw new UsageError(`--url must be an http(s) URL, not ${JSON.stringify(url)}`);
-  const key = options.key ?? io.env[CLI_ENV.key];
+  const key = options.key ?? io.env[CLI_ENV.key] ?? localRuntimeKey(url, io);
   if (key === undefined || key === "") throw new UsageError(`a function key is required: --key <key> or ${CLI_ENV.key} (npm start prints it)`);
   const caFile = options.caFile ?? io.env[CLI_ENV.caFile];
   let caPem: string | undefined;
@@ -52,6 +52,22 @@ export function connectionOf(options: ConnectionOptions, io: CliIo): Connection 
     }
   }
   return { url, key, ...(caPem !== undefined ? { caPem } : {}) };
+}
+
+/**
+ * `npm start`'s function key, for a local URL only: the local runtime keeps it in
+ * `<data dir>/keys.json` (`ACA_ROLLOUT_DATA_DIR`, default `.aca-rollout`, from the folder it was started
+ * in), so the CLI run from that folder needs no `--key`. A remote orchestrator always needs one.
+ */
+function localRuntimeKey(url: string, io: CliIo): string | undefined {
+  try {
+    if (!["localhost", "127.0.0.1", "[::1]"].includes(new URL(url).hostname)) return undefined;
+    const stored: unknown = JSON.parse(readFileSync(resolve(io.cwd, io.env["ACA_ROLLOUT_DATA_DIR"] || ".aca-rollout", "keys.json"), "utf8"));
+    const functionKey = typeof stored === "object" && stored !== null ? (stored as { functionKey?: unknown }).functionKey : undefined;
+    return typeof functionKey === "string" && functionKey !== "" ? functionKey : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /** A positive number from an option or environment variable, else `fallback`. */
