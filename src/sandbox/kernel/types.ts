@@ -3,6 +3,7 @@
  * resource providers that play individual Azure services. A provider is a list of routes; the front
  * matches them, records the call, applies the token bucket and any injected fault, then runs the handler.
  */
+import type { z } from "zod";
 import type { Clock } from "../../common/clock.js";
 
 /** A parsed request as a provider sees it. */
@@ -91,6 +92,11 @@ export interface ResourceGroupRef {
 /** An ARM error body, `{ error: { code, message } }`. */
 export function armError(status: number, code: string, message: string, headers?: Record<string, string>): SandboxReply {
   return { status, headers, body: { error: { code, message } } };
+}
+
+/** `400 InvalidRequestContent` naming each field a body schema refused. */
+export function invalidRequestContent(error: z.ZodError): SandboxReply {
+  return armError(400, "InvalidRequestContent", error.issues.map((issue) => `${issue.path.join(".") || "body"}: ${issue.message}`).join("; "));
 }
 
 /**

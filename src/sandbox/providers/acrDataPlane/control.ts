@@ -18,7 +18,7 @@
  *        (login servers seen so far; any valid login server works without being declared).
  */
 import { z } from "zod";
-import { armError, type SandboxReply, type SandboxRoute } from "../../kernel/types.js";
+import { armError, invalidRequestContent, type SandboxReply, type SandboxRoute } from "../../kernel/types.js";
 import type { AcrDataPlane } from "./acrDataPlane.js";
 import { registryEndpoint } from "./endpoints.js";
 import { RegistryPushError } from "./manifestPusher.js";
@@ -48,7 +48,7 @@ export function dataPlaneControlRoutes(plane: AcrDataPlane): SandboxRoute[] {
     controlRoute("POST", "/registries/images", async (request) => {
       const parsed = seedBody.safeParse(request.body);
       if (!parsed.success) {
-        return armError(400, "InvalidRequestContent", parsed.error.issues.map((issue) => `${issue.path.join(".") || "body"}: ${issue.message}`).join("; "));
+        return invalidRequestContent(parsed.error);
       }
       const { loginServer, repository, tag, ...seed } = parsed.data;
       try {

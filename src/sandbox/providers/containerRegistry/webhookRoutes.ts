@@ -4,8 +4,7 @@
  * RBAC action names. Create and update finish at once (`provisioningState: Succeeded`, no polling),
  * which the SDK's long-running-operation poller accepts as done.
  */
-import type { z } from "zod";
-import { armError, type SandboxReply, type SandboxRequest, type SandboxRoute } from "../../kernel/types.js";
+import { armError, invalidRequestContent, type SandboxReply, type SandboxRequest, type SandboxRoute } from "../../kernel/types.js";
 import { registryKey, registryNotFound, type RegistryStore, type SandboxRegistry } from "./registries.js";
 import { callbackConfigBody, eventBody, webhookBody } from "./webhookBodies.js";
 import type { WebhookDispatcher } from "./webhookDelivery.js";
@@ -19,10 +18,6 @@ export interface WebhookRouteDeps {
   registries: RegistryStore;
   webhooks: WebhookStore;
   dispatcher: WebhookDispatcher;
-}
-
-function invalid(error: z.ZodError): SandboxReply {
-  return armError(400, "InvalidRequestContent", error.issues.map((issue) => `${issue.path.join(".") || "body"}: ${issue.message}`).join("; "));
 }
 
 /** The webhook routes. */
@@ -75,7 +70,7 @@ export function webhookArmRoutes(deps: WebhookRouteDeps): SandboxRoute[] {
         const name = req.params.webhookName ?? "";
         if (!WEBHOOK_NAME.test(name)) return armError(400, "InvalidResourceName", `Resource name '${name}' is invalid: a webhook name is 5-50 letters or digits.`);
         const parsed = webhookCreateSchema.safeParse(req.body);
-        if (!parsed.success) return invalid(parsed.error);
+        if (!parsed.success) return invalidRequestContent(parsed.error);
         const { webhook, created } = deps.webhooks.put(registryKey(registry), name, parsed.data);
         return { status: created ? 201 : 200, body: webhookBody(registry, webhook) };
       }),
@@ -88,7 +83,7 @@ export function webhookArmRoutes(deps: WebhookRouteDeps): SandboxRoute[] {
       kind: "write",
       handler: withWebhook((registry, webhook, req) => {
         const parsed = webhookUpdateSchema.safeParse(req.body ?? {});
-        if (!parsed.success) return invalid(parsed.error);
+        if (!parsed.success) return invalidRequestContent(parsed.error);
         deps.webhooks.update(registryKey(registry), webhook.name, parsed.data);
         return { status: 200, body: webhookBody(registry, webhook) };
       }),
