@@ -8,7 +8,8 @@ import type { SandboxDurations } from "./types.js";
 export const DEFAULT_DURATIONS: Readonly<SandboxDurations> = Object.freeze({
   runQueued: 3_000,
   runRunning: 15_000,
-  // A quarter of real time: the demo fixture builds in about 8 s the first time, about 1 s after a code-only change.
+  // A quarter of real time: the demo fixture builds in about 8 s the first time, about 3 s after a code-only change
+  // (the cached layers under the changed COPY are pulled onto the agent first).
   buildSecond: 250,
   revisionProvisioning: 5_000,
   revisionActivating: 3_000,

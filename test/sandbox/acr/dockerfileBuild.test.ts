@@ -93,6 +93,18 @@ describe("the sandbox's build of an uploaded Dockerfile context", () => {
     expect(parseBuildKitCache(second.log)).toEqual({ steps: 5, cached: 4, executed: 1 });
     expect(after.layers.slice(0, 5)).toEqual(before.layers.slice(0, 5));
     expect(after.layers[5]!.digest).not.toBe(before.layers[5]!.digest);
+    // The COPY runs on the five cached layers under it: the agent starts empty, so it pulls them first, in the COPY's vertex.
+    const copyVertex = /#(\d+) \[5\/5\] COPY \. \./.exec(second.log)![1]!;
+    const pulled = [...second.log.matchAll(new RegExp(`#${copyVertex} extracting (sha256:[0-9a-f]{64}) done`, "g"))].map((match) => match[1]);
+    expect(pulled).toEqual(before.layers.slice(0, 5).map((layer) => layer.digest));
+    expect(second.seconds).toBeLessThan(first.seconds / 2);
+  });
+
+  it("with the cache, an unchanged context is CACHED throughout and pulls nothing", async () => {
+    const first = await build(packFixture(FASTAPI_FIXTURE));
+    const second = await build(packFixture(FASTAPI_FIXTURE));
+    expect(parseBuildKitCache(second.log)).toEqual({ steps: 5, cached: 5, executed: 0 });
+    expect(second.log).not.toContain("extracting");
     expect(second.seconds).toBeLessThan(first.seconds / 4);
   });
 

@@ -13,6 +13,15 @@
  * new layers (stamped with the build's time, as real layers carry their mtimes). Without the cache
  * every step runs. The log is BuildKit's plain progress output, so the product reads it as it would
  * a real one.
+ *
+ * Cached layers are not free when a later step runs on top of them: an ACR agent starts empty, and
+ * BuildKit keeps a cache hit lazy (a reference to the remote blob) until a step that executes needs
+ * the filesystem under it, then downloads and extracts those layers in that step's vertex
+ * (moby/buildkit#6572; the `#17 sha256:… / extracting sha256:…` lines of
+ * docker/build-push-action#885 are "the download and extraction of remote cache"). So an executed
+ * step first pulls every layer of its stage (and, for `COPY --from`, of the source stage) the agent
+ * does not hold yet, at the rate the base image's pull takes ({@link PULL_BYTES_PER_SECOND}). A build
+ * whose steps are all cached pulls nothing.
  */
 import type { PushedManifest } from "../../../kernel/types.js";
 import { MediaTypes } from "../../acrDataPlane/registryBackend.js";
@@ -87,6 +96,15 @@ interface StageState {
 }
 
 const KB = 1024;
+/** Bytes of a base image's layers, largest first: a slim distribution image, scaled down as every sandbox layer is. */
+const BASE_LAYER_SIZES = [72 * KB, 24 * KB, 6 * KB];
+/** Seconds a `FROM` that runs takes: resolving the reference and pulling the base image's layers onto the agent. */
+const BASE_PULL_SECONDS = 4.2;
+/**
+ * How fast an agent downloads and extracts layers, in sandbox bytes per simulated second: the base
+ * image's rate, so a layer's pull costs what its size says it stands for.
+ */
+export const PULL_BYTES_PER_SECOND = BASE_LAYER_SIZES.reduce((sum, size) => sum + size, 0) / BASE_PULL_SECONDS;
 
 /** Docker Hub's implicit registry and `library/` namespace, as BuildKit prints references. */
 export function canonicalImage(reference: string): string {
@@ -101,8 +119,7 @@ export function canonicalImage(reference: string): string {
 /** The layers of a base image: a fixed set per reference, the way a pull always gives the same ones. */
 function baseLayers(reference: string): CachedLayer[] {
   if (reference === "scratch") return [];
-  const sizes = [72 * KB, 24 * KB, 6 * KB];
-  return sizes.map((size, index) =>
+  return BASE_LAYER_SIZES.map((size, index) =>
     layerOf([
       ...(index === 0 ? [{ path: "etc/os-release", content: Buffer.from(`PRETTY_NAME="${reference} (aca-rollout sandbox base)"\n`) }] : []),
       { path: `usr/lib/aca-rollout-sandbox/base-${index}.bin`, content: payload(`${reference}#${index}`, size) },
@@ -265,8 +282,14 @@ export function simulateBuild(input: SimulatedBuildInput): SimulatedBuild {
   let contextLoaded = false;
   const builtAtSeconds = Math.floor(input.builtAt / 1000);
 
-  /** Runs one step: CACHED when the cache holds its key, else executed in `seconds` producing `make()`. */
-  const step = (title: string, key: string, seconds: number, make: () => CachedLayer[], detail?: string): CachedLayer[] => {
+  /** Layers on the agent (pulled or made by this build), by digest; cache hits stay remote until a running step needs them. */
+  const onAgent = new Set<string>();
+
+  /**
+   * Runs one step: CACHED when the cache holds its key, else executed in `seconds` producing
+   * `make()`, after pulling the layers of `mounts` (the filesystem it runs on) the agent lacks.
+   */
+  const step = (title: string, key: string, seconds: number, make: () => CachedLayer[], options: { detail?: string; mounts?: readonly CachedLayer[] } = {}): CachedLayer[] => {
     vertex += 1;
     say(`#${vertex} ${title}`);
     const cached = input.cache?.read ? input.cache.store.get(input.cache.ref, key) : undefined;
@@ -276,13 +299,25 @@ export function simulateBuild(input: SimulatedBuildInput): SimulatedBuild {
       steps.push({ title, cached: true, seconds: 0 });
       return cached.layers;
     }
-    if (detail) say(`#${vertex} ${detail}`);
+    if (options.detail) say(`#${vertex} ${options.detail}`);
+    const started = clock;
+    for (const layer of options.mounts ?? []) {
+      if (onAgent.has(layer.digest)) continue;
+      onAgent.add(layer.digest);
+      const size = humanBytes(layer.content.length);
+      const pull = layer.content.length / PULL_BYTES_PER_SECOND;
+      clock += pull;
+      say(`#${vertex} ${layer.digest} ${size} / ${size} ${pull.toFixed(1)}s done`);
+      say(`#${vertex} extracting ${layer.digest} done`);
+    }
     clock += seconds;
-    say(`#${vertex} DONE ${seconds.toFixed(1)}s`);
+    const ran = clock - started;
+    say(`#${vertex} DONE ${ran.toFixed(1)}s`);
     say("");
     const layers = make();
+    for (const layer of layers) onAgent.add(layer.digest);
     if (input.cache?.write) cacheWrites.set(key, { layers });
-    steps.push({ title, cached: false, seconds });
+    steps.push({ title, cached: false, seconds: Math.round(ran * 10) / 10 });
     return layers;
   };
 
@@ -302,7 +337,7 @@ export function simulateBuild(input: SimulatedBuildInput): SimulatedBuild {
       const canonical = canonicalImage(base);
       const pinned = base === "scratch" ? "scratch" : `${canonical}@${sha256Digest(`index of ${canonical}`)}`;
       const key = stableKey(["FROM", pinned]);
-      const layers = step(`${label()} FROM ${pinned}`, key, base === "scratch" ? 0 : 4.2, () => baseLayers(canonical), base === "scratch" ? undefined : `resolve ${pinned} done`);
+      const layers = step(`${label()} FROM ${pinned}`, key, base === "scratch" ? 0 : BASE_PULL_SECONDS, () => baseLayers(canonical), base === "scratch" ? {} : { detail: `resolve ${pinned} done` });
       position += 1;
       state = {
         key,
@@ -323,7 +358,7 @@ export function simulateBuild(input: SimulatedBuildInput): SimulatedBuild {
         case "WORKDIR": {
           state.workdir = joinPath(state.workdir, text);
           state.key = stableKey([state.key, "WORKDIR", state.workdir]);
-          step(`${label()} WORKDIR ${state.workdir}`, state.key, 0.1, () => []);
+          step(`${label()} WORKDIR ${state.workdir}`, state.key, 0.1, () => [], { mounts: state.layers });
           state.history.push({ created_by: `WORKDIR ${state.workdir}`, empty_layer: true });
           position += 1;
           break;
@@ -336,9 +371,12 @@ export function simulateBuild(input: SimulatedBuildInput): SimulatedBuild {
           const from = instruction.flags.from;
           const copied: { to: string; content: Buffer }[] = [];
           let inputs: unknown[];
+          // A COPY --from reads the source stage's filesystem: those layers are mounted too.
+          let sourceLayers: readonly CachedLayer[] = [];
           if (from !== undefined) {
             const source = findStage(from, stage.index);
             const sourceState = source ? states.get(source.index) : undefined;
+            sourceLayers = sourceState?.layers ?? [];
             const sourceFiles = sourceState?.files ?? new Map<string, Buffer>();
             for (const wanted of sources) {
               const prefix = joinPath("/", wanted).slice(1);
@@ -381,7 +419,7 @@ export function simulateBuild(input: SimulatedBuildInput): SimulatedBuild {
           const bytes = placed.reduce((sum, file) => sum + file.content.length, 0);
           const layers = step(`${label()} ${instruction.keyword} ${instruction.rest}`, state.key, 0.2 + bytes / 50_000_000, () => [
             layerOf(placed.map((file): TarFile => ({ path: file.path, content: file.content, mtime: builtAtSeconds }))),
-          ]);
+          ], { mounts: [...state.layers, ...sourceLayers] });
           for (const file of placed) state.files.set(file.path, file.content);
           state.layers.push(...layers);
           state.history.push({ created_by: `${instruction.keyword} ${instruction.rest} # buildkit` });
@@ -395,7 +433,7 @@ export function simulateBuild(input: SimulatedBuildInput): SimulatedBuild {
           const key = state.key;
           const layers = step(`${label()} RUN ${instruction.rest}`, key, work.seconds, () => [
             layerOf([{ path: work.path, content: payload(`${key}@${builtAtSeconds}`, work.bytes), mtime: builtAtSeconds }]),
-          ]);
+          ], { mounts: state.layers });
           // What later steps (a COPY --from this stage) can find: the bytes the layer holds.
           state.files.set(work.path, Buffer.alloc(work.bytes));
           state.layers.push(...layers);
