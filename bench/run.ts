@@ -30,6 +30,10 @@
  * 6. Replay cost (issue 15 scenario 5): bench/replayCost.ts; orchestrations of 10, 100, 1,000 activity
  *    steps on the local runtime: time per episode and per replayed event.
  *
+ * 7. Cache claim (issue 15 scenario 6): bench/cacheClaim.ts; examples/fastapi-demo built by deploys
+ *    through POST /api/uploads: first build, code-only and dependency rebuilds, with the registry cache
+ *    and without (`build.cache: false`), ACR run seconds beside the layer-caching guide's 8 min → 1 min.
+ *
  * `--smoke` runs every scenario scaled down (about 20 s) for CI. Results go to bench/results.json.
  * 4. HTTP intake. `GET /api/health` on the local runtime from 32 keep-alive clients in a separate
  *    node process (node:http Agent; undici is not installed) for 3 s after a 0.5 s warm-up: responses
@@ -38,6 +42,7 @@
 import { cpus } from "node:os";
 import { join } from "node:path";
 import { benchBuildLengths } from "./buildBench.js";
+import { benchCacheClaim, CACHE_BUILDS } from "./cacheClaim.js";
 import { startBenchWorld, type BenchWorld } from "./benchWorld.js";
 import { benchColdImport } from "./coldImport.js";
 import { benchCriticalPath, DEFAULT_VARIANT, type PathVariant } from "./criticalPath.js";
@@ -69,6 +74,8 @@ const PATH_VARIANTS: ReadonlyArray<{ variant: PathVariant; deploys: number }> = 
 ];
 const BUILD_MINUTES = SMOKE ? ([1] as const) : ([1, 10, 30, 120] as const);
 const REPLAY_STEPS = SMOKE ? ([10, 100] as const) : ([10, 100, 1_000] as const);
+/** Scenario 6: first build, code-only and dependency rebuilds, cached and not; the smoke run the first two. */
+const CACHE_CLAIM_BUILDS = SMOKE ? CACHE_BUILDS.slice(0, 2) : CACHE_BUILDS;
 const COLD_IMPORT_RUNS = SMOKE ? 2 : 20;
 const HTTP_CLIENTS = 32;
 const HTTP_MEASURE_MS = SMOKE ? 1_000 : 3_000;
@@ -91,6 +98,7 @@ async function main(): Promise<number> {
     for (const { variant, deploys } of PATH_VARIANTS) await benchCriticalPath(world, deploys, results, variant);
     await benchBuildLengths(world, BUILD_MINUTES, results);
     await benchReplayCost(world, REPLAY_STEPS, results);
+    await benchCacheClaim(world, CACHE_CLAIM_BUILDS, results);
     await benchHttpIntake(world.runtime.url, HTTP_CLIENTS, HTTP_MEASURE_MS);
     writeResults(results);
     process.stdout.write(`results written to ${RESULTS_PATH}\n`);
