@@ -5,7 +5,7 @@
  */
 interface BackgroundWork {
   dataPlane: { whenIdle(): Promise<void>; pushesStarted(): number };
-  acr: { webhookDeliveriesIdle(): Promise<void>; webhookDeliveriesStarted(): number };
+  acr: { webhookDeliveriesIdle(): Promise<void>; webhookDeliveriesStarted(): number; logWritesIdle(): Promise<void> };
 }
 
 /** Resolves once the sandbox's pushes and deliveries and the engine are idle with nothing new started. */
@@ -15,6 +15,8 @@ export async function settleWork(sandbox: BackgroundWork, engine: { idle(): Prom
     const before = started();
     await sandbox.dataPlane.whenIdle();
     await sandbox.acr.webhookDeliveriesIdle();
+    // A run's final log copy (Azurite) is written when the run ends, like a push.
+    await sandbox.acr.logWritesIdle();
     await engine.idle();
     if (started() === before) return;
   }

@@ -55,4 +55,32 @@ describe("build sources and run logs in Azurite, behind real SAS URLs", () => {
       statusCode: 403,
     });
   });
+
+  it("copies a running run's log without a mark, then writes it whole with `Complete: <status>` metadata when the run ends", async () => {
+    const client = acrClient(sandbox);
+    const complete = async (logLink: string): Promise<string | undefined> => {
+      const { metadata } = await new BlockBlobClient(logLink).getProperties();
+      return Object.entries(metadata ?? {}).find(([key]) => key.toLowerCase() === "complete")?.[1];
+    };
+    const task = { type: "EncodedTaskRunRequest", encodedTaskContent: Buffer.from("steps:\n  - build: -t $Registry/web:v2 .\n").toString("base64"), platform: { os: "Linux" } } as const;
+    const succeeded = await client.registries.beginScheduleRunAndWait(RESOURCE_GROUP, REGISTRY, task);
+    sandbox.acr.failNextRun("Timeout");
+    const timedOut = await client.registries.beginScheduleRunAndWait(RESOURCE_GROUP, REGISTRY, task);
+    const canceled = await client.registries.beginScheduleRunAndWait(RESOURCE_GROUP, REGISTRY, task);
+    const links = await Promise.all([succeeded, timedOut, canceled].map(async (run) => (await client.runs.getLogSasUrl(RESOURCE_GROUP, REGISTRY, run.runId!)).logLink!));
+    expect(await Promise.all(links.map(complete))).toEqual([undefined, undefined, undefined]);
+
+    // A cancel ends the run at once: its copy is written with the mark then, not at the planned finish.
+    await client.runs.beginCancelAndWait(RESOURCE_GROUP, REGISTRY, canceled.runId!);
+    await sandbox.acr.logWritesIdle();
+    expect(await complete(links[2]!)).toBe("Canceled");
+    expect(await complete(links[0]!)).toBeUndefined();
+
+    // The runs' finish time on the sandbox's clock writes the final copies (same URLs, no new log link).
+    await clock.advance(2_000);
+    await sandbox.acr.logWritesIdle();
+    expect(await Promise.all(links.map(complete))).toEqual(["Succeeded", "TimedOut", "Canceled"]);
+    const finalLog = (await new BlockBlobClient(links[0]!).downloadToBuffer()).toString("utf8");
+    expect(finalLog).toContain(`Run ID: ${succeeded.runId!} was successful`);
+  });
 });

@@ -4,6 +4,7 @@
  * the README's build section describes; a quick build logs one `build` step bounded by the run's timeout.
  */
 import type { RunRequestUnion } from "@azure/arm-containerregistry";
+import { BlobClient, type StoragePipelineOptions } from "@azure/storage-blob";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { BUILD_STEP_ID, BUILDER_STEP_ID } from "../../../src/activities/build/encodedTask.js";
 import type { ScheduleBuildInput } from "../../../src/activities/contracts.js";
@@ -92,6 +93,31 @@ describe("the run log of a simulated ACR run", () => {
     await clock.advance(12_000);
     expect(await logOf("ca1")).toContain("Executing step ID: build. Timeout(sec): 900,");
     expect(await logOf("ca2")).toContain("Executing step ID: build. Timeout(sec): 3600,");
+  });
+
+  it("exists while the run runs and gets `Complete: <status>` metadata once final, with the values az acr checks", async () => {
+    const client = acrClient(sandbox);
+    const metadataOf = async (runId: string): Promise<Record<string, string> | undefined> => {
+      const { logLink } = await client.runs.getLogSasUrl(RESOURCE_GROUP, REGISTRY, runId);
+      const options: StoragePipelineOptions & { tlsOptions: { ca: string } } = { tlsOptions: { ca: sandbox.caPem } };
+      return (await new BlobClient(logLink!, undefined, options).getProperties()).metadata;
+    };
+    const complete = (metadata: Record<string, string> | undefined): string | undefined =>
+      Object.entries(metadata ?? {}).find(([key]) => key.toLowerCase() === "complete")?.[1];
+    const plans = [undefined, "Failed", "Timeout", "Error"] as const;
+    for (const status of plans) {
+      if (status) sandbox.acr.failNextRun(status);
+      await client.registries.beginScheduleRunAndWait(RESOURCE_GROUP, REGISTRY, productBuildRequest(1800));
+    }
+    await client.registries.beginScheduleRunAndWait(RESOURCE_GROUP, REGISTRY, productBuildRequest(1800));
+    await clock.advance(5_000);
+    // Running: the blob is there, without the mark.
+    expect(complete(await metadataOf("ca1"))).toBeUndefined();
+    await client.runs.beginCancelAndWait(RESOURCE_GROUP, REGISTRY, "ca5");
+    await clock.advance(7_000);
+    expect((await client.runs.get(RESOURCE_GROUP, REGISTRY, "ca4")).status).toBe("Error");
+    // ACR's ARM statuses Timeout and Error read TimedOut and InternalError in the log mark, as azure-cli expects.
+    expect(await Promise.all(["ca1", "ca2", "ca3", "ca4", "ca5"].map(async (id) => complete(await metadataOf(id))))).toEqual(["Succeeded", "Failed", "TimedOut", "InternalError", "Canceled"]);
   });
 
   it("names unnamed task steps as acr-builder does, with the default step timeout", async () => {

@@ -137,7 +137,12 @@ function acrRoutes(deps: AcrRouteDeps): SandboxRoute[] {
       plane: "arm",
       kind: "action",
       // 202 when the cancel was accepted, 200 when the run had already finished: both empty, as in RunsCancel.json.
-      handler: withRun((run) => ({ status: deps.runs.cancel(run) ? 202 : 200 })),
+      handler: withRun((run) => {
+        if (!deps.runs.cancel(run)) return { status: 200 };
+        // The run is final now, not at its planned finish: a store that copies logs writes its mark.
+        deps.blobs.logChanged?.(run.runId);
+        return { status: 202 };
+      }),
     },
     {
       method: "POST",
@@ -145,7 +150,7 @@ function acrRoutes(deps: AcrRouteDeps): SandboxRoute[] {
       operation: `${ACTIONS}/runs/listLogSasUrl/action`,
       plane: "arm",
       kind: "action",
-      handler: withRun(async (run, req) => ({ status: 200, body: { logLink: await deps.blobs.logUrl(run.runId, () => deps.runs.logText(run), req.origin) } })),
+      handler: withRun(async (run, req) => ({ status: 200, body: { logLink: await deps.blobs.logUrl(run.runId, () => deps.runs.logState(run), req.origin) } })),
     },
   ];
 }

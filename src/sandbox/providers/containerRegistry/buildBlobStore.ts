@@ -5,9 +5,22 @@
  * port, enough for `@azure/storage-blob`'s BlockBlobClient to upload (single PUT or staged blocks)
  * and download. The sandbox's SAS signature is an HMAC over container, blob and permissions; expiry
  * is not checked.
+ *
+ * A run's log blob behaves as ACR's: it exists while the run runs (its text grows with the clock) and
+ * carries the metadata `x-ms-meta-Complete: <status>` once the run is final, the mark `az acr` waits
+ * for (see `logCompleteMark` in runLog.ts).
  */
 import { createHash, createHmac, randomBytes, timingSafeEqual } from "node:crypto";
 import type { SandboxReply, SandboxRequest, SandboxRoute } from "../../kernel/types.js";
+
+/** A run's log blob as it reads now. */
+export interface RunLogState {
+  text: string;
+  /** The blob's `Complete` metadata value once the run is final (`Succeeded`, `Failed`, `TimedOut`, ...). */
+  complete: string | undefined;
+  /** While the run is not final: when it will be (epoch ms, the sandbox's clock), so a store that copies the log can write its final state then. */
+  endsAt?: number;
+}
 
 /** Blob storage for build sources and run logs. */
 export interface BuildBlobStore {
@@ -15,15 +28,19 @@ export interface BuildBlobStore {
   sourceUploadUrl(relativePath: string, origin: string): Promise<string>;
   /** The uploaded source archive, if the client uploaded it. */
   readSource(relativePath: string): Promise<Buffer | undefined>;
-  /** A read URL for a run's log; `text` gives the current log (the built-in store reads it per request, so the log grows). */
-  logUrl(runId: string, text: () => string, origin: string): Promise<string>;
+  /** A read URL for a run's log; `log` gives its current state (the built-in store reads it per request, so the log grows and gets its mark). */
+  logUrl(runId: string, log: () => RunLogState, origin: string): Promise<string>;
+  /** Tells the store a run's log changed outside its own schedule (a cancel ended the run early). */
+  logChanged?(runId: string): void;
+  /** Resolves once log writes the store started by itself (a copy's final write) are done. */
+  whenIdle?(): Promise<void>;
   /** Data-plane routes the store serves on the sandbox port (none for Azurite). */
   routes: SandboxRoute[];
   reset(): void;
   /** What a persistent sandbox must save (the built-in store's signing key and blobs; Azurite keeps its own). */
   snapshot?(): BlobStoreSnapshot;
   /** Takes over a snapshot; `logOf(runId)` renders a run's current log, for log URLs handed out before. */
-  restore?(snapshot: BlobStoreSnapshot, logOf: (runId: string) => string): void;
+  restore?(snapshot: BlobStoreSnapshot, logOf: (runId: string) => RunLogState): void;
 }
 
 /** The built-in store as saved: its SAS signing key, committed blobs (base64), and which run logs it serves (rendered from the runs). */
@@ -51,6 +68,8 @@ interface StoredBlob {
   etag: string;
   lastModified: string;
   contentType: string;
+  /** `x-ms-meta-*` values by name (as written, case kept). */
+  metadata?: Record<string, string>;
 }
 
 function storageError(status: number, code: string, message: string): SandboxReply {
@@ -66,7 +85,7 @@ export class SandboxBuildBlobStore implements BuildBlobStore {
   readonly routes: SandboxRoute[];
   private secret = randomBytes(32);
   private readonly blobs = new Map<string, StoredBlob>();
-  private readonly liveBlobs = new Map<string, () => string>();
+  private readonly liveBlobs = new Map<string, () => RunLogState>();
   private readonly liveRunIds = new Set<string>();
   private readonly staged = new Map<string, Map<string, Buffer>>();
 
@@ -90,13 +109,13 @@ export class SandboxBuildBlobStore implements BuildBlobStore {
     return this.blobs.get(`${SOURCE_CONTAINER}/${relativePath}`)?.data;
   }
 
-  async logUrl(runId: string, text: () => string, origin: string): Promise<string> {
-    this.registerLog(runId, text);
+  async logUrl(runId: string, log: () => RunLogState, origin: string): Promise<string> {
+    this.registerLog(runId, log);
     return this.signedUrl(origin, LOG_CONTAINER, logBlobName(runId), "r");
   }
 
-  private registerLog(runId: string, text: () => string): void {
-    this.liveBlobs.set(`${LOG_CONTAINER}/${logBlobName(runId)}`, text);
+  private registerLog(runId: string, log: () => RunLogState): void {
+    this.liveBlobs.set(`${LOG_CONTAINER}/${logBlobName(runId)}`, log);
     this.liveRunIds.add(runId);
   }
 
@@ -115,7 +134,7 @@ export class SandboxBuildBlobStore implements BuildBlobStore {
     };
   }
 
-  restore(snapshot: BlobStoreSnapshot, logOf: (runId: string) => string): void {
+  restore(snapshot: BlobStoreSnapshot, logOf: (runId: string) => RunLogState): void {
     this.reset();
     // The same key keeps SAS URLs handed out before the restart valid.
     this.secret = Buffer.from(snapshot.secretBase64, "base64");
@@ -200,9 +219,15 @@ export class SandboxBuildBlobStore implements BuildBlobStore {
     const denied = this.authorize(req, ["r"]);
     if (denied) return denied;
     const key = `${req.params.container}/${req.params.blob}`;
-    const live = this.liveBlobs.get(key);
+    const live = this.liveBlobs.get(key)?.();
     const blob: StoredBlob | undefined = live
-      ? { data: Buffer.from(live(), "utf8"), etag: `"live"`, lastModified: new Date(this.now()).toUTCString(), contentType: "text/plain; charset=utf-8" }
+      ? {
+          data: Buffer.from(live.text, "utf8"),
+          etag: `"live"`,
+          lastModified: new Date(this.now()).toUTCString(),
+          contentType: "text/plain; charset=utf-8",
+          ...(live.complete !== undefined ? { metadata: { Complete: live.complete } } : {}),
+        }
       : this.blobs.get(key);
     if (!blob) return storageError(404, "BlobNotFound", "The specified blob does not exist.");
     const headers: Record<string, string> = {
@@ -213,6 +238,7 @@ export class SandboxBuildBlobStore implements BuildBlobStore {
       "x-ms-version": STORAGE_VERSION,
       "accept-ranges": "bytes",
     };
+    for (const [name, value] of Object.entries(blob.metadata ?? {})) headers[`x-ms-meta-${name}`] = value;
     const range = /^bytes=(\d+)-(\d*)$/.exec(req.headers["x-ms-range"] ?? req.headers.range ?? "");
     if (range) {
       const start = Number(range[1]);

@@ -66,6 +66,8 @@ export interface ContainerRegistryScenario {
   webhookDeliveriesIdle(): Promise<void>;
   /** How many webhook deliveries were ever started (monotonic): unchanged across a wait means none started. */
   webhookDeliveriesStarted(): number;
+  /** Resolves once the run-log writes the blob store started by itself are done (Azurite's final copies; none for the built-in store). */
+  logWritesIdle(): Promise<void>;
 }
 
 /** The ACR provider as the sandbox holds it; registry events (from the data plane) fire its webhooks. */
@@ -86,7 +88,7 @@ export function createContainerRegistryProvider(context: SandboxContext, options
   const sinks: ImagePushSink[] = [...(options.imagePushSinks ?? [])];
   const registries = new RegistryStore(now, options.autoCreateRegistries ?? false);
   const runs = new RunStore(context.clock, context.durations, sinks, () => context.stateChanged?.());
-  const blobs: BuildBlobStore = options.blob ? new AzuriteBuildBlobStore(options.blob) : new SandboxBuildBlobStore(now);
+  const blobs: BuildBlobStore = options.blob ? new AzuriteBuildBlobStore(options.blob, context.clock) : new SandboxBuildBlobStore(now);
   const webhooks = new WebhookStore();
   const dispatcher = new WebhookDispatcher({
     registries,
@@ -127,7 +129,7 @@ export function createContainerRegistryProvider(context: SandboxContext, options
       if (saved.blobs) {
         blobs.restore?.(saved.blobs, (runId) => {
           const run = runs.list().find((candidate) => candidate.runId === runId);
-          return run ? runs.logText(run) : "";
+          return run ? runs.logState(run) : { text: "", complete: undefined };
         });
       }
     },
@@ -152,6 +154,7 @@ export function createContainerRegistryProvider(context: SandboxContext, options
     webhooks: (registry) => webhooks.list(registryKey(registry)),
     webhookDeliveriesIdle: () => dispatcher.whenIdle(),
     webhookDeliveriesStarted: () => dispatcher.started(),
+    logWritesIdle: async () => blobs.whenIdle?.(),
     addImagePushSink(sink) {
       sinks.push(sink);
       return () => {

@@ -10,6 +10,18 @@ import { DEFAULT_RUN_TIMEOUT_SECONDS, type TaskStep } from "./taskSteps.js";
 /** Final statuses a run can reach without being canceled. */
 export type FinalRunStatus = "Succeeded" | "Failed" | "Error" | "Timeout";
 
+/**
+ * The `Complete` metadata ACR sets on a run's log blob once the run is final, by the run's ARM status.
+ * Its values are the ones azure-cli's `az acr` log streaming checks
+ * (src/azure-cli/azure/cli/command_modules/acr/_stream_utils.py: `_get_run_status(metadata).lower()`
+ * compared with 'internalerror', 'failed', 'timedout', 'canceled'; anything else counts as success),
+ * so `Timeout` is marked `TimedOut` and `Error` `InternalError`. Undefined while the run is not final.
+ */
+export function logCompleteMark(status: string): string | undefined {
+  const marks: Record<string, string> = { Succeeded: "Succeeded", Failed: "Failed", Canceled: "Canceled", Timeout: "TimedOut", Error: "InternalError" };
+  return marks[status];
+}
+
 /** One line and when it appears. */
 export interface LogLine {
   at: number;

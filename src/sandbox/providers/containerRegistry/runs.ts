@@ -13,7 +13,8 @@ import { readContextArchive } from "./dockerBuild/contextArchive.js";
 import { simulateBuild, SimulatedBuildError, type SimulatedBuild } from "./dockerBuild/simulatedBuild.js";
 import { buildImageManifest, inputFingerprint } from "./imageManifest.js";
 import { registryId, registryKey, type SandboxRegistry } from "./registries.js";
-import { runLogText, type FinalRunStatus, type RunLogFacts } from "./runLog.js";
+import { logCompleteMark, runLogText, type FinalRunStatus, type RunLogFacts } from "./runLog.js";
+import type { RunLogState } from "./buildBlobStore.js";
 import { taskSteps } from "./taskSteps.js";
 import { maskRequestSecrets, outputImageRefs, SECRET_MASK, type ImageRef, type ParsedRunRequest } from "./runRequest.js";
 
@@ -335,6 +336,16 @@ export class RunStore {
   /** The run's log as of now. */
   logText(run: SandboxRun): string {
     return runLogText(this.logFacts(run), this.clock.now(), run.canceledAt);
+  }
+
+  /**
+   * The run's log blob as of now: its text, the `Complete` mark once the run is final, and when it
+   * will be final while it runs (its cancel time or its planned finish).
+   */
+  logState(run: SandboxRun): RunLogState {
+    const phase = this.phase(run);
+    const complete = logCompleteMark(phase.status);
+    return { text: this.logText(run), complete, ...(complete === undefined ? { endsAt: run.canceledAt ?? run.finishAt } : {}) };
   }
 
   /** Forgets runs, plans and pending push announcements. */
