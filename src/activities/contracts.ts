@@ -27,6 +27,7 @@ export interface ActivityContracts {
   scheduleBuild: { input: ScheduleBuildInput; output: ScheduleBuildOutput };
   getBuildRun: { input: BuildRunRef; output: GetBuildRunOutput };
   readBuildLogTail: { input: ReadBuildLogTailInput; output: ReadBuildLogTailOutput };
+  checkBuildLog: { input: BuildRunRef; output: CheckBuildLogOutput };
   cancelBuildRun: { input: BuildRunRef; output: CancelBuildRunOutput };
   resolveDigest: { input: ResolveDigestInput; output: ResolveDigestOutput };
   updateContainerApp: { input: UpdateContainerAppInput; output: UpdateContainerAppOutput };
@@ -59,6 +60,7 @@ export const ACTIVITIES = {
   scheduleBuild: "scheduleBuild",
   getBuildRun: "getBuildRun",
   readBuildLogTail: "readBuildLogTail",
+  checkBuildLog: "checkBuildLog",
   cancelBuildRun: "cancelBuildRun",
   resolveDigest: "resolveDigest",
   updateContainerApp: "updateContainerApp",
@@ -202,6 +204,22 @@ export interface ReadBuildLogTailInput extends BuildRunRef {
 
 /** Output of `readBuildLogTail`: the last `maxBytes` of the log, secrets never included by ACR. */
 export type ReadBuildLogTailOutput = Outcome<{ tail: string; truncated: boolean }>;
+
+/**
+ * Output of `checkBuildLog`: what the run's log blob says. ACR sets the blob's metadata `Complete` to
+ * the run's status once the run is final, the mark `az acr` waits for.
+ * - `running`: the log exists, without the mark;
+ * - `notStarted`: there is no log yet (ACR writes it once an agent runs the run);
+ * - `complete`: marked, with the status the mark names (`Succeeded`, `Failed`, `TimedOut`, `Canceled`,
+ *   `InternalError`: the log's words, not ARM's run status, which stays the source of truth);
+ * - `unavailable`: the log cannot be read (no link, refused even with a fresh link, another 4xx);
+ *   `reason` in plain words, never the link.
+ */
+export type CheckBuildLogOutput =
+  | { state: "running" }
+  | { state: "notStarted" }
+  | { state: "complete"; status: string }
+  | { state: "unavailable"; reason: string; statusCode?: number };
 
 /** Output of `cancelBuildRun`. */
 export type CancelBuildRunOutput = Outcome<{ status: string }>;

@@ -6,6 +6,7 @@ import "./inspectTarget.js";
 import "./scheduleBuild.js";
 import "./getBuildRun.js";
 import "./readBuildLogTail.js";
+import "./checkBuildLog.js";
 import "./cancelBuildRun.js";
 import "./resolveDigest.js";
 import "./updateContainerApp.js";

@@ -1,6 +1,8 @@
-import { describe, expect, it } from "vitest";
+import { beforeEach, describe, expect, it } from "vitest";
 import { CACHED_BUILD_TASK_YAML } from "../../src/activities/build/encodedTask.js";
 import { cancelBuildRun } from "../../src/activities/cancelBuildRun.js";
+import { checkBuildLog, completeMark } from "../../src/activities/checkBuildLog.js";
+import { forgetAllRunLogUrls } from "../../src/azure/runLogUrls.js";
 import type { BuildRunRef, RegistryRef, ScheduleBuildInput } from "../../src/activities/contracts.js";
 import { getBuildRun } from "../../src/activities/getBuildRun.js";
 import { readBuildLogTail } from "../../src/activities/readBuildLogTail.js";
@@ -158,6 +160,60 @@ describe("readBuildLogTail", () => {
 
     h.sandbox.faults.inject({ operation: BLOB_READ, status: 500, times: "always" });
     const thrown = await readBuildLogTail({ ...ref, maxBytes: 1_000 }, h.services).catch((error: unknown) => error);
+    expect(thrown).toBeInstanceOf(AzureCallError);
+    expect(`${(thrown as Error).message}\n${(thrown as Error).stack ?? ""}`).not.toMatch(/sig=|sandboxblobs/);
+  });
+});
+
+describe("checkBuildLog", () => {
+  const LOG_LINK = "Microsoft.ContainerRegistry/registries/runs/listLogSasUrl/action";
+  const logLinks = (): number => h.sandbox.callLog.calls({ operation: LOG_LINK }).length;
+  beforeEach(() => forgetAllRunLogUrls());
+
+  it("reads the Complete mark in any case, as azure-cli does", () => {
+    expect(completeMark(undefined)).toBeUndefined();
+    expect(completeMark({ other: "x" })).toBeUndefined();
+    expect(completeMark({ complete: "Succeeded" })).toBe("Succeeded");
+    expect(completeMark({ COMPLETE: " TimedOut " })).toBe("TimedOut");
+  });
+
+  it("says running while the run runs, then complete with the log's status; one log link for every check", async () => {
+    h.sandbox.acr.failNextRun("Timeout");
+    const ref = await scheduled();
+    const before = logLinks();
+    await h.clock.advance(3_000);
+    expect(await checkBuildLog(ref, h.services)).toEqual({ state: "running" });
+    expect(await checkBuildLog(ref, h.services)).toEqual({ state: "running" });
+    await h.clock.advance(8_000);
+    // ARM says Timeout; the log's mark says it as az acr knows it.
+    expect(await getBuildRun(ref, h.services)).toMatchObject({ ok: true, run: { status: "Timeout" } });
+    expect(await checkBuildLog(ref, h.services)).toEqual({ state: "complete", status: "TimedOut" });
+    expect(logLinks() - before).toBe(1);
+  });
+
+  it("reads a log not written yet as notStarted, and an unknown run as unavailable", async () => {
+    const ref = await scheduled();
+    h.sandbox.faults.inject({ operation: BLOB_READ, status: 404, code: "BlobNotFound" });
+    expect(await checkBuildLog(ref, h.services)).toEqual({ state: "notStarted" });
+    expect(await checkBuildLog({ registry: REGISTRY, runId: "cazz" }, h.services)).toMatchObject({ state: "unavailable", statusCode: 404 });
+  });
+
+  it("fetches a kept link again once when storage refuses it; a fresh link refused is unavailable, the link in no answer or error", async () => {
+    const ref = await scheduled();
+    expect(await checkBuildLog(ref, h.services)).toEqual({ state: "running" });
+    const before = logLinks();
+    h.sandbox.faults.inject({ operation: BLOB_READ, status: 403, code: "AuthenticationFailed" });
+    expect(await checkBuildLog(ref, h.services)).toEqual({ state: "running" });
+    expect(logLinks() - before).toBe(1);
+
+    h.sandbox.faults.inject({ operation: BLOB_READ, status: 403, code: "AuthenticationFailed", times: 2 });
+    const refused = await checkBuildLog(ref, h.services);
+    expect(refused).toMatchObject({ state: "unavailable", statusCode: 403 });
+    expect(logLinks() - before).toBe(2);
+    expect(JSON.stringify(refused)).not.toMatch(/sig=|sandboxblobs/);
+
+    h.sandbox.faults.inject({ operation: BLOB_READ, status: 500, times: "always" });
+    const thrown = await checkBuildLog(ref, h.services).catch((error: unknown) => error);
     expect(thrown).toBeInstanceOf(AzureCallError);
     expect(`${(thrown as Error).message}\n${(thrown as Error).stack ?? ""}`).not.toMatch(/sig=|sandboxblobs/);
   });

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { ACTIVITIES, type ActivityContracts, type ActivityName } from "../../src/activities/contracts.js";
 import type { cancelBuildRun } from "../../src/activities/cancelBuildRun.js";
+import type { checkBuildLog } from "../../src/activities/checkBuildLog.js";
 import type { deactivateRevision } from "../../src/activities/deactivateRevision.js";
 import type { getBuildRun } from "../../src/activities/getBuildRun.js";
 import type { inspectTarget } from "../../src/activities/inspectTarget.js";
@@ -38,6 +39,7 @@ export type ActivityImplementations = Checked<{
   scheduleBuild: typeof scheduleBuild;
   getBuildRun: typeof getBuildRun;
   readBuildLogTail: typeof readBuildLogTail;
+  checkBuildLog: typeof checkBuildLog;
   cancelBuildRun: typeof cancelBuildRun;
   resolveDigest: typeof resolveDigest;
   updateContainerApp: typeof updateContainerApp;
@@ -63,6 +65,7 @@ const implemented: Record<keyof ActivityImplementations, true> = {
   scheduleBuild: true,
   getBuildRun: true,
   readBuildLogTail: true,
+  checkBuildLog: true,
   cancelBuildRun: true,
   resolveDigest: true,
   updateContainerApp: true,
