@@ -9,7 +9,7 @@ import type { ConfigurationIssue } from "./errors.js";
 import { personWords } from "./issueWording.js";
 import { registryHostProblem, repositoryProblem, tagProblem, digestProblem } from "./imageReference.js";
 import { channelRefSchema } from "./notification.js";
-import { BUILD_POLL_PROFILE, DEPLOY_POLL_PROFILE, VERIFY_POLL_PROFILE, QUEUE_POLL_PROFILE, MAX_POLLS_PER_EXECUTION } from "./pollProfile.js";
+import { BUILD_LOG_POLL_PROFILE, BUILD_POLL_PROFILE, DEPLOY_POLL_PROFILE, VERIFY_POLL_PROFILE, QUEUE_POLL_PROFILE, MAX_POLLS_PER_EXECUTION } from "./pollProfile.js";
 
 /** Most build args one deploy may pass: the ACR task template has a fixed number of slots. */
 export const MAX_BUILD_ARGS = 32;
@@ -234,6 +234,8 @@ const settingsSchema = z.strictObject({
   /** Retries for activities that throw (transient faults left after the SDK's own retries). */
   activityRetry: activityRetrySchema.prefault({}),
   buildPoll: pollProfileSchema.default({ ...BUILD_POLL_PROFILE }),
+  /** How often the build wait checks the run's log blob for ACR's `Complete` mark, between its (sparser) ARM reads. */
+  buildLogPoll: pollProfileSchema.default({ ...BUILD_LOG_POLL_PROFILE }),
   deployPoll: pollProfileSchema.default({ ...DEPLOY_POLL_PROFILE }),
   verifyPoll: pollProfileSchema.default({ ...VERIFY_POLL_PROFILE }),
   /** How often a queued deploy checks whether the deploy holding the app has ended. */

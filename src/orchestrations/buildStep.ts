@@ -44,6 +44,8 @@ export function* buildImage(run: DeployRun, build: BuildSpec): Flow<BuildResult>
     registry,
     runId,
     poll: input.settings.buildPoll,
+    // A deploy started before the log watch existed has no `buildLogPoll` in its input: its wait polls ARM alone.
+    ...(input.settings.buildLogPoll ? { logPoll: input.settings.buildLogPoll } : {}),
     maxPollsPerExecution: input.settings.maxPollsPerExecution,
     deadline: new Date(run.now().getTime() + (build.timeoutSeconds + BUILD_DEADLINE_SLACK_SECONDS) * 1000).toISOString(),
     attempt: 0,
@@ -67,8 +69,9 @@ export function* buildImage(run: DeployRun, build: BuildSpec): Flow<BuildResult>
     progress.finish("build", "failed", `run ${runId} ended ${status}`);
     return { ok: false, output: progress.result("Failed", `build run ${runId} ended ${status}; the Container App was not changed`, log.ok ? { logTail: log.tail } : {}) };
   }
-  // Says how the wait learnt of the end: the push signal, or its own polling.
-  progress.finish("build", "succeeded", `run ${runId} succeeded${waited.pushSignal ? " (confirmed on the registry's push signal)" : ""}`);
+  // Says how the wait learnt of the end: the push signal, the log's mark, or its own ARM polling.
+  const how = waited.pushSignal ? " (confirmed on the registry's push signal)" : waited.logComplete !== undefined ? " (its log marked it complete)" : "";
+  progress.finish("build", "succeeded", `run ${runId} succeeded${how}`);
   // cmd-step builds report no output images; when a run does, its digest for our tag is authoritative.
   const digest = waited.run.outputImages.find((o) => o.repository === image.repository && o.tag === scheduled.resultTag && o.digest)?.digest;
   return { ok: true, digest, tag: scheduled.resultTag, runId, registry };

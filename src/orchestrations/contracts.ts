@@ -24,8 +24,32 @@ export interface WaitForBuildRunInput {
   retry: ActivityRetrySettings;
   /** The push signal, once one has arrived (kept across `continueAsNew`). */
   pushSignal?: BuildPushSignalPayload;
-  /** Re-reads made since the push signal, so the confirm delays keep growing across `continueAsNew`. */
+  /** Re-reads made since the push signal (or the log's mark), so the confirm delays keep growing across `continueAsNew`. */
   confirmAttempt?: number;
+  /**
+   * How often to check the run's log blob for ACR's `Complete` mark between ARM reads. Absent in waits
+   * started before the log watch existed: those poll ARM alone, as they always did, so a replay of one
+   * stays deterministic.
+   */
+  logPoll?: PollProfile;
+  /** The log watch's state, kept across `continueAsNew`; absent in a wait's first execution. */
+  logWatch?: BuildLogWatch;
+}
+
+/** Where a wait's log watch stands (see `waitForBuildRun.ts`). */
+export interface BuildLogWatch {
+  /** ISO time the next ARM read of the run is due. */
+  armDueAt: string;
+  /** Log checks made so far (the log profile's attempt index). */
+  checks: number;
+  /** The log has been seen: ARM reads are then only the safety net (src/policies/buildWatchSchedule.ts). */
+  answering: boolean;
+  /** Checks in a row that faulted. */
+  faults: number;
+  /** Why the wait stopped watching the log (it could not be read): ARM polling alone from then on. */
+  stopped?: string;
+  /** The status the log's `Complete` mark named, once seen. */
+  complete?: string;
 }
 
 /** The payload of the `buildPushed` event (`BUILD_PUSH_EVENT`): what the registry said it pushed, and when we heard it. */
@@ -39,9 +63,12 @@ export interface BuildPushSignalPayload {
   raisedAt: string;
 }
 
-/** The run's final state (with the push signal that ended the wait early, if one did), or why it could not be read. */
+/**
+ * The run's final state (with the push signal that ended the wait early, if one did, and the log's
+ * `Complete` mark when the log told first), or why it could not be read.
+ */
 export type WaitForBuildRunOutput =
-  | { ok: true; run: BuildRunState; timedOut: boolean; pushSignal?: BuildPushSignalPayload }
+  | { ok: true; run: BuildRunState; timedOut: boolean; pushSignal?: BuildPushSignalPayload; logComplete?: string }
   | { ok: false; failure: ActivityFailure };
 
 /** Input (and `continueAsNew` state) of a verification. */
