@@ -50,6 +50,10 @@ export interface BenchWorld {
   pushImage(tag: string, nonce: string): Promise<string>;
   /** Starts a deploy with `request` as input; returns its instance id. */
   start(request: { deploymentId: string; [field: string]: unknown }): Promise<string>;
+  /** Waits until no registry push, webhook delivery or orchestration work is in flight. */
+  settle(): Promise<void>;
+  /** Advances virtual time by `ms`, settling at every timer on the way. */
+  advance(ms: number): Promise<void>;
   /** Advances virtual time timer by timer until the instance finishes; returns its final status. */
   runToEnd(instanceId: string, maxVirtualMs?: number): Promise<InstanceStatus>;
   /** Stops everything the world started and removes its temp dir; safe to call twice. */
@@ -111,6 +115,12 @@ export async function startBenchWorld(functionModules: readonly string[]): Promi
         });
       },
       pushImage: (tag, nonce) => sandbox.dataPlane.seedImage(LOGIN_SERVER, REPOSITORY, tag, { nonce }),
+      settle,
+      async advance(ms) {
+        await settle();
+        await clock.advance(ms, settle);
+        await settle();
+      },
       start: (request) => runtime.engine.startNew("deploy", { instanceId: request.deploymentId, input: request }),
       async runToEnd(instanceId, maxVirtualMs = 4 * 60 * 60 * 1000) {
         const limit = clock.now() + maxVirtualMs;

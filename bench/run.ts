@@ -38,6 +38,10 @@
  * 4. HTTP intake. `GET /api/health` on the local runtime from 32 keep-alive clients in a separate
  *    node process (node:http Agent; undici is not installed) for 3 s after a 0.5 s warm-up: responses
  *    completed in the window per second, with statuses and latency p50/p99.
+ *
+ * 7. Webhook intake (issue 15 scenario 4): bench/webhookIntake.ts; autocannon in a child process
+ *    against POST /api/webhooks/acr (a mixed stream across 50 targets and 1,000 digests), then the
+ *    deploys started against the number expected after dedupe and coalescing.
  */
 import { cpus } from "node:os";
 import { join } from "node:path";
@@ -49,6 +53,7 @@ import { benchCriticalPath, DEFAULT_VARIANT, type PathVariant } from "./critical
 import { benchDeploys } from "./deployBench.js";
 import { printFigure } from "./figures.js";
 import { benchHttpIntake } from "./httpIntake.js";
+import { benchWebhookIntake, type WebhookIntakeOptions } from "./webhookIntake.js";
 import { benchReplayCost } from "./replayCost.js";
 import { productFunctionModules } from "./productModules.js";
 import { RESULTS_PATH, writeResults, type Results } from "./results.js";
@@ -79,6 +84,10 @@ const CACHE_CLAIM_BUILDS = SMOKE ? CACHE_BUILDS.slice(0, 2) : CACHE_BUILDS;
 const COLD_IMPORT_RUNS = SMOKE ? 2 : 20;
 const HTTP_CLIENTS = 32;
 const HTTP_MEASURE_MS = SMOKE ? 1_000 : 3_000;
+/** Issue 15 scenario 4: 10 s of webhooks across 50 targets and 1,000 digests (bench/webhookIntake.ts). */
+const WEBHOOK_INTAKE: WebhookIntakeOptions = SMOKE
+  ? { targets: 5, digests: 20, phaseSeconds: 1, referenceSeconds: 0.5, connections: 32 }
+  : { targets: 50, digests: 1_000, phaseSeconds: 5, referenceSeconds: 2, connections: 32 };
 
 async function main(): Promise<number> {
   const started = performance.now();
@@ -100,6 +109,7 @@ async function main(): Promise<number> {
     await benchReplayCost(world, REPLAY_STEPS, results);
     await benchCacheClaim(world, CACHE_CLAIM_BUILDS, results);
     await benchHttpIntake(world.runtime.url, HTTP_CLIENTS, HTTP_MEASURE_MS);
+    await benchWebhookIntake(world, WEBHOOK_INTAKE, results);
     writeResults(results);
     process.stdout.write(`results written to ${RESULTS_PATH}\n`);
     return 0;
