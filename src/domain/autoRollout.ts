@@ -59,6 +59,11 @@ export interface AutoRolloutDecision {
   reason: string;
 }
 
+/** A debounce window is taken over when its leader has not closed it this long after the window should have ended. */
+export function staleAfterSeconds(debounceSeconds: number): number {
+  return debounceSeconds + 300;
+}
+
 /** How many decisions a target keeps. */
 export const MAX_DECISIONS = 50;
 

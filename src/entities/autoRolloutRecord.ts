@@ -24,6 +24,13 @@ export interface AutoRolloutOperations {
   arrive: { instanceId: string; candidate: Omit<Candidate, "seq">; at: string; staleAfterSeconds: number };
   closeWindow: { instanceId: string };
   record: { decisions: AutoRolloutDecision[] };
+  /**
+   * Pushes the webhook answered without starting an orchestration, because this process had just
+   * handed on a push of the same image (see src/functions/autoRollout/recentPushes.ts): each joins
+   * the open window as `arrive` would for a non-leader; with no open window, the earlier push's own
+   * window decides it, and a `deduped` decision says so.
+   */
+  join: { joins: Array<{ candidate: Omit<Candidate, "seq">; at: string }>; staleAfterSeconds: number };
 }
 
 /**
@@ -52,47 +59,37 @@ export function applyAutoRolloutOperation(record: AutoRolloutRecord, operation: 
   switch (operation) {
     case "arrive": {
       const { instanceId, candidate, at, staleAfterSeconds } = requireObject<AutoRolloutOperations["arrive"]>(input, operation);
-      const window = record.window;
-      // A window whose leader never closed it (its host died, it failed) is taken over, so one lost
-      // leader cannot swallow every later push.
-      const open = window !== undefined && Date.parse(at) - Date.parse(window.openedAt) < staleAfterSeconds * 1000;
-      if (!open) {
+      const window = openWindow(record, at, staleAfterSeconds);
+      if (window === undefined) {
         const opened: PushWindow = { leader: instanceId, openedAt: at, candidates: [{ ...candidate, seq: 0 }] };
         return { record: { ...record, window: opened }, result: { role: "leader" } satisfies ArriveAnswer };
       }
-      const same = window.candidates.find((c) => c.tag === candidate.tag && c.digest === candidate.digest);
-      const source = candidate.sources[0];
-      const eventId = candidate.eventIds[0];
-      if (same !== undefined) {
-        // Kept on the candidate, so the deploy's trigger names every event that reported it.
-        const merged: Candidate = {
-          ...same,
-          eventIds: eventId !== undefined && !same.eventIds.includes(eventId) ? [...same.eventIds, eventId] : same.eventIds,
-          sources: source !== undefined && !same.sources.includes(source) ? [...same.sources, source] : same.sources,
-        };
-        const next: PushWindow = { ...window, candidates: window.candidates.map((c) => (c === same ? merged : c)) };
-        const decision: AutoRolloutDecision = {
-          at,
-          kind: "deduped",
-          via: source ?? "webhook",
-          tag: candidate.tag,
-          digest: candidate.digest,
-          ...(eventId !== undefined ? { eventId } : {}),
-          reason: `the same push (${candidate.tag} at this digest) already waits in the window opened by ${window.leader}`,
-        };
-        return { record: withDecisions({ ...record, window: next }, [decision]), result: { role: "duplicate", leader: window.leader } satisfies ArriveAnswer };
+      const joined = joinWindow(record, window, candidate, at);
+      return { record: joined.record, result: { role: joined.role, leader: window.leader } satisfies ArriveAnswer };
+    }
+    case "join": {
+      const { joins, staleAfterSeconds } = requireObject<AutoRolloutOperations["join"]>(input, operation);
+      let next = record;
+      for (const { candidate, at } of Array.isArray(joins) ? joins : []) {
+        const window = openWindow(next, at, staleAfterSeconds);
+        if (window !== undefined) {
+          next = joinWindow(next, window, candidate, at).record;
+          continue;
+        }
+        const eventId = candidate.eventIds[0];
+        next = withDecisions(next, [
+          {
+            at,
+            kind: "deduped",
+            via: candidate.sources[0] ?? "webhook",
+            tag: candidate.tag,
+            digest: candidate.digest,
+            ...(eventId !== undefined ? { eventId } : {}),
+            reason: `the same push (${candidate.tag} at this digest) was handed on moments before; the debounce window that push joined decides it`,
+          },
+        ]);
       }
-      const next: PushWindow = { ...window, candidates: [...window.candidates, { ...candidate, seq: window.candidates.length }] };
-      const decision: AutoRolloutDecision = {
-        at,
-        kind: "coalesced",
-        via: source ?? "webhook",
-        tag: candidate.tag,
-        digest: candidate.digest,
-        ...(eventId !== undefined ? { eventId } : {}),
-        reason: `joined the debounce window opened by ${window.leader} at ${window.openedAt}; the newest qualifying image of the window deploys`,
-      };
-      return { record: withDecisions({ ...record, window: next }, [decision]), result: { role: "coalesced", leader: window.leader } satisfies ArriveAnswer };
+      return { record: next };
     }
     case "closeWindow": {
       const { instanceId } = requireObject<AutoRolloutOperations["closeWindow"]>(input, operation);
@@ -113,6 +110,51 @@ export function applyAutoRolloutOperation(record: AutoRolloutRecord, operation: 
     default:
       throw new Error(`autoRollout has no operation '${operation}'`);
   }
+}
+
+/** The window pushes arriving at `at` join, unless there is none or its leader left it stale. */
+function openWindow(record: AutoRolloutRecord, at: string, staleAfterSeconds: number): PushWindow | undefined {
+  const window = record.window;
+  // A window whose leader never closed it (its host died, it failed) is taken over, so one lost
+  // leader cannot swallow every later push.
+  return window !== undefined && Date.parse(at) - Date.parse(window.openedAt) < staleAfterSeconds * 1000 ? window : undefined;
+}
+
+/** A push joining an open window it does not lead: a duplicate of a candidate already in it, or a new candidate. */
+function joinWindow(record: AutoRolloutRecord, window: PushWindow, candidate: Omit<Candidate, "seq">, at: string): { record: AutoRolloutRecord; role: "coalesced" | "duplicate" } {
+  const same = window.candidates.find((c) => c.tag === candidate.tag && c.digest === candidate.digest);
+  const source = candidate.sources[0];
+  const eventId = candidate.eventIds[0];
+  if (same !== undefined) {
+    // Kept on the candidate, so the deploy's trigger names every event that reported it.
+    const merged: Candidate = {
+      ...same,
+      eventIds: eventId !== undefined && !same.eventIds.includes(eventId) ? [...same.eventIds, eventId] : same.eventIds,
+      sources: source !== undefined && !same.sources.includes(source) ? [...same.sources, source] : same.sources,
+    };
+    const next: PushWindow = { ...window, candidates: window.candidates.map((c) => (c === same ? merged : c)) };
+    const decision: AutoRolloutDecision = {
+      at,
+      kind: "deduped",
+      via: source ?? "webhook",
+      tag: candidate.tag,
+      digest: candidate.digest,
+      ...(eventId !== undefined ? { eventId } : {}),
+      reason: `the same push (${candidate.tag} at this digest) already waits in the window opened by ${window.leader}`,
+    };
+    return { record: withDecisions({ ...record, window: next }, [decision]), role: "duplicate" };
+  }
+  const next: PushWindow = { ...window, candidates: [...window.candidates, { ...candidate, seq: window.candidates.length }] };
+  const decision: AutoRolloutDecision = {
+    at,
+    kind: "coalesced",
+    via: source ?? "webhook",
+    tag: candidate.tag,
+    digest: candidate.digest,
+    ...(eventId !== undefined ? { eventId } : {}),
+    reason: `joined the debounce window opened by ${window.leader} at ${window.openedAt}; the newest qualifying image of the window deploys`,
+  };
+  return { record: withDecisions({ ...record, window: next }, [decision]), role: "coalesced" };
 }
 
 function requireObject<T>(input: unknown, operation: string): T {

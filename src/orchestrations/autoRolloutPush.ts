@@ -8,7 +8,7 @@
  */
 import * as df from "durable-functions";
 import type { OrchestrationContext } from "durable-functions";
-import type { Candidate } from "../domain/autoRollout.js";
+import { staleAfterSeconds, type Candidate } from "../domain/autoRollout.js";
 import { pushProblem } from "../policies/autoRolloutChoice.js";
 import { isPushInput } from "./autoRolloutInput.js";
 import { autoRolloutEntityId, decideAndStart, recordDecisions } from "./autoRolloutDecide.js";
@@ -20,11 +20,6 @@ export interface AutoRolloutPushOutput {
   role: "ignored" | "leader" | "coalesced" | "duplicate" | "failed";
   deploymentId?: string;
   reason?: string;
-}
-
-/** A window is taken over when its leader has not closed it this long after the window should have ended. */
-export function staleAfterSeconds(debounceSeconds: number): number {
-  return debounceSeconds + 300;
 }
 
 /** The orchestrator function. */

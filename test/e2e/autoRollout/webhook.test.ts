@@ -19,6 +19,7 @@ const TARGETS = {
     autoTarget("dedupe", "dedupe-app", "team/dedupe", { kind: "glob", pattern: "v*" }),
     autoTarget("burst-a", "burst-a-app", "team/burst", { kind: "glob", pattern: "build-*" }),
     autoTarget("burst-b", "burst-b-app", "team/burst", { kind: "glob", pattern: "build-*" }),
+    autoTarget("fastpath", "fastpath-app", "team/fastpath", { kind: "exact", pattern: "main" }),
   ],
 };
 
@@ -34,6 +35,7 @@ beforeAll(async () => {
   await aw.seedApp("dedupe-app", "team/dedupe", "base");
   await aw.seedApp("burst-a-app", "team/burst", "base");
   await aw.seedApp("burst-b-app", "team/burst", "base");
+  await aw.seedApp("fastpath-app", "team/fastpath", "base");
 });
 
 describe("POST /api/webhooks/acr: authentication", () => {
@@ -220,5 +222,37 @@ describe("dedupe and coalescing", () => {
     }
     const ended = await aw.finishDeploys();
     expect(ended.filter((s) => ["burst-a", "burst-b"].includes((s.input as { targetName: string }).targetName)).map((s) => (s.output as { outcome: string }).outcome)).toEqual(["Succeeded", "Succeeded"]);
+  });
+});
+
+describe("fast path for an image just handed on", () => {
+  const pushOrchestrations = async (target: string): Promise<number> =>
+    (await aw.world.runtime.engine.listInstances({ showInput: true })).instances.filter((i) => i.name === "autoRolloutPush" && (i.input as { target?: { name?: string } }).target?.name === target).length;
+
+  it("redeliveries and an Event Grid event for the same image within the window join the first push's window: one push orchestration, every event on the deploy, a decision each", async () => {
+    const digest = await aw.push("team/fastpath", "main");
+    const body = aw.pushBody({ repository: "team/fastpath", tag: "main", digest });
+    const answers = await Promise.all([aw.webhook(body), aw.webhook(body), aw.webhook(body)]);
+    expect(answers.map((a) => [a.status, a.body?.status, a.body?.targets])).toEqual(Array(3).fill([202, "accepted", ["fastpath"]]));
+    await aw.idle();
+    expect((await aw.webhook(body)).status).toBe(202);
+    expect((await aw.eventGrid([aw.eventGridEvent({ repository: "team/fastpath", tag: "main", digest })])).status).toBe(202);
+    await aw.idle();
+    expect(await pushOrchestrations("fastpath")).toBe(1);
+
+    await aw.advance(WINDOW_MS + 1_000);
+    const deploys = await aw.deploys("fastpath");
+    expect(deploys.map((d) => digestOf(d.input))).toEqual([digest]);
+    expect((deploys[0]!.input as { trigger: { eventIds: string[] } }).trigger.eventIds).toHaveLength(2);
+    const decisions = await aw.decisions("fastpath");
+    expect(decisions.map((d) => d.kind)).toEqual(["deduped", "deduped", "deduped", "deduped", "started"]);
+
+    // After the window the same push is news again: it goes the full way and finds its deploy.
+    expect((await aw.webhook(body)).status).toBe(202);
+    await aw.advance(WINDOW_MS + 1_000);
+    expect(await pushOrchestrations("fastpath")).toBe(2);
+    expect(await aw.deploys("fastpath")).toHaveLength(1);
+    expect((await aw.decisions("fastpath")).at(-1)).toEqual(expect.objectContaining({ kind: "deduped", reason: expect.stringContaining("already exists") }));
+    await aw.finishDeploys();
   });
 });
