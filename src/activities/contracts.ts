@@ -32,6 +32,7 @@ export interface ActivityContracts {
   resolveDigest: { input: ResolveDigestInput; output: ResolveDigestOutput };
   updateContainerApp: { input: UpdateContainerAppInput; output: UpdateContainerAppOutput };
   readRevision: { input: ReadRevisionInput; output: ReadRevisionOutput };
+  readAppState: { input: ReadAppStateInput; output: ReadAppStateOutput };
   readWriteOperation: { input: ReadWriteOperationInput; output: ReadWriteOperationOutput };
   restartRevision: { input: RestartRevisionInput; output: RestartRevisionOutput };
   moveTraffic: { input: MoveTrafficInput; output: MoveTrafficOutput };
@@ -65,6 +66,7 @@ export const ACTIVITIES = {
   resolveDigest: "resolveDigest",
   updateContainerApp: "updateContainerApp",
   readRevision: "readRevision",
+  readAppState: "readAppState",
   readWriteOperation: "readWriteOperation",
   restartRevision: "restartRevision",
   moveTraffic: "moveTraffic",
@@ -300,13 +302,33 @@ export interface ReadRevisionInput {
   revisionName: string;
   /** When set and the revision is provisioned and active, a GET to `https://<revision fqdn><smokePath>`. */
   smokePath?: string;
+  /**
+   * Whether to read the app as well when the revision exists (default true). False: one ARM read
+   * while the revision is on its way; the app is read anyway when the revision is not found.
+   */
+  withApp?: boolean;
 }
+
+/** The app's side of an observation: its state for `judgeRevision` and its ingress traffic. */
+export interface AppObservation {
+  app: AppState & { provisioningState?: string };
+  traffic: TrafficWeight[] | undefined;
+}
+
+/** Input of `readAppState`. */
+export interface ReadAppStateInput {
+  target: DeploymentTarget;
+}
+
+/** Output of `readAppState`. */
+export type ReadAppStateOutput = Outcome<AppObservation>;
 
 /** One observation of a revision and its app, for `judgeRevision`. */
 export interface RevisionObservation {
   /** Undefined when the revision doesn't exist (yet). */
   revision: RevisionState | undefined;
-  app: AppState & { provisioningState?: string };
+  /** The app; undefined when it was not read (`withApp: false` and the revision exists). */
+  app: (AppState & { provisioningState?: string }) | undefined;
   traffic: TrafficWeight[] | undefined;
   /** Present exactly when a smoke path is set; `status` undefined when not sent (yet) or unanswered, with the reason. */
   smoke?: { status: number | undefined; error?: string };

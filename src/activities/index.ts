@@ -11,6 +11,7 @@ import "./cancelBuildRun.js";
 import "./resolveDigest.js";
 import "./updateContainerApp.js";
 import "./readRevision.js";
+import "./readAppState.js";
 import "./readWriteOperation.js";
 import "./restartRevision.js";
 import "./moveTraffic.js";

@@ -1,8 +1,9 @@
 /**
  * `readRevision`: one observation of the new revision and its app for `judgeRevision`: the revision
  * (undefined while Azure has not created it), the app's latest/ready revision names, mode,
- * provisioning state and traffic, and, when a smoke path is set, the status of a GET to that path on
- * the revision's own host name. The request goes out as soon as the revision is provisioned and
+ * provisioning state and traffic (with `withApp: false` only when the revision is not found: the
+ * verification reads the app through `readAppState` when the revision looks ready), and, when a
+ * smoke path is set, the status of a GET to that path on the revision's own host name. The request goes out as soon as the revision is provisioned and
  * active, whatever its health state says: with `healthState: None` (no probe results) its answer is
  * the proof of health, and a revision scaled to zero only starts a replica when a request arrives.
  */
@@ -23,9 +24,10 @@ function smokeNotSent(revision: Revision | undefined): string | undefined {
   return undefined;
 }
 
-/** Reads the revision and its app (and smoke-tests it once provisioned); a missing revision is not a failure. */
+/** Reads the revision, and its app unless told not to (and smoke-tests it once provisioned); a missing revision is not a failure. */
 export async function readRevision(input: ReadRevisionInput, services: ActivityServices): Promise<ReadRevisionOutput> {
   const { target, revisionName, smokePath } = input;
+  const withApp = input.withApp ?? true;
   const client = services.azure.containerApps(target.subscriptionId);
 
   let revision: Revision | undefined;
@@ -36,14 +38,13 @@ export async function readRevision(input: ReadRevisionInput, services: ActivityS
     // 404 is also what ARM says when the app itself is gone; the app read below tells which.
     if (statusOf(error) !== 404) return { ok: false, failure };
   }
-  const read = await readApp(() => client.containerApps.get(target.resourceGroup, target.containerApp), target);
-  if (!read.ok) return read;
-
-  const observation: RevisionObservation = {
-    revision: revision ? revisionStateOf(revision) : undefined,
-    app: appStateOf(read.app),
-    traffic: trafficOf(read.app),
-  };
+  const observation: RevisionObservation = { revision: revision ? revisionStateOf(revision) : undefined, app: undefined, traffic: undefined };
+  if (withApp || revision === undefined) {
+    const read = await readApp(() => client.containerApps.get(target.resourceGroup, target.containerApp), target);
+    if (!read.ok) return read;
+    observation.app = appStateOf(read.app);
+    observation.traffic = trafficOf(read.app);
+  }
   if (smokePath !== undefined) {
     const notSent = smokeNotSent(revision);
     observation.smoke =

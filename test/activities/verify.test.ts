@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import type { ReadRevisionInput } from "../../src/activities/contracts.js";
 import { deactivateRevision } from "../../src/activities/deactivateRevision.js";
 import { moveTraffic } from "../../src/activities/moveTraffic.js";
+import { readAppState } from "../../src/activities/readAppState.js";
 import { readRevision } from "../../src/activities/readRevision.js";
 import { restartRevision } from "../../src/activities/restartRevision.js";
 import { updateContainerApp } from "../../src/activities/updateContainerApp.js";
@@ -87,6 +88,35 @@ describe("readRevision", () => {
     const unreachable = { ...h.services, settings: { ...h.services.settings, ingressProxy: "https://127.0.0.1:1" } };
     const out = await readRevision(readV2("/healthz"), unreachable);
     expect(out).toMatchObject({ ok: true, observation: { smoke: { status: undefined, error: "ECONNREFUSED" } } });
+  });
+});
+
+describe("readRevision without the app, and readAppState", () => {
+  it("reads only the revision while it exists, the app too when it is not found; readAppState reads the app alone", async () => {
+    seed();
+    await deployV2();
+    h.sandbox.callLog.clear();
+    const early = await readRevision({ ...readV2(), withApp: false }, h.services);
+    expect(early).toEqual({
+      ok: true,
+      observation: {
+        revision: { name: "web--v2", provisioningState: "Provisioning", runningState: "Processing", healthState: "None", replicas: 0, active: true, trafficWeight: 0, createdTime: expect.any(String) },
+        app: undefined,
+        traffic: undefined,
+      },
+    });
+    expect(h.sandbox.callLog.calls({ plane: "arm" }).map((c) => c.operation)).toEqual(["Microsoft.App/containerApps/revisions/read"]);
+
+    const missing = await readRevision({ ...readV2(), revisionName: "web--v9", withApp: false }, h.services);
+    expect(missing).toMatchObject({ ok: true, observation: { revision: undefined, app: { latestRevisionName: "web--v2" } } });
+
+    await h.clock.advance(12_000);
+    expect(await readAppState({ target: TARGET }, h.services)).toEqual({
+      ok: true,
+      app: { activeRevisionsMode: "Single", latestRevisionName: "web--v2", latestReadyRevisionName: "web--v2", provisioningState: "Succeeded" },
+      traffic: [{ weight: 100, latestRevision: true }],
+    });
+    expect(await readAppState({ target: { ...TARGET, containerApp: "ghost" } }, h.services)).toMatchObject({ ok: false, failure: { code: "ContainerAppNotFound", statusCode: 404 } });
   });
 });
 

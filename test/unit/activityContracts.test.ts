@@ -9,6 +9,7 @@ import type { moveTraffic } from "../../src/activities/moveTraffic.js";
 import type { notifyDeployQueue } from "../../src/activities/notifyDeployQueue.js";
 import type { readBuildLogTail } from "../../src/activities/readBuildLogTail.js";
 import type { readInstanceStatus } from "../../src/activities/readInstanceStatus.js";
+import type { readAppState } from "../../src/activities/readAppState.js";
 import type { readRevision } from "../../src/activities/readRevision.js";
 import type { readWriteOperation } from "../../src/activities/readWriteOperation.js";
 import type { reportBuild } from "../../src/activities/reportBuild.js";
@@ -44,6 +45,7 @@ export type ActivityImplementations = Checked<{
   resolveDigest: typeof resolveDigest;
   updateContainerApp: typeof updateContainerApp;
   readRevision: typeof readRevision;
+  readAppState: typeof readAppState;
   readWriteOperation: typeof readWriteOperation;
   restartRevision: typeof restartRevision;
   moveTraffic: typeof moveTraffic;
@@ -70,6 +72,7 @@ const implemented: Record<keyof ActivityImplementations, true> = {
   resolveDigest: true,
   updateContainerApp: true,
   readRevision: true,
+  readAppState: true,
   readWriteOperation: true,
   restartRevision: true,
   moveTraffic: true,
