@@ -9,7 +9,7 @@ import type { ConfigurationIssue } from "./errors.js";
 import { personWords } from "./issueWording.js";
 import { registryHostProblem, repositoryProblem, tagProblem, digestProblem } from "./imageReference.js";
 import { channelRefSchema } from "./notification.js";
-import { BUILD_LOG_POLL_PROFILE, BUILD_POLL_PROFILE, DEPLOY_POLL_PROFILE, VERIFY_POLL_PROFILE, QUEUE_POLL_PROFILE, MAX_POLLS_PER_EXECUTION } from "./pollProfile.js";
+import { BUILD_LOG_POLL_PROFILE, BUILD_POLL_PROFILE, DEPLOY_POLL_PROFILE, VERIFY_POLL_PROFILE, VERIFY_STAGE_SPACING, QUEUE_POLL_PROFILE, MAX_POLLS_PER_EXECUTION } from "./pollProfile.js";
 
 /** Most build args one deploy may pass: the ACR task template has a fixed number of slots. */
 export const MAX_BUILD_ARGS = 32;
@@ -213,15 +213,25 @@ export const policySchema = z
     }
   });
 
-const pollProfileSchema = z
-  .strictObject({
-    initialSeconds: z.int().min(1).max(3600),
-    factor: z.number().min(1).max(10),
-    maxSeconds: z.int().min(1).max(3600),
-  })
-  .superRefine((profile, ctx) => {
-    if (profile.maxSeconds < profile.initialSeconds) ctx.addIssue({ code: "custom", message: "must be at least initialSeconds", path: ["maxSeconds"] });
-  });
+const pollProfileFields = {
+  initialSeconds: z.int().min(1).max(3600),
+  factor: z.number().min(1).max(10),
+  maxSeconds: z.int().min(1).max(3600),
+};
+const maxAtLeastInitial = (profile: { initialSeconds: number; maxSeconds: number }, ctx: z.RefinementCtx): void => {
+  if (profile.maxSeconds < profile.initialSeconds) ctx.addIssue({ code: "custom", message: "must be at least initialSeconds", path: ["maxSeconds"] });
+};
+const pollProfileSchema = z.strictObject(pollProfileFields).superRefine(maxAtLeastInitial);
+
+/** Stage-aware verify spacing (src/domain/pollProfile.ts `VerifyStageSpacing`); without it a verify profile is plain backoff. */
+const verifyStageSpacingSchema = z.strictObject({
+  denseSeconds: z.int().min(1).max(600),
+  activationFloorSeconds: z.int().min(0).max(3600),
+  settlingFloorSeconds: z.int().min(0).max(3600),
+  denseForSeconds: z.int().min(0).max(7200),
+  appRecheckSeconds: z.int().min(1).max(3600),
+});
+const verifyPollProfileSchema = z.strictObject({ ...pollProfileFields, stages: verifyStageSpacingSchema.optional() }).superRefine(maxAtLeastInitial);
 
 const activityRetrySchema = z.strictObject({
   maxAttempts: z.int().min(1).max(10).default(3),
@@ -237,7 +247,7 @@ const settingsSchema = z.strictObject({
   /** How often the build wait checks the run's log blob for ACR's `Complete` mark, between its (sparser) ARM reads. */
   buildLogPoll: pollProfileSchema.default({ ...BUILD_LOG_POLL_PROFILE }),
   deployPoll: pollProfileSchema.default({ ...DEPLOY_POLL_PROFILE }),
-  verifyPoll: pollProfileSchema.default({ ...VERIFY_POLL_PROFILE }),
+  verifyPoll: verifyPollProfileSchema.default({ ...VERIFY_POLL_PROFILE, stages: { ...VERIFY_STAGE_SPACING } }),
   /** How often a queued deploy checks whether the deploy holding the app has ended. */
   queuePoll: pollProfileSchema.default({ ...QUEUE_POLL_PROFILE }),
   maxPollsPerExecution: z.int().min(1).max(100).default(MAX_POLLS_PER_EXECUTION),

@@ -6,7 +6,7 @@ import {
   toJsonPointer,
   type DeploymentRequest,
 } from "../../src/domain/deployment.js";
-import { BUILD_LOG_POLL_PROFILE, BUILD_POLL_PROFILE, MAX_POLLS_PER_EXECUTION, QUEUE_POLL_PROFILE, VERIFY_POLL_PROFILE } from "../../src/domain/pollProfile.js";
+import { BUILD_LOG_POLL_PROFILE, BUILD_POLL_PROFILE, DEPLOY_POLL_PROFILE, MAX_POLLS_PER_EXECUTION, QUEUE_POLL_PROFILE, VERIFY_POLL_PROFILE } from "../../src/domain/pollProfile.js";
 
 const DIGEST = `sha256:${"0f".repeat(32)}`;
 const UPLOAD = "source/201802130000/b52f12d8-c3d6-4d75-9107-220f0bfc681d.tar.gz";
@@ -37,7 +37,7 @@ describe("parseDeploymentInput: defaults", () => {
     expect(result.ok).toBe(true);
     if (!result.ok) return;
     expect(result.value.policy).toEqual({ verifyTimeoutSeconds: 600, warmupGraceSeconds: 60, onFailure: "restart-then-rollback" });
-    expect(result.value.settings).toEqual({ buildPoll: BUILD_POLL_PROFILE, buildLogPoll: BUILD_LOG_POLL_PROFILE, deployPoll: VERIFY_POLL_PROFILE, verifyPoll: VERIFY_POLL_PROFILE, queuePoll: QUEUE_POLL_PROFILE, maxPollsPerExecution: MAX_POLLS_PER_EXECUTION, activityRetry: { maxAttempts: 3, firstIntervalSeconds: 5, backoffCoefficient: 2, maxIntervalSeconds: 60 } });
+    expect(result.value.settings).toEqual({ buildPoll: BUILD_POLL_PROFILE, buildLogPoll: BUILD_LOG_POLL_PROFILE, deployPoll: DEPLOY_POLL_PROFILE, verifyPoll: VERIFY_POLL_PROFILE, queuePoll: QUEUE_POLL_PROFILE, maxPollsPerExecution: MAX_POLLS_PER_EXECUTION, activityRetry: { maxAttempts: 3, firstIntervalSeconds: 5, backoffCoefficient: 2, maxIntervalSeconds: 60 } });
     expect(result.value.build).toEqual({
       registry: { resourceGroup: "registry-rg" }, source: { kind: "upload", relativePath: UPLOAD },
       dockerfile: "Dockerfile",
