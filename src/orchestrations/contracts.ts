@@ -7,9 +7,10 @@ import type { ActivityFailure, BuildRunState, RegistryRef, RevisionObservation }
 import type { ActivityRetrySettings, DeploymentTarget } from "../domain/deployment.js";
 import type { ArriveAnswer, AutoRolloutOperations, CloseAnswer } from "../entities/autoRolloutRecord.js";
 import type { EnqueueAnswer, ReleaseAnswer, TargetOperations, TargetRecord, TurnAnswer } from "../entities/targetRecord.js";
-import type { PollProfile } from "../domain/pollProfile.js";
+import type { PollProfile, VerifyPollProfile } from "../domain/pollProfile.js";
 import type { ChannelOperations, SendSlot } from "../entities/channelPace.js";
 import type { RevisionVerdict } from "../policies/revisionVerdict.js";
+import type { RevisionStage } from "../policies/verifyPollSchedule.js";
 
 /** Input (and `continueAsNew` state) of the build wait. */
 export interface WaitForBuildRunInput {
@@ -86,9 +87,18 @@ export interface VerifyRevisionInput {
   mustBeLatest: boolean;
   /** ISO deadline. */
   deadline: string;
-  poll: PollProfile;
+  poll: VerifyPollProfile;
   maxPollsPerExecution: number;
   attempt: number;
+  /**
+   * The app's revisions mode as inspected (Single expects 100% traffic): lets a read of the revision
+   * alone tell whether it could pass. Absent (inputs from before): the app is read on every poll.
+   */
+  revisionsMode?: "Single" | "Multiple";
+  /** The stage the last read showed and when it was first seen (ISO), across `continueAsNew`. */
+  stage?: { stage: RevisionStage; since: string };
+  /** When the app was last read (ISO) and the revision state it was read with, across `continueAsNew`. */
+  lastAppRead?: { at: string; stateKey: string };
   /** Reads in a row (across `continueAsNew`) that found no such revision. */
   missingReads?: number;
   /**
@@ -96,6 +106,11 @@ export interface VerifyRevisionInput {
    * created the revision: read when the revision is missing and the app says its write failed.
    */
   writeOperation?: string;
+  /**
+   * When the write that created this revision was sent (ISO), for the first verification after it:
+   * the revision is provisioning, so with stage-aware spacing the first read waits the provisioning spacing.
+   */
+  writtenAt?: string;
   retry: ActivityRetrySettings;
 }
 

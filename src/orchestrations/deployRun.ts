@@ -80,4 +80,6 @@ export interface Rollout {
   newRevision: string;
   /** The PATCH's serialized long-running operation, when this deploy sent it. */
   writeOperation?: string;
+  /** When this deploy's PATCH created the revision (ISO), unless it found it applied already: it provisions from then. */
+  writtenAt?: string;
 }

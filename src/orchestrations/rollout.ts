@@ -106,7 +106,14 @@ export function* runDeploy(run: DeployRun): Flow<DeployOutput> {
     return progress.result("Canceled", `canceled by request during deploy, while ${target.containerApp} was busy; the Container App was not changed`);
   }
   if (!updated.ok) return run.fail("deploy", updated.failure, `updating ${target.containerApp} failed`);
-  const rollout: Rollout = { snapshot, digest, image: newImage, newRevision: updated.revisionName, ...(updated.operation !== undefined ? { writeOperation: updated.operation } : {}) };
+  const rollout: Rollout = {
+    snapshot,
+    digest,
+    image: newImage,
+    newRevision: updated.revisionName,
+    ...(updated.operation !== undefined ? { writeOperation: updated.operation } : {}),
+    ...(updated.alreadyApplied ? {} : { writtenAt: run.now().toISOString() }),
+  };
   progress.set({ newRevision: rollout.newRevision });
   progress.finish("deploy", "succeeded", `${rollout.newRevision}${updated.alreadyApplied ? " (already applied)" : ""}`);
 
@@ -211,9 +218,14 @@ function* verifyNewRevision(run: DeployRun, rollout: Rollout, traffic: RolloutTr
     ...(warmupFrom !== undefined ? { warmupFrom } : {}),
     ...(rollout.writeOperation !== undefined ? { writeOperation: rollout.writeOperation } : {}),
   });
-  if (!traffic.move) return yield* verifyRevision(run, snapshot, step, instanceSuffix, target(traffic.expected), true);
+  // The first look at a revision just created: it is provisioning, so the wait starts with a sleep, not a read.
+  const first = (expectedTraffic: number | undefined): VerifyTarget => ({
+    ...target(expectedTraffic),
+    ...(warmupFrom === undefined && rollout.writtenAt !== undefined ? { writtenAt: rollout.writtenAt } : {}),
+  });
+  if (!traffic.move) return yield* verifyRevision(run, snapshot, step, instanceSuffix, first(traffic.expected), true);
 
-  const ready = yield* verifyRevision(run, snapshot, step, instanceSuffix, target(undefined), true);
+  const ready = yield* verifyRevision(run, snapshot, step, instanceSuffix, first(undefined), true);
   if (!ready.passed) return ready;
   const moved = yield* writeWhenIdle(run, ACTIVITIES.moveTraffic, {
     target: run.input.target,

@@ -22,7 +22,7 @@ export interface VerifyResult {
 }
 
 /** Which revision to verify and what to expect of it. */
-export type VerifyTarget = Pick<VerifyRevisionInput, "revisionName" | "expectedTraffic" | "mustBeLatest" | "warmupFrom" | "writeOperation">;
+export type VerifyTarget = Pick<VerifyRevisionInput, "revisionName" | "expectedTraffic" | "mustBeLatest" | "warmupFrom" | "writeOperation" | "writtenAt">;
 
 /**
  * Runs the verification sub-orchestration for a revision under instance `<deploy>-<instanceSuffix>`;
@@ -35,6 +35,7 @@ export function* verifyRevision(run: DeployRun, snapshot: TargetSnapshot, step: 
     ...revision,
     ...(input.policy.smokePath !== undefined ? { smokePath: input.policy.smokePath } : {}),
     minReplicas: snapshot.minReplicas,
+    revisionsMode: snapshot.revisionsMode,
     warmupGraceSeconds: input.policy.warmupGraceSeconds,
     deadline: new Date(run.now().getTime() + input.policy.verifyTimeoutSeconds * 1000).toISOString(),
     poll: input.settings.verifyPoll,

@@ -1,0 +1,80 @@
+import { describe, expect, it } from "vitest";
+import { VERIFY_STAGE_SPACING } from "../../src/domain/pollProfile.js";
+import type { CallRecord } from "../../src/sandbox/kernel/callLog.js";
+import { appRef, outputOf, stepStatus, type DeployView, type DeployWorld, useDeployWorld } from "./world.js";
+
+const REVISION_READ = "Microsoft.App/containerApps/revisions/read";
+const APP_READ = "Microsoft.App/containerApps/read";
+const APP_WRITE = "Microsoft.App/containerApps/write";
+
+let world: DeployWorld;
+useDeployWorld((started) => (world = started));
+
+/** The ARM reads made after the PATCH that created the revision: the verification's. */
+function verifyReads(): { revision: CallRecord[]; app: CallRecord[] } {
+  const patch = world.sandbox.callLog.calls({ operation: APP_WRITE, method: "PATCH" }).at(-1);
+  if (!patch) throw new Error("no PATCH was sent");
+  const after = world.sandbox.callLog.calls({ plane: "arm", method: "GET", afterSeq: patch.seq });
+  return { revision: after.filter((c) => c.operation === REVISION_READ), app: after.filter((c) => c.operation === APP_READ) };
+}
+
+/** Virtual ms between the moment the sandbox made the new revision ready and the verify step's end. */
+function readyLagMs(app: string, out: DeployView, readyAfterMs: number, step = "verify"): number {
+  const revision = world.revisions(app).find((r) => r.name === out.newRevision) as { createdTime?: string } | undefined;
+  const finished = out.steps.find((s) => s.name === step)?.finishedAt;
+  if (!revision?.createdTime || !finished) throw new Error("no revision or verify step");
+  return Date.parse(finished) - (Date.parse(revision.createdTime) + readyAfterMs);
+}
+
+describe("verification polls by the revision's stage", () => {
+  it("sees a slow revision ready within the dense spacing, one ARM read per poll, the app read only to confirm", async () => {
+    const app = await world.seedApp("web-slow-verify");
+    await world.pushImage("v2");
+    const durations = { provisioning: 45_000, activating: 10_000, healthy: 20_000 };
+    world.sandbox.apps.setNextRevisionBehaviour(appRef(app.name), { kind: "slow", durations });
+    world.sandbox.callLog.clear();
+    const out = outputOf(await world.runToEnd(await world.start(world.request(app.name))));
+
+    expect(out.outcome).toBe("Succeeded");
+    const lag = readyLagMs(app.name, out, durations.provisioning + durations.activating + durations.healthy);
+    expect(lag).toBeGreaterThanOrEqual(0);
+    expect(lag).toBeLessThanOrEqual(VERIFY_STAGE_SPACING.denseSeconds * 1000);
+    const reads = verifyReads();
+    // Once, when the revision looked ready: not on every poll.
+    expect(reads.app).toHaveLength(1);
+    // Sparse while provisioning (12 s), dense (4 s) after: 12, 24, 36, 48 | 52 | 56 ... 76. The old
+    // 5 s doubling schedule read both resources at 0, 5, 15, 35, 65, 95 s: 12 reads, seen 20 s late.
+    expect(reads.revision.length).toBeLessThanOrEqual(11);
+    expect(reads.revision.length + reads.app.length).toBeLessThanOrEqual(12);
+  });
+
+  it("sees a revision without health probes ready as soon as its replicas run", async () => {
+    const app = await world.seedApp("web-noprobe-verify");
+    await world.pushImage("v2");
+    const durations = { provisioning: 30_000, activating: 10_000, healthy: 0 };
+    world.sandbox.apps.setNextRevisionBehaviour(appRef(app.name), { kind: "slow", durations, healthProbes: false });
+    world.sandbox.callLog.clear();
+    const out = outputOf(await world.runToEnd(await world.start(world.request(app.name))));
+
+    expect(out.outcome).toBe("Succeeded");
+    const lag = readyLagMs(app.name, out, durations.provisioning + durations.activating);
+    expect(lag).toBeGreaterThanOrEqual(0);
+    expect(lag).toBeLessThanOrEqual(VERIFY_STAGE_SPACING.denseSeconds * 1000);
+  });
+
+  it("restarts an unhealthy revision and sees it ready after the restart within the dense spacing", async () => {
+    const app = await world.seedApp("web-restart-verify");
+    await world.pushImage("v2");
+    world.sandbox.apps.setNextRevisionBehaviour(appRef(app.name), { kind: "unhealthyUntilRestarted" });
+    const id = await world.start(world.request(app.name));
+    const out = outputOf(await world.runToEnd(id));
+
+    expect(out.outcome).toBe("Succeeded");
+    expect(stepStatus(out, "verify")).toBe("failed");
+    expect(stepStatus(out, "verify-after-restart")).toBe("succeeded");
+    const restarted = out.steps.find((s) => s.name === "restart")?.finishedAt;
+    const verified = out.steps.find((s) => s.name === "verify-after-restart")?.finishedAt;
+    // The restart begins a new activation cycle: activating 10 s + healthy 10 s (the world's durations).
+    expect(Date.parse(verified!) - (Date.parse(restarted!) + 20_000)).toBeLessThanOrEqual(VERIFY_STAGE_SPACING.denseSeconds * 1000);
+  });
+});
