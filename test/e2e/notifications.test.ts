@@ -156,7 +156,7 @@ describe("notifications (issue 12)", () => {
     expect(verifySignature(header, signed.raw.replace('"Succeeded"', '"Failed"'), SECRET, t)).toBe(false);
     expect(verifySignature(header, signed.raw, SECRET, t + 301)).toBe(false);
     expect(verifySignature(header, signed.raw, "another-secret", t)).toBe(false);
-    expect(slack.text).toMatch(/^✅ web-ok: v2 deployed and verified \(Succeeded, \d+m \d+s\)\.$/);
+    expect(slack.text).toMatch(/^✅ web-ok: v2 deployed and verified \(Succeeded, (?:\d+m )?\d+s\)\.$/);
     expect(hook).toMatchObject({ id: `${id}.succeeded`, deployment: { id, target: "web-ok", outcome: "Succeeded", newRevision: resource.revision, previousRevision: resource.previousRevision, trigger: { kind: "api" } } });
     expect(resource.notifications).toEqual([
       { channel: "teams", setting: SETTINGS.teams, event: "succeeded", delivered: true, attempts: 1, deliveredAt: expect.any(String) },
