@@ -43,7 +43,7 @@ export interface WebhookIntakeOptions {
   digests: number;
   /** Seconds of load per phase (two phases). */
   phaseSeconds: number;
-  /** Seconds of the `GET /api/health` reference load before each phase. */
+  /** Seconds of the `GET /api/health` reference load, run once before the phases (0: none). */
   referenceSeconds: number;
   connections: number;
 }
@@ -111,7 +111,8 @@ export async function benchWebhookIntake(world: BenchWorld, options: WebhookInta
     const phaseImages = (target: number, phase: 0 | 1): number => (target < half ? (phase === 0 ? Math.ceil(perTarget / 2) : perTarget - Math.ceil(perTarget / 2)) : phase === 0 ? perTarget : 0);
     const pushed: string[][] = targets.map(() => []);
     const chosen: Array<Set<string>> = targets.map(() => new Set());
-    const phases: Array<{ report: LoadReport; pushedImages: number }> = [];
+    const phases: Array<{ report: LoadReport; pushedImages: number; cpuMs: number }> = [];
+    let reference: { report: LoadReport; cpuMs: number } | undefined;
     for (const phase of [0, 1] as const) {
       // The registry first: each target's images go to `main` one after another, so the tag moves.
       let pushedImages = 0;
@@ -153,15 +154,14 @@ export async function benchWebhookIntake(world: BenchWorld, options: WebhookInta
         secretHeader: webhookSecretHeader,
         secret: WEBHOOK_SECRET,
         connections: options.connections,
-        referenceSeconds: options.referenceSeconds,
-        seconds: options.phaseSeconds,
+        referenceSeconds: phase === 0 ? options.referenceSeconds : 0,
+        seconds: 0,
         stream,
       };
-      const specPath = join(dir, `phase-${phase}.json`);
-      writeFileSync(specPath, JSON.stringify(spec));
-      const { result } = await timed("load", () => runBenchChild("webhookLoadChild.js", [specPath], (options.phaseSeconds + options.referenceSeconds) * 1000 + 60_000));
-      const report = result as LoadReport;
-      phases.push({ report, pushedImages });
+      if (spec.referenceSeconds > 0) reference = await runLoad(spec, join(dir, "reference.json"));
+      const measured = await timed("load", () => runLoad({ ...spec, referenceSeconds: 0, seconds: options.phaseSeconds }, join(dir, `phase-${phase}.json`)));
+      const report = measured.report;
+      phases.push({ report, pushedImages, cpuMs: measured.cpuMs });
       // Each target with an accepted push this phase has one window; it deploys what `main` names now.
       report.acceptedPushes.forEach((accepted, i) => {
         const newest = pushed[i]?.at(-1);
@@ -184,7 +184,7 @@ export async function benchWebhookIntake(world: BenchWorld, options: WebhookInta
       outcomes[outcome] = (outcomes[outcome] ?? 0) + 1;
     }
 
-    const load = phases.map((p) => p.report.webhook);
+    const load = phases.map((p) => summaryOf(p.report.webhook));
     const requests = load.reduce((sum, l) => sum + l.requests, 0);
     const seconds = load.reduce((sum, l) => sum + l.seconds, 0);
     const reqPerSec = requests / seconds;
@@ -192,8 +192,11 @@ export async function benchWebhookIntake(world: BenchWorld, options: WebhookInta
     const p50Ms = Math.max(...load.map((l) => l.p50Ms));
     const p99Ms = Math.max(...load.map((l) => l.p99Ms));
     const errors = load.reduce((sum, l) => sum + l.errors + l.timeouts, 0) + phases.reduce((sum, p) => sum + p.report.unexpected, 0);
-    const references = phases.flatMap((p) => (p.report.reference ? [p.report.reference] : []));
-    const refReqPerSec = references.length > 0 ? references.reduce((s, r) => s + r.requests, 0) / references.reduce((s, r) => s + r.seconds, 0) : undefined;
+    // CPU of this process (runtime, engine and sandbox) per answered request: steadier than req/s on a shared machine.
+    const cpuPerRequestMs = phases.reduce((sum, p) => sum + p.cpuMs, 0) / Math.max(1, requests);
+    const ref = reference?.report.reference;
+    const refReqPerSec = ref ? ref.requests / ref.seconds : undefined;
+    const refCpuPerRequestMs = ref && reference ? reference.cpuMs / Math.max(1, ref.requests) : undefined;
     const sent = phases.reduce<Record<string, number>>((sum, p) => {
       for (const [kind, n] of Object.entries(p.report.sent)) sum[kind] = (sum[kind] ?? 0) + n;
       return sum;
@@ -203,8 +206,14 @@ export async function benchWebhookIntake(world: BenchWorld, options: WebhookInta
     const pass = { reqPerSec: reqPerSec >= TARGET_REQ_PER_SEC, p99: p99Ms <= TARGET_P99_MS, errors: errors === 0, deploys: missing.length === 0 && extra.length === 0 };
     const shape = `${options.targets} targets, ${options.digests} digests, ${options.connections} connections, 2 phases of ${options.phaseSeconds} s; sent ${Object.entries(sent).map(([k, n]) => `${n} ${k}`).join(", ")}`;
     printFigure(`webhook intake POST /api/webhooks/acr, req/s ${verdict(pass.reqPerSec)}`, reqPerSec, "req/s", `target ≥ ${TARGET_REQ_PER_SEC}; ${shape}; load average ${load1.toFixed(2)}`);
-    if (refReqPerSec !== undefined) {
-      printFigure("webhook intake reference GET /api/health", refReqPerSec, "req/s", `same child, same connections, ${options.referenceSeconds} s before each phase; webhook/health ratio ${(reqPerSec / refReqPerSec).toFixed(2)}; health p99 ${round(Math.max(...references.map((r) => r.p99Ms)))} ms`);
+    printFigure("webhook intake CPU per request", cpuPerRequestMs, "ms", `CPU (user+system) of the process serving the runtime, engine and sandbox, over the load windows, per answered webhook`);
+    if (ref !== undefined && refReqPerSec !== undefined && refCpuPerRequestMs !== undefined) {
+      printFigure(
+        "webhook intake reference GET /api/health",
+        refReqPerSec,
+        "req/s",
+        `same load child and connections, ${options.referenceSeconds} s just before; webhook/health ratio ${(reqPerSec / refReqPerSec).toFixed(2)}; health p50 ${round(ref.p50Ms)} ms, p99 ${round(ref.p99Ms)} ms, CPU per request ${refCpuPerRequestMs.toFixed(2)} ms`,
+      );
     }
     printFigure(`webhook intake latency p99 ${verdict(pass.p99)}`, p99Ms, "ms", `target ≤ ${TARGET_P99_MS}; p50 ${round(p50Ms)} ms; per phase p50/p99/max ${load.map((l) => `${round(l.p50Ms)}/${round(l.p99Ms)}/${round(l.maxMs)}`).join(", ")} ms`);
     printFigure(`webhook intake errors ${verdict(pass.errors)}`, errors, "errors", `target 0; transport errors and timeouts, and answers other than 202${phases.flatMap((p) => p.report.samples).slice(0, 2).map((s) => `; e.g. ${s}`).join("")}`);
@@ -228,8 +237,10 @@ export async function benchWebhookIntake(world: BenchWorld, options: WebhookInta
       p99Ms,
       errors,
       phases: load,
-      reference: references,
+      cpuPerRequestMs,
+      reference: ref,
       referenceReqPerSec: refReqPerSec,
+      referenceCpuPerRequestMs: refCpuPerRequestMs,
       expectedDeploys: expectedIds.size,
       actualDeploys: deploys.length,
       missing: missing.length,
@@ -246,6 +257,20 @@ export async function benchWebhookIntake(world: BenchWorld, options: WebhookInta
     resetSettingsCache();
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/** Runs the load child on `spec` (written to `path`); returns its report and this process's CPU meanwhile. */
+async function runLoad(spec: LoadSpec, path: string): Promise<{ report: LoadReport; cpuMs: number }> {
+  writeFileSync(path, JSON.stringify(spec));
+  const cpu = process.cpuUsage();
+  const { result } = await runBenchChild("webhookLoadChild.js", [path], (spec.seconds + spec.referenceSeconds) * 1000 + 60_000);
+  const used = process.cpuUsage(cpu);
+  return { report: result as LoadReport, cpuMs: (used.user + used.system) / 1000 };
+}
+
+function summaryOf(summary: LoadSummary | undefined): LoadSummary {
+  if (summary === undefined) throw new Error("the load child measured no webhook window");
+  return summary;
 }
 
 /** Advances virtual time timer by timer until no orchestration is pending or running. */

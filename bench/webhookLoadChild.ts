@@ -40,7 +40,8 @@ export interface LoadSummary {
 /** The child's JSON line. */
 export interface LoadReport {
   reference?: LoadSummary;
-  webhook: LoadSummary;
+  /** Absent when the spec asked for the reference alone (`seconds` 0). */
+  webhook?: LoadSummary;
   /** Messages sent per kind. */
   sent: Record<StreamMessage["kind"], number>;
   /** Per target index: qualifying pushes (new events and redeliveries) answered 202. */
@@ -75,6 +76,11 @@ const spec = JSON.parse(readFileSync(process.argv[2] ?? "", "utf8")) as LoadSpec
 let reference: LoadSummary | undefined;
 if (spec.referenceSeconds > 0) {
   reference = summary(await autocannon({ url: `${spec.baseUrl}/api/health`, connections: spec.connections, duration: spec.referenceSeconds }));
+}
+
+if (spec.seconds <= 0) {
+  process.stdout.write(`${JSON.stringify({ ...(reference ? { reference } : {}), sent: {}, acceptedPushes: [], unexpected: 0, samples: [] })}\n`);
+  process.exit(0);
 }
 
 const stream = new WebhookStream(spec.stream);
