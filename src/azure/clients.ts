@@ -27,6 +27,7 @@ export class AzureClients {
   private readonly registries = new Map<string, ContainerRegistryManagementClient>();
   private readonly dataPlanes = new Map<string, ContainerRegistryClient>();
   private readonly contents = new Map<string, ContainerRegistryContentClient>();
+  private blobTls: { ca: string } | undefined;
 
   constructor(
     private readonly settings: Settings,
@@ -108,7 +109,9 @@ export class AzureClients {
    */
   blobClient(sasUrl: string): BlobClient {
     const options: StoragePipelineOptions & { tlsOptions?: { ca: string } } = {
-      tlsOptions: this.commonOptions().tlsOptions,
+      // One TLS settings object for every blob client: the HTTP client keys its keep-alive agents by
+      // that object, so the build wait's frequent log checks reuse a connection.
+      tlsOptions: (this.blobTls ??= this.commonOptions().tlsOptions),
       // Storage counts tries, not retries.
       retryOptions: { maxTries: this.retry.maxRetries + 1, retryDelayInMs: this.retry.retryDelayInMs, maxRetryDelayInMs: this.retry.maxRetryDelayInMs },
     };
