@@ -3,8 +3,7 @@
  * status right after. It sends the cancel and does not follow the cancel operation: the status it
  * returns may still be `Running` for a moment, and the orchestrator does not need to wait for it.
  */
-import * as df from "durable-functions";
-import { ACTIVITIES, type BuildRunRef, type CancelBuildRunOutput } from "./contracts.js";
+import type { BuildRunRef, CancelBuildRunOutput } from "./contracts.js";
 import { failureOrThrow } from "./azureErrors.js";
 import { activityServices, type ActivityServices } from "./services.js";
 
@@ -27,4 +26,7 @@ export async function cancelBuildRun(input: BuildRunRef, services: ActivityServi
   }
 }
 
-df.app.activity(ACTIVITIES.cancelBuildRun, { handler: (input: BuildRunRef) => cancelBuildRun(input, activityServices()) });
+/** The function the host invokes for `cancelBuildRun` (registered by src/functions/registration/activities.ts, loaded on first call). */
+export function cancelBuildRunActivity(input: BuildRunRef) {
+  return cancelBuildRun(input, activityServices());
+}

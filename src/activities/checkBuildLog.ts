@@ -8,9 +8,8 @@
  * (src/azure/runLogUrls.ts), and fetched again when storage refuses it (an expired SAS). The link is a
  * credential: it is never returned, logged or put into a reason.
  */
-import * as df from "durable-functions";
 import { forgetRunLogUrl, rememberRunLogUrl, runLogUrl } from "../azure/runLogUrls.js";
-import { ACTIVITIES, type BuildRunRef, type CheckBuildLogOutput } from "./contracts.js";
+import type { BuildRunRef, CheckBuildLogOutput } from "./contracts.js";
 import { failureOrThrow, statusOf } from "./azureErrors.js";
 import { activityServices, type ActivityServices } from "./services.js";
 
@@ -68,4 +67,7 @@ export async function checkBuildLog(input: BuildRunRef, services: ActivityServic
   }
 }
 
-df.app.activity(ACTIVITIES.checkBuildLog, { handler: (input: BuildRunRef) => checkBuildLog(input, activityServices()) });
+/** The function the host invokes for `checkBuildLog` (registered by src/functions/registration/activities.ts, loaded on first call). */
+export function checkBuildLogActivity(input: BuildRunRef) {
+  return checkBuildLog(input, activityServices());
+}

@@ -3,8 +3,7 @@
  * verified to take all traffic. A revision that is already inactive (or gone) is left alone, so a
  * retry writes nothing.
  */
-import * as df from "durable-functions";
-import { ACTIVITIES, type DeactivateRevisionInput, type DeactivateRevisionOutput } from "./contracts.js";
+import type { DeactivateRevisionInput, DeactivateRevisionOutput } from "./contracts.js";
 import { failureOrThrow, statusOf } from "./azureErrors.js";
 import { activityServices, type ActivityServices } from "./services.js";
 
@@ -23,4 +22,7 @@ export async function deactivateRevision(input: DeactivateRevisionInput, service
   }
 }
 
-df.app.activity(ACTIVITIES.deactivateRevision, { handler: (input: DeactivateRevisionInput) => deactivateRevision(input, activityServices()) });
+/** The function the host invokes for `deactivateRevision` (registered by src/functions/registration/activities.ts, loaded on first call). */
+export function deactivateRevisionActivity(input: DeactivateRevisionInput) {
+  return deactivateRevision(input, activityServices());
+}

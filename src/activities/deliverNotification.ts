@@ -4,11 +4,10 @@
  * nowhere else: it never enters the orchestration's input, history, status or any error text.
  * Every failure is an answer (`retryable` or not); the notify orchestration decides about retries.
  */
-import * as df from "durable-functions";
 import { buildSlackMessage } from "../notifiers/slackMessage.js";
 import { buildTeamsMessage } from "../notifiers/teamsCard.js";
 import { buildWebhookEvent, DELIVERY_HEADER, EVENT_HEADER, SIGNATURE_HEADER, signatureHeaderValue } from "../notifiers/webhookEvent.js";
-import { ACTIVITIES, type DeliverNotificationInput, type DeliverNotificationOutput } from "./contracts.js";
+import type { DeliverNotificationInput, DeliverNotificationOutput } from "./contracts.js";
 import { postJson, postSlack } from "./notificationTransport.js";
 
 /** Why a setting's value cannot be a webhook URL, or undefined when it can. */
@@ -47,4 +46,7 @@ export async function deliverNotification(input: DeliverNotificationInput, env: 
   }
 }
 
-df.app.activity(ACTIVITIES.deliverNotification, { handler: (input: DeliverNotificationInput) => deliverNotification(input) });
+/** The function the host invokes for `deliverNotification` (registered by src/functions/registration/activities.ts, loaded on first call). */
+export function deliverNotificationActivity(input: DeliverNotificationInput) {
+  return deliverNotification(input);
+}

@@ -1,9 +1,8 @@
 /**
  * `getBuildRun`: one read of the build run's status, for the orchestrator's timer-spaced polling.
  */
-import * as df from "durable-functions";
 import type { Run } from "@azure/arm-containerregistry";
-import { ACTIVITIES, type BuildRunRef, type BuildRunState, type GetBuildRunOutput } from "./contracts.js";
+import type { BuildRunRef, BuildRunState, GetBuildRunOutput } from "./contracts.js";
 import { failureOrThrow } from "./azureErrors.js";
 import { activityServices, type ActivityServices } from "./services.js";
 
@@ -38,4 +37,7 @@ export async function getBuildRun(input: BuildRunRef, services: ActivityServices
   }
 }
 
-df.app.activity(ACTIVITIES.getBuildRun, { handler: (input: BuildRunRef) => getBuildRun(input, activityServices()) });
+/** The function the host invokes for `getBuildRun` (registered by src/functions/registration/activities.ts, loaded on first call). */
+export function getBuildRunActivity(input: BuildRunRef) {
+  return getBuildRun(input, activityServices());
+}

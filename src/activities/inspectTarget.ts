@@ -5,9 +5,8 @@
  * never from the app template (after a failed deploy the template names the failed image while the
  * previous revision still serves).
  */
-import * as df from "durable-functions";
 import type { ContainerApp, ContainerAppsAPIClient, Revision } from "@azure/arm-appcontainers";
-import { ACTIVITIES, type ActivityFailure, type InspectTargetInput, type InspectTargetOutput, type TemplateContainer } from "./contracts.js";
+import type { ActivityFailure, InspectTargetInput, InspectTargetOutput, TemplateContainer } from "./contracts.js";
 import { containersOf, readApp, revisionsModeOf, trafficOf } from "./appModel.js";
 import { failureOrThrow } from "./azureErrors.js";
 import { activityServices, type ActivityServices } from "./services.js";
@@ -118,4 +117,7 @@ export async function inspectTarget(input: InspectTargetInput, services: Activit
   };
 }
 
-df.app.activity(ACTIVITIES.inspectTarget, { handler: (input: InspectTargetInput) => inspectTarget(input, activityServices()) });
+/** The function the host invokes for `inspectTarget` (registered by src/functions/registration/activities.ts, loaded on first call). */
+export function inspectTargetActivity(input: InspectTargetInput) {
+  return inspectTarget(input, activityServices());
+}

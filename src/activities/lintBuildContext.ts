@@ -5,11 +5,10 @@
  * a credential, never travels through the orchestration. Expected problems (no URL known here, an
  * archive that cannot be read, no Dockerfile in it) are outcomes; the deploy decides what they mean.
  */
-import * as df from "durable-functions";
 import { buildSourceUrl } from "../azure/buildSourceUrls.js";
 import { lintDockerfile } from "../policies/dockerfileLint.js";
 import { listContextArchive } from "./build/contextArchive.js";
-import { ACTIVITIES, type LintBuildContextInput, type LintBuildContextOutput } from "./contracts.js";
+import type { LintBuildContextInput, LintBuildContextOutput } from "./contracts.js";
 import { describeAzureError, redactUrls, statusOf } from "./azureErrors.js";
 import { activityServices, type ActivityServices } from "./services.js";
 
@@ -51,4 +50,7 @@ export async function lintBuildContext(input: LintBuildContextInput, services: A
   return { ok: true, report };
 }
 
-df.app.activity(ACTIVITIES.lintBuildContext, { handler: (input: LintBuildContextInput) => lintBuildContext(input, activityServices()) });
+/** The function the host invokes for `lintBuildContext` (registered by src/functions/registration/activities.ts, loaded on first call). */
+export function lintBuildContextActivity(input: LintBuildContextInput) {
+  return lintBuildContext(input, activityServices());
+}

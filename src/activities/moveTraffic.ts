@@ -9,9 +9,8 @@
  * The new traffic list is exactly `[{ revisionName: toRevision, weight: 100 }]`: other entries
  * (including labels) are dropped, as a rollback to one known good revision should.
  */
-import * as df from "durable-functions";
 import type { ContainerAppsAPIClient, Revision } from "@azure/arm-appcontainers";
-import { ACTIVITIES, type ActivityFailure, type MoveTrafficInput, type MoveTrafficOutput, type TrafficWeight } from "./contracts.js";
+import type { ActivityFailure, MoveTrafficInput, MoveTrafficOutput, TrafficWeight } from "./contracts.js";
 import { readApp, trafficOf } from "./appModel.js";
 import { failureOrThrow, statusOf } from "./azureErrors.js";
 import { activityServices, type ActivityServices } from "./services.js";
@@ -86,4 +85,7 @@ export async function moveTraffic(input: MoveTrafficInput, services: ActivitySer
   return { ok: true };
 }
 
-df.app.activity(ACTIVITIES.moveTraffic, { handler: (input: MoveTrafficInput) => moveTraffic(input, activityServices()) });
+/** The function the host invokes for `moveTraffic` (registered by src/functions/registration/activities.ts, loaded on first call). */
+export function moveTrafficActivity(input: MoveTrafficInput) {
+  return moveTraffic(input, activityServices());
+}

@@ -7,7 +7,7 @@
  */
 import type { InvocationContext } from "@azure/functions";
 import * as df from "durable-functions";
-import { ACTIVITIES, DEPLOY_QUEUE_EVENT, type NotifyDeployQueueInput, type NotifyDeployQueueOutput, type QueueNotice } from "./contracts.js";
+import { DEPLOY_QUEUE_EVENT, type NotifyDeployQueueInput, type NotifyDeployQueueOutput, type QueueNotice } from "./contracts.js";
 import { readInstanceStatus, type StatusReader } from "./readInstanceStatus.js";
 import { hasEnded } from "../policies/deployQueue.js";
 
@@ -42,7 +42,7 @@ export async function notifyDeployQueue(input: NotifyDeployQueueInput, client: E
   return result;
 }
 
-df.app.activity(ACTIVITIES.notifyDeployQueue, {
-  extraInputs: [df.input.durableClient()],
-  handler: (input: NotifyDeployQueueInput, context: InvocationContext) => notifyDeployQueue(input, df.getClient(context)),
-});
+/** The function the host invokes for `notifyDeployQueue`, with its durable client input (registered by src/functions/registration/activities.ts, loaded on first call). */
+export function notifyDeployQueueActivity(input: NotifyDeployQueueInput, context: InvocationContext) {
+  return notifyDeployQueue(input, df.getClient(context));
+}

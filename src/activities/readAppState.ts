@@ -3,8 +3,7 @@
  * names, revisions mode, provisioning state, ingress traffic), read once the revision itself looks
  * ready or is inactive, so a verification waiting on a revision spends one ARM read per poll.
  */
-import * as df from "durable-functions";
-import { ACTIVITIES, type ReadAppStateInput, type ReadAppStateOutput } from "./contracts.js";
+import type { ReadAppStateInput, ReadAppStateOutput } from "./contracts.js";
 import { appStateOf, readApp, trafficOf } from "./appModel.js";
 import { activityServices, type ActivityServices } from "./services.js";
 
@@ -17,4 +16,7 @@ export async function readAppState(input: ReadAppStateInput, services: ActivityS
   return { ok: true, app: appStateOf(read.app), traffic: trafficOf(read.app) };
 }
 
-df.app.activity(ACTIVITIES.readAppState, { handler: (input: ReadAppStateInput) => readAppState(input, activityServices()) });
+/** The function the host invokes for `readAppState` (registered by src/functions/registration/activities.ts, loaded on first call). */
+export function readAppStateActivity(input: ReadAppStateInput) {
+  return readAppState(input, activityServices());
+}

@@ -4,8 +4,7 @@
  * the size), so a long build log costs one small read. The SAS URL is a credential: it is never
  * returned, logged or put into an error message.
  */
-import * as df from "durable-functions";
-import { ACTIVITIES, type ReadBuildLogTailInput, type ReadBuildLogTailOutput } from "./contracts.js";
+import type { ReadBuildLogTailInput, ReadBuildLogTailOutput } from "./contracts.js";
 import { failureOrThrow, statusOf } from "./azureErrors.js";
 import { activityServices, type ActivityServices } from "./services.js";
 
@@ -45,4 +44,7 @@ export async function readBuildLogTail(input: ReadBuildLogTailInput, services: A
   }
 }
 
-df.app.activity(ACTIVITIES.readBuildLogTail, { handler: (input: ReadBuildLogTailInput) => readBuildLogTail(input, activityServices()) });
+/** The function the host invokes for `readBuildLogTail` (registered by src/functions/registration/activities.ts, loaded on first call). */
+export function readBuildLogTailActivity(input: ReadBuildLogTailInput) {
+  return readBuildLogTail(input, activityServices());
+}

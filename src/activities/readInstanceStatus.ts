@@ -5,7 +5,7 @@
  */
 import type { InvocationContext } from "@azure/functions";
 import * as df from "durable-functions";
-import { ACTIVITIES, type ReadInstanceStatusInput, type ReadInstanceStatusOutput } from "./contracts.js";
+import type { ReadInstanceStatusInput, ReadInstanceStatusOutput } from "./contracts.js";
 
 /** The part of the Durable client this activity uses. */
 export type StatusReader = Pick<df.DurableClient, "getStatus">;
@@ -28,7 +28,7 @@ export async function readInstanceStatus(input: ReadInstanceStatusInput, client:
   }
 }
 
-df.app.activity(ACTIVITIES.readInstanceStatus, {
-  extraInputs: [df.input.durableClient()],
-  handler: (input: ReadInstanceStatusInput, context: InvocationContext) => readInstanceStatus(input, df.getClient(context)),
-});
+/** The function the host invokes for `readInstanceStatus`, with its durable client input (registered by src/functions/registration/activities.ts, loaded on first call). */
+export function readInstanceStatusActivity(input: ReadInstanceStatusInput, context: InvocationContext) {
+  return readInstanceStatus(input, df.getClient(context));
+}

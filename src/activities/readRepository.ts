@@ -4,11 +4,10 @@
  * pushed digest the listing lacks: listings hold tagged manifests, and a tag that moved on leaves the
  * pushed digest untagged). The registry is the truth a push is checked against.
  */
-import * as df from "durable-functions";
 import type { RepositoryManifest } from "../domain/autoRollout.js";
 import { DIGEST_PATTERN } from "../domain/imageReference.js";
 import { failureOrThrow, statusOf } from "./azureErrors.js";
-import { ACTIVITIES, type ReadRepositoryInput, type ReadRepositoryOutput } from "./contracts.js";
+import type { ReadRepositoryInput, ReadRepositoryOutput } from "./contracts.js";
 import { activityServices, type ActivityServices } from "./services.js";
 
 /** Most manifests read from one repository (newest last-updated first is not offered; this bounds the work). */
@@ -46,4 +45,7 @@ export async function readRepository(input: ReadRepositoryInput, services: Activ
   return { ok: true, manifests };
 }
 
-df.app.activity(ACTIVITIES.readRepository, { handler: (input: ReadRepositoryInput) => readRepository(input, activityServices()) });
+/** The function the host invokes for `readRepository` (registered by src/functions/registration/activities.ts, loaded on first call). */
+export function readRepositoryActivity(input: ReadRepositoryInput) {
+  return readRepository(input, activityServices());
+}

@@ -7,9 +7,8 @@
  * active, whatever its health state says: with `healthState: None` (no probe results) its answer is
  * the proof of health, and a revision scaled to zero only starts a replica when a request arrives.
  */
-import * as df from "durable-functions";
 import type { Revision } from "@azure/arm-appcontainers";
-import { ACTIVITIES, type ReadRevisionInput, type ReadRevisionOutput, type RevisionObservation } from "./contracts.js";
+import type { ReadRevisionInput, ReadRevisionOutput, RevisionObservation } from "./contracts.js";
 import { appStateOf, readApp, revisionStateOf, trafficOf } from "./appModel.js";
 import { failureOrThrow, statusOf } from "./azureErrors.js";
 import { activityServices, type ActivityServices } from "./services.js";
@@ -55,4 +54,7 @@ export async function readRevision(input: ReadRevisionInput, services: ActivityS
   return { ok: true, observation };
 }
 
-df.app.activity(ACTIVITIES.readRevision, { handler: (input: ReadRevisionInput) => readRevision(input, activityServices()) });
+/** The function the host invokes for `readRevision` (registered by src/functions/registration/activities.ts, loaded on first call). */
+export function readRevisionActivity(input: ReadRevisionInput) {
+  return readRevision(input, activityServices());
+}

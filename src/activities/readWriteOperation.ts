@@ -4,9 +4,8 @@
  * poller elsewhere). It tells why an accepted write failed, which the app and its revisions do not:
  * e.g. Azure could not pull an image, so no revision was created.
  */
-import * as df from "durable-functions";
 import { armAppContainers } from "../azure/sdk.js";
-import { ACTIVITIES, type ReadWriteOperationInput, type ReadWriteOperationOutput } from "./contracts.js";
+import type { ReadWriteOperationInput, ReadWriteOperationOutput } from "./contracts.js";
 import { failureOrThrow } from "./azureErrors.js";
 import { activityServices, type ActivityServices } from "./services.js";
 
@@ -31,4 +30,7 @@ export async function readWriteOperation(input: ReadWriteOperationInput, service
   return { ok: true, status, error: parsed?.[1] && parsed[2] !== undefined ? { code: parsed[1], message: parsed[2] } : { code: "OperationFailed", message: text || "the operation failed" } };
 }
 
-df.app.activity(ACTIVITIES.readWriteOperation, { handler: (input: ReadWriteOperationInput) => readWriteOperation(input, activityServices()) });
+/** The function the host invokes for `readWriteOperation` (registered by src/functions/registration/activities.ts, loaded on first call). */
+export function readWriteOperationActivity(input: ReadWriteOperationInput) {
+  return readWriteOperation(input, activityServices());
+}

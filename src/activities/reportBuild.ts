@@ -5,11 +5,10 @@
  * `CACHED` lines counted. The report is information, never a reason to stop a deploy: whatever cannot
  * be read is named in `problems` and the rest is still reported.
  */
-import * as df from "durable-functions";
 import type { LayerDescriptor } from "../domain/buildReport.js";
 import { parseBuildKitCache } from "../policies/buildKitLog.js";
 import { compareLayers } from "../policies/layerComparison.js";
-import { ACTIVITIES, type ReportBuildInput, type ReportBuildOutput } from "./contracts.js";
+import type { ReportBuildInput, ReportBuildOutput } from "./contracts.js";
 import { describeAzureError, redactUrls } from "./azureErrors.js";
 import { activityServices, type ActivityServices } from "./services.js";
 
@@ -107,4 +106,7 @@ export async function reportBuild(input: ReportBuildInput, services: ActivitySer
   return { ...(layers ? { layers } : {}), ...(cache ? { cache } : {}), problems };
 }
 
-df.app.activity(ACTIVITIES.reportBuild, { handler: (input: ReportBuildInput) => reportBuild(input, activityServices()) });
+/** The function the host invokes for `reportBuild` (registered by src/functions/registration/activities.ts, loaded on first call). */
+export function reportBuildActivity(input: ReportBuildInput) {
+  return reportBuild(input, activityServices());
+}

@@ -3,8 +3,7 @@
  * plane. The deploy then runs the image by that digest, so a tag moved later cannot change it.
  * (ACR reports no output images for the build's `cmd:` steps, hence this lookup by result tag.)
  */
-import * as df from "durable-functions";
-import { ACTIVITIES, type ResolveDigestInput, type ResolveDigestOutput } from "./contracts.js";
+import type { ResolveDigestInput, ResolveDigestOutput } from "./contracts.js";
 import { failureOrThrow, statusOf } from "./azureErrors.js";
 import { activityServices, type ActivityServices } from "./services.js";
 
@@ -30,4 +29,7 @@ export async function resolveDigest(input: ResolveDigestInput, services: Activit
   }
 }
 
-df.app.activity(ACTIVITIES.resolveDigest, { handler: (input: ResolveDigestInput) => resolveDigest(input, activityServices()) });
+/** The function the host invokes for `resolveDigest` (registered by src/functions/registration/activities.ts, loaded on first call). */
+export function resolveDigestActivity(input: ResolveDigestInput) {
+  return resolveDigest(input, activityServices());
+}

@@ -2,8 +2,7 @@
  * `restartRevision`: restarts a revision's replicas (the first fallback for a revision that came up
  * unhealthy). ARM answers synchronously; the orchestrator verifies the outcome with `readRevision`.
  */
-import * as df from "durable-functions";
-import { ACTIVITIES, type RestartRevisionInput, type RestartRevisionOutput } from "./contracts.js";
+import type { RestartRevisionInput, RestartRevisionOutput } from "./contracts.js";
 import { failureOrThrow } from "./azureErrors.js";
 import { activityServices, type ActivityServices } from "./services.js";
 
@@ -18,4 +17,7 @@ export async function restartRevision(input: RestartRevisionInput, services: Act
   }
 }
 
-df.app.activity(ACTIVITIES.restartRevision, { handler: (input: RestartRevisionInput) => restartRevision(input, activityServices()) });
+/** The function the host invokes for `restartRevision` (registered by src/functions/registration/activities.ts, loaded on first call). */
+export function restartRevisionActivity(input: RestartRevisionInput) {
+  return restartRevision(input, activityServices());
+}

@@ -19,11 +19,10 @@
  * unique result tag when that run has succeeded, so a later push by a duplicate cannot change what
  * was deployed.
  */
-import * as df from "durable-functions";
 import type { EncodedTaskRunRequest, Run } from "@azure/arm-containerregistry";
 import { buildArgValueProblem, type BuildArg } from "../domain/deployment.js";
 import { buildEncodedTask, InvalidBuildTaskInputError, type ResolvedBuildArg } from "./build/encodedTask.js";
-import { ACTIVITIES, type ScheduleBuildInput, type ScheduleBuildOutput } from "./contracts.js";
+import type { ScheduleBuildInput, ScheduleBuildOutput } from "./contracts.js";
 import { failureOrThrow, redactUrls } from "./azureErrors.js";
 import { activityServices, DEFAULT_LRO_POLL_INTERVAL_MS, type ActivityServices } from "./services.js";
 
@@ -126,4 +125,7 @@ export async function scheduleBuild(input: ScheduleBuildInput, services: Activit
   return { ok: true, runId, resultTag: prepared.resultTag };
 }
 
-df.app.activity(ACTIVITIES.scheduleBuild, { handler: (input: ScheduleBuildInput) => scheduleBuild(input, activityServices()) });
+/** The function the host invokes for `scheduleBuild` (registered by src/functions/registration/activities.ts, loaded on first call). */
+export function scheduleBuildActivity(input: ScheduleBuildInput) {
+  return scheduleBuild(input, activityServices());
+}

@@ -6,7 +6,7 @@
  */
 import type { InvocationContext } from "@azure/functions";
 import * as df from "durable-functions";
-import { ACTIVITIES, type StartAutoDeployInput, type StartAutoDeployOutput } from "./contracts.js";
+import type { StartAutoDeployInput, StartAutoDeployOutput } from "./contracts.js";
 
 /** The part of the Durable client this activity uses. */
 export type DeployStarter = Pick<df.DurableClient, "getStatus" | "startNew">;
@@ -43,7 +43,7 @@ export async function startAutoDeploy(request: StartAutoDeployInput, client: Dep
   return { started: true };
 }
 
-df.app.activity(ACTIVITIES.startAutoDeploy, {
-  extraInputs: [df.input.durableClient()],
-  handler: (input: StartAutoDeployInput, context: InvocationContext) => startAutoDeploy(input, df.getClient(context)),
-});
+/** The function the host invokes for `startAutoDeploy`, with its durable client input (registered by src/functions/registration/activities.ts, loaded on first call). */
+export function startAutoDeployActivity(input: StartAutoDeployInput, context: InvocationContext) {
+  return startAutoDeploy(input, df.getClient(context));
+}

@@ -6,7 +6,7 @@
 import type { InvocationContext } from "@azure/functions";
 import * as df from "durable-functions";
 import type { NotifyDeployInput } from "../domain/notification.js";
-import { ACTIVITIES, type StartNotificationsOutput } from "./contracts.js";
+import type { StartNotificationsOutput } from "./contracts.js";
 import { startNotifyInstance, type NotificationStarter } from "./notifyStart.js";
 
 /** Starts the event's `notifyDeploy` instance unless it exists already. */
@@ -14,7 +14,7 @@ export async function startNotifications(input: NotifyDeployInput, client: Notif
   return { started: await startNotifyInstance(input, client) };
 }
 
-df.app.activity(ACTIVITIES.startNotifications, {
-  extraInputs: [df.input.durableClient()],
-  handler: (input: NotifyDeployInput, context: InvocationContext) => startNotifications(input, df.getClient(context)),
-});
+/** The function the host invokes for `startNotifications`, with its durable client input (registered by src/functions/registration/activities.ts, loaded on first call). */
+export function startNotificationsActivity(input: NotifyDeployInput, context: InvocationContext) {
+  return startNotifications(input, df.getClient(context));
+}

@@ -5,7 +5,7 @@
  */
 import type { InvocationContext } from "@azure/functions";
 import * as df from "durable-functions";
-import { ACTIVITIES, type StopWaitInput, type StopWaitOutput } from "./contracts.js";
+import type { StopWaitInput, StopWaitOutput } from "./contracts.js";
 
 /** The part of the Durable client this activity uses. */
 export type InstanceTerminator = Pick<df.DurableClient, "terminate">;
@@ -22,7 +22,7 @@ export async function stopWait(input: StopWaitInput, client: InstanceTerminator)
   }
 }
 
-df.app.activity(ACTIVITIES.stopWait, {
-  extraInputs: [df.input.durableClient()],
-  handler: (input: StopWaitInput, context: InvocationContext) => stopWait(input, df.getClient(context)),
-});
+/** The function the host invokes for `stopWait`, with its durable client input (registered by src/functions/registration/activities.ts, loaded on first call). */
+export function stopWaitActivity(input: StopWaitInput, context: InvocationContext) {
+  return stopWait(input, df.getClient(context));
+}

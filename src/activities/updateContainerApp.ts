@@ -17,8 +17,7 @@
  * returns) only when the app says the write failed. (The poller is also a thenable that polls to the end, so it is
  * never awaited or returned itself.)
  */
-import * as df from "durable-functions";
-import { ACTIVITIES, type UpdateContainerAppInput, type UpdateContainerAppOutput } from "./contracts.js";
+import type { UpdateContainerAppInput, UpdateContainerAppOutput } from "./contracts.js";
 import { containersOf, readApp, revisionNameFor } from "./appModel.js";
 import { failureOrThrow, statusOf } from "./azureErrors.js";
 import { activityServices, type ActivityServices } from "./services.js";
@@ -92,4 +91,7 @@ async function findRevision(
   }
 }
 
-df.app.activity(ACTIVITIES.updateContainerApp, { handler: (input: UpdateContainerAppInput) => updateContainerApp(input, activityServices()) });
+/** The function the host invokes for `updateContainerApp` (registered by src/functions/registration/activities.ts, loaded on first call). */
+export function updateContainerAppActivity(input: UpdateContainerAppInput) {
+  return updateContainerApp(input, activityServices());
+}

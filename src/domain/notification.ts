@@ -128,8 +128,8 @@ export interface NotificationRecord {
   deliveredAt?: string;
 }
 
-/** The orchestration that delivers one event of one deploy (`src/orchestrations/notifyDeploy.ts`). */
-export const NOTIFY_ORCHESTRATION = "notifyDeploy";
+// Its own module so the function registrations can name it without loading this one (and zod).
+export { NOTIFY_ORCHESTRATION } from "./notifyOrchestration.js";
 
 /** Input of the `notifyDeploy` orchestration: one event of one deploy, to the channels that want it. */
 export interface NotifyDeployInput {

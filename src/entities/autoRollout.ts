@@ -1,8 +1,6 @@
 /** The `autoRollout` entity (one per target, keyed by its name): the debounce window and recent decisions. */
-import * as df from "durable-functions";
 import type { EntityContext } from "durable-functions";
 import { applyAutoRolloutOperation, emptyAutoRolloutRecord, type AutoRolloutRecord } from "./autoRolloutRecord.js";
-import { ENTITIES } from "./names.js";
 
 /** Entity handler: applies one operation to the target's record. */
 export function autoRolloutEntity(context: EntityContext<AutoRolloutRecord>): void {
@@ -12,5 +10,3 @@ export function autoRolloutEntity(context: EntityContext<AutoRolloutRecord>): vo
   context.df.setState(record);
   if (result !== undefined) context.df.return(result);
 }
-
-df.app.entity(ENTITIES.autoRollout, autoRolloutEntity);

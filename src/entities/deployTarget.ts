@@ -1,7 +1,5 @@
 /** The `deployTarget` entity: per-app single flight, quarantine and last known good. */
-import * as df from "durable-functions";
 import type { EntityContext } from "durable-functions";
-import { ENTITIES } from "./names.js";
 import { applyTargetOperation, emptyTargetRecord, type TargetRecord } from "./targetRecord.js";
 
 /** Entity handler: applies one operation to the app's record. */
@@ -12,5 +10,3 @@ export function deployTargetEntity(context: EntityContext<TargetRecord>): void {
   context.df.setState(record);
   if (result !== undefined) context.df.return(result);
 }
-
-df.app.entity(ENTITIES.deployTarget, deployTargetEntity);

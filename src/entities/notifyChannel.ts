@@ -5,10 +5,8 @@
  * earliest time at or after the request that is one interval after the previous slot. A 429's
  * Retry-After holds the channel for everyone until then.
  */
-import * as df from "durable-functions";
 import type { EntityContext } from "durable-functions";
 import { applyChannelOperation, type ChannelPace } from "./channelPace.js";
-import { ENTITIES } from "./names.js";
 
 /** Entity handler. */
 export function notifyChannelEntity(context: EntityContext<ChannelPace>): void {
@@ -17,5 +15,3 @@ export function notifyChannelEntity(context: EntityContext<ChannelPace>): void {
   context.df.setState(pace);
   if (result !== undefined) context.df.return(result);
 }
-
-df.app.entity(ENTITIES.notifyChannel, notifyChannelEntity);

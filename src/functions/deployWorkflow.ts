@@ -1,11 +1,8 @@
 /**
- * Registers the deploy workflow with the Functions host: the orchestrations, the per-app entity and
- * every activity. The host loads `dist/src/functions/*.js`, so this module pulls in the rest.
+ * Registers the deploy workflow with the Functions host: the orchestrations, the entities and every
+ * activity. The host loads `dist/src/functions/*.js`, so this module pulls in the registrations; each
+ * implementation is imported on its function's first invocation (./registration/lazy.ts).
  */
-import "../orchestrations/deploy.js";
-import "../orchestrations/waitForBuildRun.js";
-import "../orchestrations/verifyRevision.js";
-import "../orchestrations/notifyDeploy.js";
-import "../entities/deployTarget.js";
-import "../entities/notifyChannel.js";
-import "../activities/index.js";
+import "./registration/orchestrations.js";
+import "./registration/entities.js";
+import "./registration/activities.js";

@@ -6,14 +6,12 @@
  * that closes while a deploy runs is simply the next deploy: it queues on the app's single flight,
  * where only the newest waiter runs.
  */
-import * as df from "durable-functions";
 import type { OrchestrationContext } from "durable-functions";
 import { staleAfterSeconds, type Candidate } from "../domain/autoRollout.js";
 import { pushProblem } from "../policies/autoRolloutChoice.js";
 import { isPushInput } from "./autoRolloutInput.js";
 import { autoRolloutEntityId, decideAndStart, recordDecisions } from "./autoRolloutDecide.js";
 import { callAutoRolloutEntity, sleep, type Flow } from "./calls.js";
-import { ORCHESTRATIONS } from "./names.js";
 
 /** What the push led to, for the instance's output. */
 export interface AutoRolloutPushOutput {
@@ -58,5 +56,3 @@ export function* autoRolloutPushOrchestrator(context: OrchestrationContext): Flo
   const result = yield* decideAndStart(context, target, closed.candidates, false);
   return { role: "leader", ...(result.deploymentId !== undefined ? { deploymentId: result.deploymentId } : {}) };
 }
-
-df.app.orchestration(ORCHESTRATIONS.autoRolloutPush, autoRolloutPushOrchestrator);

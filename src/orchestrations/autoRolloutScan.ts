@@ -4,7 +4,6 @@
  * the newest tag the policy qualifies, and starts what a push of it would have started, unless the app
  * already runs it (then nothing is recorded: a scan of a current target is silent).
  */
-import * as df from "durable-functions";
 import type { OrchestrationContext } from "durable-functions";
 import { ACTIVITIES } from "../activities/contracts.js";
 import { scanCandidate } from "../policies/autoRolloutChoice.js";
@@ -12,7 +11,6 @@ import { isScanInput } from "./autoRolloutInput.js";
 import { AUTO_ROLLOUT_RETRY, decideAndStart } from "./autoRolloutDecide.js";
 import { activityRetryOptions } from "./activityRetry.js";
 import { callActivity, type Flow } from "./calls.js";
-import { ORCHESTRATIONS } from "./names.js";
 
 /** What the scan found. */
 export interface AutoRolloutScanOutput {
@@ -43,5 +41,3 @@ export function* autoRolloutScanOrchestrator(context: OrchestrationContext): Flo
   const result = yield* decideAndStart(context, target, [candidate], true, read.manifests);
   return { newest: candidate.tag, ...(result.deploymentId !== undefined ? { deploymentId: result.deploymentId } : {}) };
 }
-
-df.app.orchestration(ORCHESTRATIONS.autoRolloutScan, autoRolloutScanOrchestrator);

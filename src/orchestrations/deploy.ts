@@ -11,14 +11,13 @@
  * `rollbackStep`, `rollout`) and share one {@link DeployRun}. The app lock is released on every path
  * that reaches the end, and the waiting deploys are woken.
  */
-import * as df from "durable-functions";
 import type { OrchestrationContext } from "durable-functions";
 import { parseDeploymentInput } from "../domain/deployment.js";
 import { DEPLOY_STEPS } from "../domain/timeline.js";
 import type { Flow } from "./calls.js";
 import { DeployProgress, type DeployOutput } from "./deployProgress.js";
 import { DeployRun } from "./deployRun.js";
-import { CANCEL_EVENT, ORCHESTRATIONS } from "./names.js";
+import { CANCEL_EVENT } from "./names.js";
 import { announceOutcome, announceStart } from "./announce.js";
 import { releaseApp, takeTurn } from "./queueStep.js";
 import { runDeploy } from "./rollout.js";
@@ -56,5 +55,3 @@ export function* deployOrchestrator(context: OrchestrationContext): Flow<DeployO
   yield* announceOutcome(run, output);
   return output;
 }
-
-df.app.orchestration(ORCHESTRATIONS.deploy, deployOrchestrator);

@@ -12,7 +12,7 @@
 import * as df from "durable-functions";
 import type { OrchestrationContext } from "durable-functions";
 import { ACTIVITIES } from "../activities/contracts.js";
-import { NOTIFY_ORCHESTRATION, type ChannelRef, type NotificationRecord, type NotifyDeployInput } from "../domain/notification.js";
+import type { ChannelRef, NotificationRecord, NotifyDeployInput } from "../domain/notification.js";
 import { channelKey } from "../entities/channelPace.js";
 import { ENTITIES } from "../entities/names.js";
 import { minSendIntervalMs, retryDelaySeconds } from "../policies/notificationRetry.js";
@@ -124,5 +124,3 @@ function* reserveSlot(context: OrchestrationContext, channel: ChannelRef, now: n
   const at = Date.parse(answer.sendAt);
   return Number.isNaN(at) ? undefined : at;
 }
-
-df.app.orchestration(NOTIFY_ORCHESTRATION, notifyDeployOrchestrator);

@@ -9,7 +9,6 @@
  * paired read of both. Spacing is stage-aware (src/policies/verifyPollSchedule.ts): sparse while the
  * revision provisions, dense once it could be ready, backing off after a long stay in one stage.
  */
-import * as df from "durable-functions";
 import type { OrchestrationContext } from "durable-functions";
 import { ACTIVITIES, type RevisionObservation } from "../activities/contracts.js";
 import { judgeRevision, type AppState, type RevisionState, type RevisionVerdict } from "../policies/revisionVerdict.js";
@@ -18,7 +17,6 @@ import { appReadDue, revisionStageOf, revisionStateKey, verifyPollDelaySeconds }
 import { activityRetryOptions } from "./activityRetry.js";
 import { callActivity, sleep, type Flow } from "./calls.js";
 import type { VerifyRevisionInput, VerifyRevisionOutput } from "./contracts.js";
-import { ORCHESTRATIONS } from "./names.js";
 
 /**
  * Reads in a row that must find no revision before it is declared gone. A deploy verifies only a
@@ -149,5 +147,3 @@ export function* verifyRevisionOrchestrator(context: OrchestrationContext): Flow
     }
   }
 }
-
-df.app.orchestration(ORCHESTRATIONS.verifyRevision, verifyRevisionOrchestrator);

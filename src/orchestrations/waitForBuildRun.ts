@@ -27,7 +27,7 @@ import { confirmDelaySeconds, pollDelaySeconds, shouldContinueAsNew } from "../p
 import { activityRetryOptions } from "./activityRetry.js";
 import { awaitCall, callActivity, firstOf, sleep, type Failed, type Flow, type PendingCall } from "./calls.js";
 import type { BuildLogWatch, BuildPushSignalPayload, WaitForBuildRunInput, WaitForBuildRunOutput } from "./contracts.js";
-import { BUILD_PUSH_EVENT, ORCHESTRATIONS } from "./names.js";
+import { BUILD_PUSH_EVENT } from "./names.js";
 
 /** True when a run status is final. */
 export function isTerminalRunStatus(status: string): boolean {
@@ -165,5 +165,3 @@ function signalOf(payload: unknown, now: number): BuildPushSignalPayload {
   };
   return { digest: field("digest"), tag: field("tag"), repository: field("repository"), host: field("host"), raisedAt: field("raisedAt") || new Date(now).toISOString() };
 }
-
-df.app.orchestration(ORCHESTRATIONS.waitForBuildRun, waitForBuildRunOrchestrator);
