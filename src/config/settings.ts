@@ -6,6 +6,7 @@
 import { readFileSync } from "node:fs";
 import { z } from "zod";
 import { ConfigurationError, type ConfigurationIssue } from "../domain/errors.js";
+import { DEFAULT_SCAN_SCHEDULE, NCRONTAB_PATTERN } from "./scanSchedule.js";
 
 /** `sandbox` talks to the embedded Azure sandbox; `azure` to real Azure Resource Manager. */
 export type RuntimeMode = "sandbox" | "azure";
@@ -58,21 +59,6 @@ export interface AutoRolloutSettings {
 export const DEFAULT_WEBHOOK_SECRET_HEADER = "x-aca-rollout-secret";
 /** Default debounce window (seconds). */
 export const DEFAULT_DEBOUNCE_SECONDS = 10;
-/** Default reconcile scan schedule: every 5 minutes, at second 0. */
-export const DEFAULT_SCAN_SCHEDULE = "0 */5 * * * *";
-
-/** Six NCRONTAB fields (second minute hour day month day-of-week) of cron characters. */
-const NCRONTAB_PATTERN = /^\s*[0-9*/,A-Za-z-]+(?:\s+[0-9*/,A-Za-z-]+){5}\s*$/;
-
-/**
- * The scan schedule the timer trigger is registered with, read straight from the environment when the
- * function module loads (the trigger's schedule is fixed at registration); an invalid value falls back
- * to the default, and `loadSettings` reports it so health shows it.
- */
-export function scanScheduleFrom(env: NodeJS.ProcessEnv = process.env): string {
-  const value = env.ACA_ROLLOUT_SCAN_SCHEDULE;
-  return value !== undefined && NCRONTAB_PATTERN.test(value) ? value.trim() : DEFAULT_SCAN_SCHEDULE;
-}
 
 const DEFAULT_ARM_ENDPOINT = "https://management.azure.com";
 

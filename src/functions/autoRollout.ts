@@ -2,21 +2,21 @@
  * Registers auto-rollout with the Functions host: the ACR webhook (`POST /api/webhooks/acr`,
  * anonymous: ACR authenticates with the shared-secret header instead of a function key), the Event
  * Grid trigger for `ImagePushed`, the reconcile scan's timer, and the orchestrations, entity and
- * activities behind them (the deploy workflow included: auto-rollout starts deploys).
+ * activities behind them (the deploy workflow included: auto-rollout starts deploys). Each handler's
+ * module is imported on its first invocation (./registration/lazy.ts).
  */
 import { app, type HttpRequest, type HttpResponseInit, type InvocationContext } from "@azure/functions";
 import * as df from "durable-functions";
-import { scanScheduleFrom } from "../config/settings.js";
-import { acrWebhook } from "./autoRollout/acrWebhook.js";
-import { eventGridPush } from "./autoRollout/eventGridPush.js";
-import { reconcileScan } from "./autoRollout/reconcileScan.js";
+import { scanScheduleFrom } from "../config/scanSchedule.js";
 import { internalProblem } from "./http/requestProblems.js";
+import { lazyHandler } from "./registration/lazy.js";
 import "./deployWorkflow.js";
-import "../orchestrations/autoRolloutPush.js";
-import "../orchestrations/autoRolloutScan.js";
-import "../entities/autoRollout.js";
 
 const extraInputs = [df.input.durableClient()];
+
+const acrWebhook = lazyHandler(async () => (await import("./autoRollout/acrWebhook.js")).acrWebhook);
+const eventGridPush = lazyHandler(async () => (await import("./autoRollout/eventGridPush.js")).eventGridPush);
+const reconcileScan = lazyHandler(async () => (await import("./autoRollout/reconcileScan.js")).reconcileScan);
 
 app.http("acrWebhook", {
   methods: ["POST"],

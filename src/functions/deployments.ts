@@ -6,17 +6,15 @@
  *   GET  /deployments/{id}          one deployment and its step timeline
  *   POST /deployments/{id}/cancel   ask a running deploy to stop → 202
  *
- * Each handler lives in its own module under `http/`; this one binds them to routes and turns an
- * unexpected failure into a `500` problem without echoing its text (it may hold internals).
+ * Each handler lives in its own module under `http/`, imported on its first request; this one binds
+ * them to routes and turns an unexpected failure into a `500` problem without echoing its text (it
+ * may hold internals).
  */
 import { app, type HttpRequest, type HttpResponseInit, type InvocationContext } from "@azure/functions";
 import * as df from "durable-functions";
 import type { DurableClient } from "durable-functions";
-import { cancelDeployment } from "./http/cancelDeployment.js";
-import { getDeployment } from "./http/getDeployment.js";
-import { listDeployments } from "./http/listDeployments.js";
 import { internalProblem } from "./http/requestProblems.js";
-import { startDeployment } from "./http/startDeployment.js";
+import { lazyHandler } from "./registration/lazy.js";
 
 type DeploymentsHandler = (request: HttpRequest, client: DurableClient) => Promise<HttpResponseInit>;
 
@@ -34,6 +32,11 @@ function withClient(handler: DeploymentsHandler) {
 }
 
 const extraInputs = [df.input.durableClient()];
+
+const startDeployment = lazyHandler(async () => (await import("./http/startDeployment.js")).startDeployment);
+const listDeployments = lazyHandler(async () => (await import("./http/listDeployments.js")).listDeployments);
+const getDeployment = lazyHandler(async () => (await import("./http/getDeployment.js")).getDeployment);
+const cancelDeployment = lazyHandler(async () => (await import("./http/cancelDeployment.js")).cancelDeployment);
 
 app.http("startDeployment", { methods: ["POST"], authLevel: "function", route: "deployments", extraInputs, handler: withClient(startDeployment) });
 app.http("listDeployments", { methods: ["GET"], authLevel: "function", route: "deployments", extraInputs, handler: withClient(listDeployments) });
