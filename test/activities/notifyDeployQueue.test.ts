@@ -8,7 +8,7 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-// Types and constants only: the activity module registers itself, so the runtime imports it after capture.
+// Types and constants only: the activities are registered by src/functions/registration/activities.ts, which the runtime imports after capture.
 import { DEPLOY_QUEUE_EVENT, type NotifyDeployQueueInput } from "../../src/activities/contracts.js";
 import { VirtualClock } from "../../src/common/clock.js";
 import { startLocalRuntime, type LocalRuntime } from "../../src/local/host.js";
@@ -23,7 +23,7 @@ beforeAll(async () => {
   runtime = await startLocalRuntime({
     functionModules: async () => {
       await import("./fixtures/queueApp.js");
-      await import("../../src/activities/notifyDeployQueue.js");
+      await import("../../src/functions/registration/activities.js");
     },
     clock: new VirtualClock("2026-03-01T00:00:00.000Z"),
     dataDir,
