@@ -143,7 +143,7 @@ export async function startDeployWorld(options: DeployWorldOptions = {}): Promis
   const runtime = await startLocalRuntime({ functionModules: options.functionModules ?? [WORKFLOW_MODULE], clock, dataDir: join(dir, "data"), log: options.log ?? (() => {}) });
 
   // Webhooks the sandbox sends (a push) reach the runtime over HTTP: they are part of "in-flight work".
-  const settle = (): Promise<void> => settleWork(sandbox, runtime.engine);
+  const settle = (): Promise<void> => settleWork(sandbox, runtime);
 
   const pushImage = (tag: string, nonce?: string): Promise<string> =>
     sandbox.dataPlane.seedImage(LOGIN_SERVER, REPOSITORY, tag, { nonce: nonce ?? `${tag}-${randomUUID()}` });

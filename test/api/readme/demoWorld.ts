@@ -68,7 +68,7 @@ export async function startDemoWorld(): Promise<DemoWorld> {
   const client = createApiClient({ baseUrl: runtime.url, functionKey: runtime.functionKey, document: await fetchOpenApiDocument(runtime.url) });
   wireDemoWebhook(sandbox, runtime.url, process.env);
   // A push reaches the runtime through the sandbox's webhook, over HTTP: part of the work to let finish.
-  const settle = (): Promise<void> => settleWork(sandbox, runtime.engine);
+  const settle = (): Promise<void> => settleWork(sandbox, runtime);
   return {
     clock,
     sandbox,
