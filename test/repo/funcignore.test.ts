@@ -17,7 +17,7 @@ const SHIPPED = [
   "package-lock.json",
   "dist/src/functions/deployments.js",
   "dist/src/functions/health.js",
-  "dist/src/activities/index.js",
+  "dist/src/functions/registration/activities.js",
   "dist/src/orchestrations/deploy.js",
   "dist/src/domain/deployment.js",
   "dist/src/config/settings.js",
