@@ -3,6 +3,7 @@
  * entity applies these, one operation at a time, so the record never sees two writers at once.
  */
 import { enqueue, emptyQueue, release, turnOf, type DeployQueueState, type QueueDecision } from "../policies/deployQueue.js";
+import { addVerifyTiming, type VerifyTiming } from "../policies/learnedVerifyFloors.js";
 import { addToQuarantine, liftQuarantine, type QuarantineEntry } from "../policies/quarantine.js";
 
 /** The revision and image that last passed verification on this app. */
@@ -46,6 +47,8 @@ export interface TargetRecord {
   lastDeployment?: LastDeployment;
   /** Lock releases done on a holder's behalf; absent until the first. */
   history?: TargetHistoryEntry[];
+  /** The last few verifications' timing bounds, from which the next verification learns its floors; absent until the first. */
+  verifyTimings?: VerifyTiming[];
 }
 
 /** Entity operation names and their inputs. */
@@ -59,6 +62,7 @@ export interface TargetOperations {
   liftQuarantine: { digest: string };
   recordKnownGood: KnownGood;
   recordDeployment: LastDeployment;
+  recordVerifyTiming: VerifyTiming;
   get: undefined;
 }
 
@@ -131,6 +135,13 @@ export function applyTargetOperation(record: TargetRecord, operation: string, in
     case "recordDeployment": {
       const last = requireFields<LastDeployment>(input, ["deploymentId", "outcome", "at"], operation);
       return { record: { ...record, lastDeployment: last } };
+    }
+    case "recordVerifyTiming": {
+      const timing = requireFields<VerifyTiming>(input, ["at"], operation);
+      if (typeof timing.provisioningSeconds !== "number" || typeof timing.readySeconds !== "number") {
+        throw new Error(`deployTarget.${operation} needs numeric provisioningSeconds and readySeconds`);
+      }
+      return { record: { ...record, verifyTimings: addVerifyTiming(record.verifyTimings, timing) } };
     }
     case "get":
       return { record, result: record };

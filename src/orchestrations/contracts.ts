@@ -11,6 +11,7 @@ import type { PollProfile, VerifyPollProfile } from "../domain/pollProfile.js";
 import type { ChannelOperations, SendSlot } from "../entities/channelPace.js";
 import type { RevisionVerdict } from "../policies/revisionVerdict.js";
 import type { RevisionStage } from "../policies/verifyPollSchedule.js";
+import type { LearnedFloors, VerifyTiming } from "../policies/learnedVerifyFloors.js";
 
 /** Input (and `continueAsNew` state) of the build wait. */
 export interface WaitForBuildRunInput {
@@ -111,12 +112,16 @@ export interface VerifyRevisionInput {
    * the revision is provisioning, so with stage-aware spacing the first read waits the provisioning spacing.
    */
   writtenAt?: string;
+  /** This target's floors learned from its past verifications (with `writtenAt`): dense polling starts where its revisions can first be ready. */
+  learned?: LearnedFloors;
+  /** Read times bracketing the revision's transitions so far (ISO), across `continueAsNew`: what the target learns from. */
+  seen?: { lastProvisioningAt?: string; firstProvisionedAt?: string; lastPendingAt?: string };
   retry: ActivityRetrySettings;
 }
 
-/** The final verdict (never `pending`), or why the revision could not be read. */
+/** The final verdict (never `pending`) with, for a passed fresh revision, the timing bounds it measured; or why the revision could not be read. */
 export type VerifyRevisionOutput =
-  | { ok: true; verdict: RevisionVerdict; observation: RevisionObservation }
+  | { ok: true; verdict: RevisionVerdict; observation: RevisionObservation; timing?: VerifyTiming }
   | { ok: false; failure: ActivityFailure; writeFailed?: true };
 
 /** Every sub-orchestration's input and output. */

@@ -58,7 +58,7 @@ export class DeployRun {
   }
 
   /** Sends a one-way operation to the app's entity. */
-  signalTarget<Op extends "quarantine" | "recordKnownGood" | "recordDeployment">(operation: Op, input: TargetOperations[Op]): void {
+  signalTarget<Op extends "quarantine" | "recordKnownGood" | "recordDeployment" | "recordVerifyTiming">(operation: Op, input: TargetOperations[Op]): void {
     this.context.df.signalEntity(this.entity, operation, input);
   }
 

@@ -6,6 +6,7 @@ import { ACTIVITIES, type ActivityFailure } from "../activities/contracts.js";
 import { formatByDigest } from "../domain/imageReference.js";
 import { nextFallbackStep } from "../policies/fallbackPlan.js";
 import { describeImagePullFailure, parseImagePullFailure } from "../policies/imagePullFailure.js";
+import { learnedFloors, type LearnedFloors } from "../policies/learnedVerifyFloors.js";
 import { lastKnownGoodNotes } from "../policies/lastKnownGood.js";
 import { revisionSuffix } from "../policies/revisionSuffix.js";
 import { rolloutTraffic, type RolloutTraffic } from "../policies/rolloutTraffic.js";
@@ -218,14 +219,26 @@ function* verifyNewRevision(run: DeployRun, rollout: Rollout, traffic: RolloutTr
     ...(warmupFrom !== undefined ? { warmupFrom } : {}),
     ...(rollout.writeOperation !== undefined ? { writeOperation: rollout.writeOperation } : {}),
   });
-  // The first look at a revision just created: it is provisioning, so the wait starts with a sleep, not a read.
+  // The first look at a revision just created: it is provisioning, so the wait starts with a sleep, not a
+  // read, and schedules with what this app's past revisions took (learned floors), then teaches it.
+  const fresh = warmupFrom === undefined && rollout.writtenAt !== undefined ? rollout.writtenAt : undefined;
+  let learned: LearnedFloors | undefined;
+  if (fresh !== undefined) {
+    const record = yield* callTargetEntity(run.context, run.entity, "get", undefined);
+    learned = "queue" in record ? learnedFloors(record.verifyTimings) : undefined;
+  }
   const first = (expectedTraffic: number | undefined): VerifyTarget => ({
     ...target(expectedTraffic),
-    ...(warmupFrom === undefined && rollout.writtenAt !== undefined ? { writtenAt: rollout.writtenAt } : {}),
+    ...(fresh !== undefined ? { writtenAt: fresh } : {}),
+    ...(learned !== undefined ? { learned } : {}),
   });
-  if (!traffic.move) return yield* verifyRevision(run, snapshot, step, instanceSuffix, first(traffic.expected), true);
+  const learnFrom = (result: VerifyResult): VerifyResult => {
+    if (result.timing !== undefined) run.signalTarget("recordVerifyTiming", result.timing);
+    return result;
+  };
+  if (!traffic.move) return learnFrom(yield* verifyRevision(run, snapshot, step, instanceSuffix, first(traffic.expected), true));
 
-  const ready = yield* verifyRevision(run, snapshot, step, instanceSuffix, first(undefined), true);
+  const ready = learnFrom(yield* verifyRevision(run, snapshot, step, instanceSuffix, first(undefined), true));
   if (!ready.passed) return ready;
   const moved = yield* writeWhenIdle(run, ACTIVITIES.moveTraffic, {
     target: run.input.target,

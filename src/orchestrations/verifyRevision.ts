@@ -13,7 +13,8 @@ import type { OrchestrationContext } from "durable-functions";
 import { ACTIVITIES, type RevisionObservation } from "../activities/contracts.js";
 import { judgeRevision, type AppState, type RevisionState, type RevisionVerdict } from "../policies/revisionVerdict.js";
 import { shouldContinueAsNew } from "../policies/pollSchedule.js";
-import { appReadDue, revisionStageOf, revisionStateKey, verifyPollDelaySeconds } from "../policies/verifyPollSchedule.js";
+import { verifyTimingOf, type LearnedFloors, type VerifyTiming } from "../policies/learnedVerifyFloors.js";
+import { appReadDue, revisionStageOf, revisionStateKey, verifyPollDelaySeconds, type RevisionStage } from "../policies/verifyPollSchedule.js";
 import { activityRetryOptions } from "./activityRetry.js";
 import { callActivity, sleep, type Flow } from "./calls.js";
 import type { VerifyRevisionInput, VerifyRevisionOutput } from "./contracts.js";
@@ -37,6 +38,34 @@ function smokePassed(observation: RevisionObservation): boolean | undefined {
   return smoke.status !== undefined && smoke.status >= 200 && smoke.status < 300;
 }
 
+/** The timing bounds a passed verification of a fresh revision measured (see `verifyTimingOf`). */
+function timingOf(seen: NonNullable<VerifyRevisionInput["seen"]>, createdTime: string, floors: LearnedFloors | undefined, now: Date): VerifyTiming | undefined {
+  if (seen.firstProvisionedAt === undefined) return undefined;
+  return verifyTimingOf(
+    {
+      createdAt: Date.parse(createdTime),
+      ...(seen.lastProvisioningAt !== undefined ? { lastProvisioningAt: Date.parse(seen.lastProvisioningAt) } : {}),
+      firstProvisionedAt: Date.parse(seen.firstProvisionedAt),
+      ...(seen.lastPendingAt !== undefined ? { lastPendingAt: Date.parse(seen.lastPendingAt) } : {}),
+      ...(floors !== undefined ? { floors } : {}),
+    },
+    now.toISOString(),
+  );
+}
+
+/**
+ * The earliest moment (ms) the revision can be ready by the learned floors: it is provisioned no
+ * sooner than the provisioning floor after creation and after the last read that saw it
+ * provisioning (or now, while it still is), and ready no sooner than the ready floor after that.
+ */
+function earliestReady(learned: LearnedFloors, createdTime: string, seen: NonNullable<VerifyRevisionInput["seen"]>, stage: RevisionStage, now: number): number | undefined {
+  if (stage === "absent" || stage === "unhealthy") return undefined;
+  let provisioned = Date.parse(createdTime) + learned.provisioningSeconds * 1000;
+  if (seen.lastProvisioningAt !== undefined) provisioned = Math.max(provisioned, Date.parse(seen.lastProvisioningAt));
+  if (stage === "provisioning") provisioned = Math.max(provisioned, now);
+  return provisioned + learned.readySeconds * 1000;
+}
+
 /** The orchestrator function. */
 export function* verifyRevisionOrchestrator(context: OrchestrationContext): Flow<VerifyRevisionOutput | undefined> {
   const input = context.df.getInput<VerifyRevisionInput>();
@@ -48,12 +77,21 @@ export function* verifyRevisionOrchestrator(context: OrchestrationContext): Flow
   let missingReads = input.missingReads ?? 0;
   let stage = input.stage;
   let lastAppRead = input.lastAppRead;
+  const seen = { ...input.seen };
+  const { learned } = input;
   if (input.attempt === 0 && input.writtenAt !== undefined && input.poll.stages !== undefined) {
-    // Created by the write just sent: it is provisioning, so a read now would only say so.
+    // Created by the write just sent: it is provisioning (for at least the learned floor), so a read now would only say so.
     stage = { stage: "provisioning", since: input.writtenAt };
     const now = context.df.currentUtcDateTime.getTime();
-    const spacing = verifyPollDelaySeconds(input.poll, { stage: "provisioning", stageSeconds: 0, attempt: 0, untilChangeSeconds: (deadline - now) / 1000 });
-    const firstRead = Date.parse(input.writtenAt) + spacing * 1000;
+    const provisioningUntil = Date.parse(input.writtenAt) + (learned?.provisioningSeconds ?? 0) * 1000;
+    const spacing = verifyPollDelaySeconds(input.poll, {
+      stage: "provisioning",
+      stageSeconds: 0,
+      attempt: 0,
+      ...(learned !== undefined ? { earliestReadySeconds: learned.readySeconds } : {}),
+      untilChangeSeconds: (deadline - provisioningUntil) / 1000,
+    });
+    const firstRead = provisioningUntil + spacing * 1000;
     if (firstRead > now) yield* sleep(context, new Date(firstRead));
   }
   // Activity calls this execution: each costs history (and an episode), whichever read it is.
@@ -126,9 +164,15 @@ export function* verifyRevisionOrchestrator(context: OrchestrationContext): Flow
         verdict = alone;
       }
     }
-    if (verdict.verdict !== "pending") return { ok: true, verdict, observation };
-
     const current = revisionStageOf(revision);
+    if (current === "provisioning") seen.lastProvisioningAt = now.toISOString();
+    else if (revision !== undefined && seen.firstProvisionedAt === undefined) seen.firstProvisionedAt = now.toISOString();
+    if (verdict.verdict !== "pending") {
+      const timing = verdict.verdict === "passed" && input.writtenAt !== undefined ? timingOf(seen, revision?.createdTime ?? input.writtenAt, learned, now) : undefined;
+      return { ok: true, verdict, observation, ...(timing !== undefined ? { timing } : {}) };
+    }
+    seen.lastPendingAt = now.toISOString();
+
     if (stage?.stage !== current) stage = { stage: current, since: now.toISOString() };
     let untilChangeSeconds = (deadline - now.getTime()) / 1000;
     // Inside the warm-up grace an unhealthy revision fails when the grace ends: read it then, not later.
@@ -137,12 +181,19 @@ export function* verifyRevisionOrchestrator(context: OrchestrationContext): Flow
       const graceLeft = (Date.parse(warmupStart) + input.warmupGraceSeconds * 1000 - now.getTime()) / 1000;
       if (graceLeft > 0) untilChangeSeconds = Math.min(untilChangeSeconds, graceLeft);
     }
-    const delay = verifyPollDelaySeconds(input.poll, { stage: current, stageSeconds: (now.getTime() - Date.parse(stage.since)) / 1000, attempt, untilChangeSeconds });
+    const earliestReadyAt = learned !== undefined && input.writtenAt !== undefined ? earliestReady(learned, revision?.createdTime ?? input.writtenAt, seen, current, now.getTime()) : undefined;
+    const delay = verifyPollDelaySeconds(input.poll, {
+      stage: current,
+      stageSeconds: (now.getTime() - Date.parse(stage.since)) / 1000,
+      attempt,
+      ...(earliestReadyAt !== undefined ? { earliestReadySeconds: (earliestReadyAt - now.getTime()) / 1000 } : {}),
+      untilChangeSeconds,
+    });
     attempt += 1;
     yield* sleep(context, new Date(now.getTime() + delay * 1000));
     // After the timer, so the next execution's first poll is a full interval after this one.
     if (shouldContinueAsNew(calls, input.maxPollsPerExecution)) {
-      context.df.continueAsNew({ ...input, attempt, missingReads, stage, ...(lastAppRead !== undefined ? { lastAppRead } : {}) });
+      context.df.continueAsNew({ ...input, attempt, missingReads, stage, seen, ...(lastAppRead !== undefined ? { lastAppRead } : {}) });
       return undefined;
     }
   }

@@ -3,6 +3,7 @@
  * verification records.
  */
 import type { ActivityFailure, TargetSnapshot } from "../activities/contracts.js";
+import type { VerifyTiming } from "../policies/learnedVerifyFloors.js";
 import { awaitCall, raceCancel, subOrchestration, type Failed, type Flow } from "./calls.js";
 import type { VerifyRevisionInput, VerifyRevisionOutput } from "./contracts.js";
 import type { DeployOutput } from "./deployProgress.js";
@@ -19,10 +20,12 @@ export interface VerifyResult {
   canceled?: boolean;
   /** Azure accepted the write but its operation failed and created no revision; `failure` says why. */
   writeFailed?: boolean;
+  /** A passed verification of a fresh revision: the timing bounds the target learns from. */
+  timing?: VerifyTiming;
 }
 
 /** Which revision to verify and what to expect of it. */
-export type VerifyTarget = Pick<VerifyRevisionInput, "revisionName" | "expectedTraffic" | "mustBeLatest" | "warmupFrom" | "writeOperation" | "writtenAt">;
+export type VerifyTarget = Pick<VerifyRevisionInput, "revisionName" | "expectedTraffic" | "mustBeLatest" | "warmupFrom" | "writeOperation" | "writtenAt" | "learned">;
 
 /**
  * Runs the verification sub-orchestration for a revision under instance `<deploy>-<instanceSuffix>`;
@@ -59,7 +62,7 @@ export function* verifyRevision(run: DeployRun, snapshot: TargetSnapshot, step: 
   if (!result.ok) {
     return { passed: false, reason: `${step}: ${result.failure.code}: ${result.failure.message}`, failure: result.failure, ...("writeFailed" in result && result.writeFailed ? { writeFailed: true } : {}) };
   }
-  if (result.verdict.verdict === "passed") return { passed: true, reason: "" };
+  if (result.verdict.verdict === "passed") return { passed: true, reason: "", ...(result.timing !== undefined ? { timing: result.timing } : {}) };
   return { passed: false, reason: `revision ${revision.revisionName} failed verification: ${result.verdict.reasons.join("; ")}` };
 }
 

@@ -40,6 +40,11 @@ export interface VerifyPollPosition {
   /** 0-based poll index of the whole verification: the plain-backoff schedule's attempt. */
   attempt: number;
   /**
+   * Seconds from now before which this revision cannot be ready, as the target's learned floors put
+   * it (src/policies/learnedVerifyFloors.ts); the next read comes no later than that plus the dense spacing.
+   */
+  earliestReadySeconds?: number;
+  /**
    * Seconds until the verdict can change by time alone (the warm-up grace ends or the deadline
    * passes), when that is ahead: the delay never jumps past it.
    */
@@ -68,7 +73,8 @@ function stageSpacingSeconds(stages: VerifyStageSpacing, stage: RevisionStage): 
 
 /**
  * Seconds to wait before the next read of a revision. Without `profile.stages` this is the plain
- * backoff of `pollDelaySeconds` (older deploy inputs). With them: the stage's spacing; past
+ * backoff of `pollDelaySeconds` (older deploy inputs). With them: the stage's spacing (or, when
+ * learned floors put the earliest ready moment further, that moment plus the dense spacing); past
  * `denseForSeconds` in the stage, the time spent past it times `factor - 1` (so gaps grow
  * geometrically by `factor`), between the stage's spacing and `maxSeconds`. Never past
  * `untilChangeSeconds`, never below 1 second.
@@ -79,7 +85,8 @@ export function verifyPollDelaySeconds(profile: VerifyPollProfile, position: Ver
   pollDelaySeconds(profile, 0); // validates the backoff shape
   assertStageSpacing(stages);
   if (!Number.isFinite(position.stageSeconds) || position.stageSeconds < 0) throw new RangeError(`stageSeconds must be a non-negative number (got ${position.stageSeconds})`);
-  const base = stageSpacingSeconds(stages, position.stage);
+  const learned = position.earliestReadySeconds !== undefined && position.stage !== "absent" && position.stage !== "unhealthy" ? stages.denseSeconds + Math.max(0, position.earliestReadySeconds) : 0;
+  const base = Math.max(stageSpacingSeconds(stages, position.stage), Math.floor(learned));
   const past = position.stageSeconds - stages.denseForSeconds;
   let delay = past >= 0 ? Math.max(base, Math.min(profile.maxSeconds, Math.ceil(past * (profile.factor - 1)))) : base;
   if (position.untilChangeSeconds !== undefined) delay = Math.min(delay, Math.ceil(position.untilChangeSeconds));

@@ -77,4 +77,48 @@ describe("verification polls by the revision's stage", () => {
     // The restart begins a new activation cycle: activating 10 s + healthy 10 s (the world's durations).
     expect(Date.parse(verified!) - (Date.parse(restarted!) + 20_000)).toBeLessThanOrEqual(VERIFY_STAGE_SPACING.denseSeconds * 1000);
   });
+
+  it("learns the app's timings from its past verifications: later deploys of a slow app read far less, still seen ready within the dense spacing", async () => {
+    const app = await world.seedApp("web-learning-verify");
+    const durations = { provisioning: 45_000, activating: 10_000, healthy: 20_000 };
+    const readsPerDeploy: number[] = [];
+    for (let deploy = 0; deploy < 4; deploy++) {
+      await world.pushImage("v2");
+      world.sandbox.apps.setNextRevisionBehaviour(appRef(app.name), { kind: "slow", durations });
+      world.sandbox.callLog.clear();
+      const out = outputOf(await world.runToEnd(await world.start(world.request(app.name))));
+      expect(out.outcome).toBe("Succeeded");
+      const lag = readyLagMs(app.name, out, durations.provisioning + durations.activating + durations.healthy);
+      expect(lag).toBeGreaterThanOrEqual(0);
+      expect(lag).toBeLessThanOrEqual(VERIFY_STAGE_SPACING.denseSeconds * 1000);
+      const reads = verifyReads();
+      readsPerDeploy.push(reads.revision.length + reads.app.length);
+    }
+    // Two deploys measure (provisioning at least 36 s, provisioned to ready at least 24 s); then the
+    // first read waits until the revision can first be ready: 4 revision reads and 1 app read, not 12.
+    expect(readsPerDeploy.slice(0, 2)).toEqual([12, 12]);
+    expect(readsPerDeploy.slice(2).every((n) => n <= 6)).toBe(true);
+  });
+
+  it("falls back to the unlearned schedule when a revision is ready before the learned floors said it could be", async () => {
+    const app = await world.seedApp("web-faster-verify");
+    const slow = { provisioning: 45_000, activating: 10_000, healthy: 20_000 };
+    for (let deploy = 0; deploy < 2; deploy++) {
+      await world.pushImage("v2");
+      world.sandbox.apps.setNextRevisionBehaviour(appRef(app.name), { kind: "slow", durations: slow });
+      expect(outputOf(await world.runToEnd(await world.start(world.request(app.name)))).outcome).toBe("Succeeded");
+    }
+    const fast = { provisioning: 10_000, activating: 10_000, healthy: 5_000 };
+    const lags: number[] = [];
+    for (let deploy = 0; deploy < 2; deploy++) {
+      await world.pushImage("v2");
+      world.sandbox.apps.setNextRevisionBehaviour(appRef(app.name), { kind: "slow", durations: fast });
+      const out = outputOf(await world.runToEnd(await world.start(world.request(app.name))));
+      expect(out.outcome).toBe("Succeeded");
+      lags.push(readyLagMs(app.name, out, fast.provisioning + fast.activating + fast.healthy));
+    }
+    // The first fast revision is seen late (the floors promised 60 s); it resets them, so the next is on time.
+    expect(lags[0]).toBeGreaterThan(VERIFY_STAGE_SPACING.denseSeconds * 1000);
+    expect(lags[1]).toBeLessThanOrEqual(VERIFY_STAGE_SPACING.denseSeconds * 1000);
+  });
 });

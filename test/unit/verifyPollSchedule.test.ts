@@ -43,6 +43,17 @@ describe("verifyPollDelaySeconds", () => {
     expect(at("provisioning", window + 5)).toBe(12);
   });
 
+  it("waits for the learned earliest ready moment plus the dense spacing, when that is further than the stage's spacing", () => {
+    const learned = (stage: RevisionStage, earliestReadySeconds: number): number => verifyPollDelaySeconds(VERIFY_POLL_PROFILE, { stage, stageSeconds: 0, attempt: 0, earliestReadySeconds });
+    expect(learned("provisioning", 24)).toBe(28);
+    expect(learned("provisioning", 3)).toBe(12);
+    expect(learned("settling", 10)).toBe(14);
+    expect(learned("settling", -30)).toBe(4);
+    // An unhealthy revision is judged on time (its grace), and a missing one is being confirmed gone: no learned wait.
+    expect(learned("unhealthy", 60)).toBe(4);
+    expect(learned("absent", 60)).toBe(4);
+  });
+
   it("never sleeps past the moment the verdict can change by time alone, nor below 1 s", () => {
     expect(at("provisioning", 0, 7)).toBe(7);
     expect(at("settling", 0, 2.5)).toBe(3);
