@@ -19,6 +19,8 @@ interface PathSample {
   buildLagMs: number | undefined;
   readyLagMs: number | undefined;
   armReads: number;
+  /** ARM reads by RBAC operation (e.g. `Microsoft.App/containerApps/revisions/read`). */
+  armReadsByOperation: Record<string, number>;
   armWrites: number;
   /** Reads of build log blobs (storage data plane, not ARM): the build wait's checks, and the build report's read. */
   logReads: number;
@@ -40,15 +42,20 @@ export interface PathVariant {
   push: boolean;
   /** Overrides of the deploy input's `settings` (e.g. `verifyPoll`), merged over the bench's. */
   settings?: Record<string, unknown>;
+  /**
+   * Deploys go round-robin to this many apps (each seeded once), so an app's later verifications
+   * schedule with the timings it learned from its earlier ones; default: a fresh app per deploy.
+   */
+  apps?: number;
 }
 
 /** The product as configured by default: polling only. */
 export const DEFAULT_VARIANT: PathVariant = { label: "default schedule, polling only", key: "poll", push: false };
 
 async function deployOnce(world: BenchWorld, index: number, draw: DeployDraw, image: string, variant: PathVariant, key: string): Promise<PathSample> {
-  const app = `${key}-app-${index}`;
+  const app = `${key}-app-${variant.apps !== undefined ? index % variant.apps : index}`;
   const id = `path-${key}-deploy-${index}`;
-  world.seedApp(app, image);
+  if (variant.apps === undefined || index < variant.apps) world.seedApp(app, image);
   world.sandbox.acr.planNextRun({ runningMs: draw.buildMs });
   const durations = { provisioning: draw.provisioningMs, activating: draw.activatingMs, healthy: draw.healthyMs };
   world.sandbox.apps.setNextRevisionBehaviour(
@@ -81,12 +88,19 @@ async function deployOnce(world: BenchWorld, index: number, draw: DeployDraw, im
     buildLagMs,
     readyLagMs,
     armReads: arm.filter((call) => call.method === "GET").length,
+    armReadsByOperation: countBy(arm.filter((call) => call.method === "GET").map((call) => call.operation)),
     armWrites: arm.filter((call) => call.method !== "GET").length,
     logReads: world.sandbox.callLog.calls({ plane: "data" }).filter((call) => call.path.includes("/acr-logs/")).length,
     historyEvents: history(id) + history(`${id}-build`) + history(`${id}-verify`),
     largestHistory: Math.max(history(id), history(`${id}-build`), history(`${id}-verify`)),
     cpuMs: (used.user + used.system) / 1000,
   };
+}
+
+function countBy(keys: readonly string[]): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const key of keys) counts[key] = (counts[key] ?? 0) + 1;
+  return counts;
 }
 
 function defined(values: ReadonlyArray<number | undefined>): number[] {
@@ -167,6 +181,14 @@ export async function benchCriticalPath(world: BenchWorld, count: number, result
     "GET",
     `${verdict(readsPass)}: target ≤ 20; p95 ${p95(samples.map((x) => x.armReads))}; writes median ${median(samples.map((x) => x.armWrites))}; build log blob reads median ${median(samples.map((x) => x.logReads))} (storage, not ARM); reference poll reads alone: 15 s poller ${ref15.pollReadsMedian}, 5 s poller ${ref5.pollReadsMedian}`,
   );
+  const operations = [...new Set(samples.flatMap((x) => Object.keys(x.armReadsByOperation)))].sort();
+  const readsByOperation = Object.fromEntries(operations.map((op) => [op, median(samples.map((x) => x.armReadsByOperation[op] ?? 0))]));
+  printFigure(
+    `[${variant.label}] ARM reads per deploy by operation, median`,
+    operations.length,
+    "operations",
+    operations.map((op) => `${op.replace(/^Microsoft\./, "")} ${readsByOperation[op]}`).join("; "),
+  );
   const events = samples.map((x) => x.historyEvents);
   const largest = Math.max(...samples.map((x) => x.largestHistory));
   const eventsPass = largest <= 150;
@@ -184,6 +206,7 @@ export async function benchCriticalPath(world: BenchWorld, count: number, result
     deploys: count,
     wallSeconds: wallS,
     settings: variant.settings ?? "defaults",
+    apps: variant.apps ?? count,
     seed: SEED,
     outcomes: Object.fromEntries(outcomes),
     buildCompletionLagP95S: buildP95 / 1000,
@@ -194,6 +217,7 @@ export async function benchCriticalPath(world: BenchWorld, count: number, result
     revisionReadyPass: readyPass,
     armReadsMedian: readsMedian,
     armReadsPass: readsPass,
+    armReadsByOperationMedian: readsByOperation,
     armWritesMedian: median(samples.map((x) => x.armWrites)),
     buildLogReadsMedian: median(samples.map((x) => x.logReads)),
     historyEventsMedian: median(events),

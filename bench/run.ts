@@ -25,7 +25,8 @@
  *
  * 5. Critical path (issue 15 scenario 1): bench/criticalPath.ts; 200 seeded build deploys polling only,
  *    the same 200 with the sandbox's ACR push webhook (the push signal), the first 50 with fixed 5 s
- *    build and verify polls; beside fixed 15 s and 5 s reference pollers fed the same draws.
+ *    build and verify polls, the first 50 over 5 apps taking turns (each app's verification learns its
+ *    timings); beside fixed 15 s and 5 s reference pollers fed the same draws.
  *
  * 6. Replay cost (issue 15 scenario 5): bench/replayCost.ts; orchestrations of 10, 100, 1,000 activity
  *    steps on the local runtime: time per episode and per replayed event.
@@ -76,6 +77,8 @@ const PATH_VARIANTS: ReadonlyArray<{ variant: PathVariant; deploys: number }> = 
     },
     deploys: SMOKE ? 3 : Math.min(PATH_DEPLOYS, 50),
   },
+  // Verification learns each app's timings: the same draws over 5 apps, so each app's later deploys use what it learned.
+  { variant: { label: "default schedule, 5 apps taking turns (learned timings)", key: "turns", push: false, apps: 5 }, deploys: SMOKE ? 3 : Math.min(PATH_DEPLOYS, 50) },
 ];
 const BUILD_MINUTES = SMOKE ? ([1] as const) : ([1, 10, 30, 120] as const);
 const REPLAY_STEPS = SMOKE ? ([10, 100] as const) : ([10, 100, 1_000] as const);
