@@ -67,7 +67,33 @@ function lazilyImported(): string[] {
   return [...found].sort();
 }
 
+/** `file: line` for every registration call (`df.app.*`, `app.http` and the like) outside src/functions. */
+function registrationsOutsideFunctions(): string[] {
+  const found: string[] = [];
+  const visit = (dir: string): void => {
+    for (const entry of readdirSync(dir, { withFileTypes: true })) {
+      const full = path.join(dir, entry.name);
+      const relative = path.relative(ROOT, full).split(path.sep).join("/");
+      if (entry.isDirectory()) {
+        if (!["src/functions", "src/local", "src/sandbox", "src/cli"].includes(relative)) visit(full);
+      } else if (entry.name.endsWith(".ts")) {
+        readFileSync(full, "utf8")
+          .split("\n")
+          .forEach((line, index) => {
+            if (/^\s*(?:df\.)?app\.(?:activity|orchestration|entity|http|timer|eventGrid|generic|storageQueue|serviceBusQueue)\(/.test(line)) found.push(`${relative}:${index + 1}`);
+          });
+      }
+    }
+  };
+  visit(path.join(ROOT, "src"));
+  return found;
+}
+
 describe("function modules register without loading the implementations", () => {
+  it("registers functions only in src/functions (an implementation module registering itself would load eagerly, or too late)", () => {
+    expect(registrationsOutsideFunctions()).toEqual([]);
+  });
+
   let product: Trace;
   let bareApp: Trace;
   beforeAll(() => {
