@@ -139,7 +139,8 @@ function observe(watch: BuildLogWatch, check: CheckBuildLogOutput | Failed, now:
     stop(check.reason);
   } else if (check.state === "running" && !watch.answering) {
     watch.answering = true;
-    const due = now + armReadDelaySeconds(buildPoll, attempt, true, remainingSeconds) * 1000;
+    // The safety net starts at its first step: the ARM read the first log check stood in for counts as made.
+    const due = now + armReadDelaySeconds(buildPoll, Math.max(0, attempt - 1), true, remainingSeconds) * 1000;
     watch.armDueAt = new Date(Math.max(Date.parse(watch.armDueAt), due)).toISOString();
   }
 }

@@ -67,7 +67,7 @@ describe("the build wait watches the run's log blob", () => {
     expect(lag).toBeGreaterThanOrEqual(0);
     expect(lag).toBeLessThanOrEqual(LOG_CHECK_MS);
     expect(out.steps.find((step) => step.name === "build")?.detail).toContain("its log marked it complete");
-    // One ARM read (the confirmation; the safety net's first read is due at 240 s) and one log link for all checks (+1 for the build report).
+    // One ARM read (the confirmation; the safety net's first read is due at 120 s) and one log link for all checks (+1 for the build report).
     expect(armCallsFor(runId)).toEqual({ runReads: 1, logLinks: 2 });
     const checks = world.sandbox.callLog.calls({ plane: "data", method: "HEAD" }).filter((call) => call.path.includes(`/logs/${runId}/`));
     expect(checks.length).toBeGreaterThanOrEqual(28);
@@ -86,8 +86,8 @@ describe("the build wait watches the run's log blob", () => {
     expect(timedOut.out.outcome).toBe("Failed");
     expect(timedOut.out.reason).toContain(`build run ${timedOut.runId} ended Timeout`);
     expect(buildLagMs(timedOut.out, timedOut.runId)).toBeLessThanOrEqual(LOG_CHECK_MS);
-    // 205 s: before the safety net's first ARM read (240 s), so one read, to confirm.
-    expect(armCallsFor(timedOut.runId).runReads).toBe(1);
+    // 205 s: the safety net's first ARM read (at 2 min, the build profile's cap), and one to confirm.
+    expect(armCallsFor(timedOut.runId).runReads).toBe(2);
   });
 
   it("falls back to ARM polling when the log is refused (403 with a fresh link), and still completes", async () => {
@@ -124,6 +124,35 @@ describe("the build wait watches the run's log blob", () => {
     expect(out.outcome).toBe("Succeeded");
     expect(buildLagMs(out, out.runId!)).toBeLessThanOrEqual(LOG_CHECK_MS);
     expect(armCallsFor(out.runId!)).toEqual({ runReads: 1, logLinks: 3 });
+  });
+
+  it("keeps every execution of the wait within 150 history events over a 10-minute build (it continues as new every 16 polls)", async () => {
+    const app = await world.seedApp("web-logwatch-long");
+    world.sandbox.acr.planNextRun({ runningMs: 600_000 });
+    const id = await world.start(buildRequest(app.name));
+    let largest = 0;
+    let executions = 0;
+    let previous = 0;
+    const out = outputOf(
+      await world.runToEnd(id, {
+        until: () => {
+          const length = world.runtime.engine.getHistory(`${id}-build`)?.length ?? 0;
+          // A shorter history than the last look is a new execution.
+          if (length < previous) executions += 1;
+          previous = length;
+          largest = Math.max(largest, length);
+          return false;
+        },
+      }),
+    );
+    expect(out.outcome).toBe("Succeeded");
+    expect(buildLagMs(out, out.runId!)).toBeLessThanOrEqual(LOG_CHECK_MS);
+    // About 200 checks: a dozen executions (128 events at most: 16 polls of 8), none above the budget.
+    expect(executions).toBeGreaterThan(8);
+    expect(largest).toBeGreaterThan(0);
+    expect(largest).toBeLessThanOrEqual(150);
+    // The safety net read the run at 2 and 6 min (then 14 min): with the confirmation, 3 ARM reads for a 10-minute build.
+    expect(armCallsFor(out.runId!).runReads).toBe(3);
   });
 
   it("never puts the log link (a SAS URL) into history, status, output or logs", async () => {
