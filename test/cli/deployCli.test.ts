@@ -5,6 +5,7 @@
  * the plain (non-terminal) output as a snapshot.
  */
 import { writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Ajv2020 } from "ajv/dist/2020.js";
 import addFormats from "ajv-formats";
@@ -141,7 +142,8 @@ describe("aca-rollout deploy", () => {
 
   describe("usage and configuration errors exit 2", () => {
     it.each([
-      ["no key", ["deploy", "--target", "site"], { ACA_ROLLOUT_KEY: undefined }, /a function key is required/],
+      // A data dir with no keys.json: a checkout where `npm start` ran keeps one, which the CLI would use.
+      ["no key", ["deploy", "--target", "site"], { ACA_ROLLOUT_KEY: undefined, ACA_ROLLOUT_DATA_DIR: join(tmpdir(), `aca-rollout-no-keys-${process.pid}`) }, /a function key is required/],
       ["a wrong key", ["deploy", "--target", "site"], { ACA_ROLLOUT_KEY: "nope" }, /function key was refused/],
       ["an unknown target", ["deploy", "--target", "nope"], {}, /No target is named "nope"/],
       ["a target without a build", ["deploy", "--target", "plain", "--force"], {}, /has no build/],
