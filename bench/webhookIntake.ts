@@ -173,7 +173,11 @@ export async function benchWebhookIntake(world: BenchWorld, options: WebhookInta
     const quiescence = await runToQuiescence(world);
 
     const ours = new Set(targets.map((t) => t.name));
-    const deploys = (await runtime.engine.listInstances({ showInput: true })).instances.filter((i) => i.name === "deploy" && ours.has((i.input as { targetName?: string }).targetName ?? ""));
+    const instances = (await runtime.engine.listInstances({ showInput: true })).instances;
+    const deploys = instances.filter((i) => i.name === "deploy" && ours.has((i.input as { targetName?: string }).targetName ?? ""));
+    // Push deliveries that started an orchestration of their own; the others joined a window by signal.
+    const pushOrchestrations = instances.filter((i) => i.name === "autoRolloutPush" && ours.has((i.input as { target?: { name?: string } }).target?.name ?? "")).length;
+    const acceptedPushes = phases.reduce((sum, p) => sum + p.report.acceptedPushes.reduce((a, b) => a + b, 0), 0);
     const expectedIds = new Set(targets.flatMap((t, i) => [...(chosen[i] ?? [])].map((digest) => autoDeploymentId(t.name, digest))));
     const actualIds = new Set(deploys.map((d) => d.instanceId));
     const missing = [...expectedIds].filter((id) => !actualIds.has(id));
@@ -221,7 +225,7 @@ export async function benchWebhookIntake(world: BenchWorld, options: WebhookInta
       `webhook intake deploys started ${verdict(pass.deploys)}`,
       deploys.length,
       "deploys",
-      `expected ${expectedIds.size} (one per target and distinct digest its windows chose); ${missing.length} missing, ${extra.length} unexpected; outcomes ${Object.entries(outcomes).map(([k, n]) => `${n} ${k}`).join(", ")}; quiescent after ${round(quiescence.virtualSeconds)} virtual s, ${round(quiescence.wallMs / 1000)} s wall; set-up pushes ${round(wall.seed / 1000)} s, load children ${round(wall.load / 1000)} s, windows ${round(wall.windows / 1000)} s wall`,
+      `expected ${expectedIds.size} (one per target and distinct digest its windows chose); ${missing.length} missing, ${extra.length} unexpected; outcomes ${Object.entries(outcomes).map(([k, n]) => `${n} ${k}`).join(", ")}; ${pushOrchestrations} autoRolloutPush orchestrations (first pushes of an image, and pushes under a refused tag) for ${acceptedPushes} qualifying push deliveries answered 202 (the others joined a window by entity signal); quiescent after ${round(quiescence.virtualSeconds)} virtual s, ${round(quiescence.wallMs / 1000)} s wall; set-up pushes ${round(wall.seed / 1000)} s, load children ${round(wall.load / 1000)} s, windows ${round(wall.windows / 1000)} s wall`,
     );
     results.webhookIntake = {
       targets: options.targets,
@@ -246,6 +250,8 @@ export async function benchWebhookIntake(world: BenchWorld, options: WebhookInta
       missing: missing.length,
       unexpected: extra.length,
       outcomes,
+      pushOrchestrations,
+      acceptedPushes,
       loadAverage: loadavg(),
       target: { reqPerSec: TARGET_REQ_PER_SEC, p99Ms: TARGET_P99_MS, errors: 0 },
       pass,
