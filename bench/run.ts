@@ -63,7 +63,8 @@ import { RESULTS_PATH, writeResults, type Results } from "./results.js";
 const SMOKE = process.argv.includes("--smoke");
 const DEPLOYS = SMOKE ? 3 : 20;
 /** Issue 15 asks for 200; see the report for the wall time that decides it. */
-const PATH_DEPLOYS = Number(process.env.BENCH_PATH_DEPLOYS ?? (SMOKE ? 3 : 200));
+// The smoke run takes one draw per variant: the build wait's 3 s log checks make a long draw cost seconds of wall time.
+const PATH_DEPLOYS = Number(process.env.BENCH_PATH_DEPLOYS ?? (SMOKE ? 1 : 200));
 /** The same draws (the first N of them) with other settings: the push signal, and a fixed 5 s schedule to show what density costs. */
 const PATH_VARIANTS: ReadonlyArray<{ variant: PathVariant; deploys: number }> = [
   { variant: DEFAULT_VARIANT, deploys: PATH_DEPLOYS },
@@ -75,10 +76,10 @@ const PATH_VARIANTS: ReadonlyArray<{ variant: PathVariant; deploys: number }> = 
       push: false,
       settings: { buildPoll: { initialSeconds: 5, factor: 1, maxSeconds: 5 }, verifyPoll: { initialSeconds: 5, factor: 1, maxSeconds: 5 } },
     },
-    deploys: SMOKE ? 3 : Math.min(PATH_DEPLOYS, 50),
+    deploys: SMOKE ? 1 : Math.min(PATH_DEPLOYS, 50),
   },
   // Verification learns each app's timings: the same draws over 5 apps, so each app's later deploys use what it learned.
-  { variant: { label: "default schedule, 5 apps taking turns (learned timings)", key: "turns", push: false, apps: 5 }, deploys: SMOKE ? 3 : Math.min(PATH_DEPLOYS, 50) },
+  { variant: { label: "default schedule, 5 apps taking turns (learned timings)", key: "turns", push: false, apps: 5 }, deploys: SMOKE ? 1 : Math.min(PATH_DEPLOYS, 50) },
 ];
 const BUILD_MINUTES = SMOKE ? ([1] as const) : ([1, 10, 30, 120] as const);
 const REPLAY_STEPS = SMOKE ? ([10, 100] as const) : ([10, 100, 1_000] as const);
