@@ -4,6 +4,7 @@
  */
 import { ACTIVITIES, type ActivityFailure } from "../activities/contracts.js";
 import { formatByDigest } from "../domain/imageReference.js";
+import type { TargetRecord } from "../entities/targetRecord.js";
 import { nextFallbackStep } from "../policies/fallbackPlan.js";
 import { describeImagePullFailure, parseImagePullFailure } from "../policies/imagePullFailure.js";
 import { learnedFloors, type LearnedFloors } from "../policies/learnedVerifyFloors.js";
@@ -204,6 +205,11 @@ function writeFailed(run: DeployRun, rollout: Rollout, failure: ActivityFailure)
   return run.progress.result("Failed", `${what}: ${failure.code}; no revision was created and ${serving} still serves, so nothing was restarted or rolled back`, { error: failure });
 }
 
+/** Whether an answer to the target entity's "get" is its record: not a failure, nor another task's value a replay out of step handed it. */
+function isTargetRecord(answer: unknown): answer is TargetRecord {
+  return typeof answer === "object" && answer !== null && "queue" in answer;
+}
+
 /**
  * Verifies the new revision. When the app's traffic rules give it nothing (Multiple mode, traffic
  * pinned to a named revision), it is first verified ready without traffic, then the traffic is
@@ -223,9 +229,14 @@ function* verifyNewRevision(run: DeployRun, rollout: Rollout, traffic: RolloutTr
   // read, and schedules with what this app's past revisions took (learned floors), then teaches it.
   const fresh = warmupFrom === undefined && rollout.writtenAt !== undefined ? rollout.writtenAt : undefined;
   let learned: LearnedFloors | undefined;
-  if (fresh !== undefined) {
-    const record = yield* callTargetEntity(run.context, run.entity, "get", undefined);
-    learned = "queue" in record ? learnedFloors(record.verifyTimings) : undefined;
+  // Only a deploy started with stage-aware verify settings reads the app's record here (the floors only
+  // shape a stage-aware schedule). A deploy started before that keeps its stored input (verifyPoll without
+  // `stages`, as zod filled it then) and its history has the verify sub-orchestration in this slot: a read
+  // here on its replay would get that sub-orchestration's completion and go out of step with the history.
+  if (fresh !== undefined && run.input.settings.verifyPoll.stages !== undefined) {
+    const record: unknown = yield* callTargetEntity(run.context, run.entity, "get", undefined);
+    // Anything but the record (a failure, or a replayed answer that was not this read's) teaches nothing.
+    learned = isTargetRecord(record) ? learnedFloors(record.verifyTimings) : undefined;
   }
   const first = (expectedTraffic: number | undefined): VerifyTarget => ({
     ...target(expectedTraffic),

@@ -1,11 +1,15 @@
 import { describe, expect, it } from "vitest";
 import { VERIFY_STAGE_SPACING } from "../../src/domain/pollProfile.js";
+import { EventType, type HistoryEvent } from "../../src/local/engine/history.js";
 import type { CallRecord } from "../../src/sandbox/kernel/callLog.js";
 import { appRef, outputOf, stepStatus, type DeployView, type DeployWorld, useDeployWorld } from "./world.js";
 
 const REVISION_READ = "Microsoft.App/containerApps/revisions/read";
 const APP_READ = "Microsoft.App/containerApps/read";
 const APP_WRITE = "Microsoft.App/containerApps/write";
+
+/** The verifyPoll default before stage-aware polling (fe8ab7e): what a deploy started then has stored. */
+const OLD_VERIFY_POLL = { initialSeconds: 5, factor: 2, maxSeconds: 30 };
 
 let world: DeployWorld;
 useDeployWorld((started) => (world = started));
@@ -24,6 +28,23 @@ function readyLagMs(app: string, out: DeployView, readyAfterMs: number, step = "
   const finished = out.steps.find((s) => s.name === step)?.finishedAt;
   if (!revision?.createdTime || !finished) throw new Error("no revision or verify step");
   return Date.parse(finished) - (Date.parse(revision.createdTime) + readyAfterMs);
+}
+
+/**
+ * The deploy's history as the orchestrator yielded it: each scheduled step with what it names (an
+ * activity, a sub-orchestration, an entity operation the deploy waited for, a timer).
+ */
+function scheduledSteps(history: readonly HistoryEvent[]): string[] {
+  const steps: string[] = [];
+  for (const event of history) {
+    if (event.EventType === EventType.TaskScheduled || event.EventType === EventType.SubOrchestrationInstanceCreated) steps.push(event.Name ?? "?");
+    else if (event.EventType === EventType.TimerCreated) steps.push("timer");
+    else if (event.EventType === EventType.EventSent) {
+      const message = JSON.parse(event.Input ?? "{}") as { op?: string; signal?: boolean };
+      steps.push(`${message.signal === true ? "signal" : "entity"}:${message.op ?? event.Name ?? "?"}`);
+    }
+  }
+  return steps;
 }
 
 describe("verification polls by the revision's stage", () => {
@@ -76,6 +97,26 @@ describe("verification polls by the revision's stage", () => {
     const verified = out.steps.find((s) => s.name === "verify-after-restart")?.finishedAt;
     // The restart begins a new activation cycle: activating 10 s + healthy 10 s (the world's durations).
     expect(Date.parse(verified!) - (Date.parse(restarted!) + 20_000)).toBeLessThanOrEqual(VERIFY_STAGE_SPACING.denseSeconds * 1000);
+  });
+
+  it("keeps the history of a deploy started before stage-aware polling: no read of the app's record between its PATCH and its verification", async () => {
+    // A deploy started by an older version is replayed from its stored input, where zod filled
+    // verifyPoll with that version's default (below, as ecc7af0 had it: no `stages`); its history has the
+    // verify sub-orchestration right after the PATCH. An extra yield there would be handed that
+    // sub-orchestration's completion on replay.
+    const app = await world.seedApp("web-old-input-verify");
+    await world.pushImage("v2");
+    const request = world.request(app.name);
+    const id = await world.start({ ...request, settings: { ...request.settings, verifyPoll: OLD_VERIFY_POLL } });
+    const out = outputOf(await world.runToEnd(id));
+
+    expect(out.outcome).toBe("Succeeded");
+    const steps = scheduledSteps(world.runtime.engine.getHistory(id) ?? []);
+    const patch = steps.indexOf("updateContainerApp");
+    const verify = steps.indexOf("verifyRevision");
+    expect(patch).toBeGreaterThan(0);
+    expect(verify).toBeGreaterThan(patch);
+    expect(steps.slice(patch + 1, verify)).toEqual([]);
   });
 
   it("learns the app's timings from its past verifications: later deploys of a slow app read far less, still seen ready within the dense spacing", async () => {
