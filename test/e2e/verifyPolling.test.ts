@@ -1,6 +1,10 @@
+import { readFileSync } from "node:fs";
+import { resolve } from "node:path";
 import { describe, expect, it } from "vitest";
 import { VERIFY_STAGE_SPACING } from "../../src/domain/pollProfile.js";
 import { EventType, type HistoryEvent } from "../../src/local/engine/history.js";
+import { durableInvoker } from "../../src/local/engine/invocation.js";
+import { AZURE_STORAGE_TIMER_LIMITS, buildOrchestrationBinding, invokeOrchestrator } from "../../src/local/engine/orchestratorInvoker.js";
 import type { CallRecord } from "../../src/sandbox/kernel/callLog.js";
 import { appRef, outputOf, stepStatus, type DeployView, type DeployWorld, useDeployWorld } from "./world.js";
 
@@ -117,6 +121,32 @@ describe("verification polls by the revision's stage", () => {
     expect(patch).toBeGreaterThan(0);
     expect(verify).toBeGreaterThan(patch);
     expect(steps.slice(patch + 1, verify)).toEqual([]);
+  });
+
+  it("replays a deploy the version before stage-aware polling recorded (ecc7af0) to the outcome it recorded", async () => {
+    // Its history, cut before its last episode: the deploy's own orchestrator replays it through the
+    // worker as the host would after an upgrade, and gets the release's answer as the new event.
+    const fixture = resolve(import.meta.dirname, "fixtures/deployHistory-ecc7af0.json");
+    const { history } = JSON.parse(readFileSync(fixture, "utf8")) as { history: HistoryEvent[] };
+    const last = history.findLastIndex((e) => e.EventType === EventType.OrchestratorStarted);
+    const started = history.find((e) => e.EventType === EventType.ExecutionStarted);
+    const completed = history.find((e) => e.EventType === EventType.ExecutionCompleted);
+    const deploy = world.runtime.registry.orchestration("deploy");
+    if (!started || !completed || !deploy) throw new Error("fixture or deploy orchestrator missing");
+    const binding = buildOrchestrationBinding({
+      instanceId: "dep-old-replay",
+      parentInstanceId: undefined,
+      pastEvents: history.slice(0, last),
+      newEvents: history.slice(last).filter((e) => e.EventType === EventType.OrchestratorStarted || e.EventType === EventType.EventRaised),
+      input: started.Input,
+      timerLimits: AZURE_STORAGE_TIMER_LIMITS,
+    });
+    const invoke = durableInvoker(world.runtime.registry, { log: () => {} });
+    const reply = await invokeOrchestrator((trigger) => invoke(deploy, trigger), binding);
+
+    expect(reply.error).toBeUndefined();
+    expect(reply.isDone).toBe(true);
+    expect(reply.output).toEqual(JSON.parse(completed.Result ?? "null"));
   });
 
   it("learns the app's timings from its past verifications: later deploys of a slow app read far less, still seen ready within the dense spacing", async () => {
