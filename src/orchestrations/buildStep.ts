@@ -44,8 +44,11 @@ export function* buildImage(run: DeployRun, build: BuildSpec): Flow<BuildResult>
     registry,
     runId,
     poll: input.settings.buildPoll,
-    // A deploy started before the log watch existed has no `buildLogPoll` in its input: its wait polls ARM alone.
-    ...(input.settings.buildLogPoll ? { logPoll: input.settings.buildLogPoll } : {}),
+    // Always set: deploy.ts re-parses its input and the schema defaults `buildLogPoll`, so even a deploy
+    // started before the log watch existed watches the log in a wait it starts now. A wait that was
+    // already running keeps its own stored input (no `logPoll`: ARM alone), so its replay is unchanged.
+    logPoll: input.settings.buildLogPoll,
+    logWhileConfirming: true,
     maxPollsPerExecution: input.settings.maxPollsPerExecution,
     deadline: new Date(run.now().getTime() + (build.timeoutSeconds + BUILD_DEADLINE_SLACK_SECONDS) * 1000).toISOString(),
     attempt: 0,

@@ -16,7 +16,12 @@
  * reporting a push of the deploy's own `deploy-<id>` tag. The signal is only a hint (anyone who can
  * reach the webhook could send one), so it never ends the wait by itself: it makes the wait read the
  * run through ARM at once, and while ACR has not yet marked the run final (it pushes from inside the
- * run) re-read after 1, 2, 4, ... seconds. Both hints coexist; whichever comes first is used.
+ * run) re-read after 1, 2, 4, ... seconds. Both hints coexist; whichever comes first is used. A
+ * signal can come well before the run is final (a multi-step run pushes before its last step), so a
+ * wait started with `logWhileConfirming` keeps checking the log while it confirms, and caps its
+ * confirm re-reads by the build profile unless the log is still watched and answering (the log then
+ * catches the end). Waits started without it stop watching at the signal, as they always did, so
+ * histories they already wrote replay identically.
  */
 import * as df from "durable-functions";
 import type { OrchestrationContext } from "durable-functions";
@@ -68,7 +73,12 @@ export function* waitForBuildRunOrchestrator(context: OrchestrationContext): Flo
   const pushed: PendingCall<BuildPushSignalPayload> = { task: context.df.waitForExternalEvent(BUILD_PUSH_EVENT), what: "the push signal" };
   for (let polls = 1; ; polls++) {
     const now = context.df.currentUtcDateTime.getTime();
-    const watching = input.logPoll !== undefined && watch !== undefined && watch.stopped === undefined && watch.complete === undefined && pushSignal === undefined;
+    const watching =
+      input.logPoll !== undefined && watch !== undefined && watch.stopped === undefined && watch.complete === undefined && (pushSignal === undefined || input.logWhileConfirming === true);
+    const confirming = pushSignal !== undefined || watch?.complete !== undefined;
+    // The stretched safety net applies only while the log is watched and answering. Waits started
+    // before `logWhileConfirming` kept it while confirming too: their recorded timers depend on it.
+    const sparse = input.logWhileConfirming === true ? watching && watch.answering : watch !== undefined && watch.answering && watch.stopped === undefined;
     /** When to act next; undefined: at once (the log has just said the run is final). */
     let wakeAt: number | undefined;
     if (!watching || now >= Date.parse(watch.armDueAt) || now >= deadline) {
@@ -77,19 +87,24 @@ export function* waitForBuildRunOrchestrator(context: OrchestrationContext): Flo
       const how = { ...(pushSignal ? { pushSignal } : {}), ...(watch?.complete !== undefined ? { logComplete: watch.complete } : {}) };
       if (isTerminalRunStatus(read.run.status)) return { ok: true, run: read.run, timedOut: false, ...how };
       if (now >= deadline) return { ok: true, run: read.run, timedOut: true, ...how };
-      const normal = armReadDelaySeconds(input.poll, attempt, watch !== undefined && watch.answering && watch.stopped === undefined, remainingAt(now));
+      const normal = armReadDelaySeconds(input.poll, attempt, sparse, remainingAt(now));
       attempt += 1;
       if (watch) watch.armDueAt = new Date(now + normal * 1000).toISOString();
-      if (pushSignal !== undefined || watch?.complete !== undefined) {
+      if (confirming) {
         // A hint said the run is over but ARM does not say so yet: it follows within seconds.
-        wakeAt = now + confirmDelaySeconds(confirmAttempt, normal) * 1000;
+        const confirmAt = now + confirmDelaySeconds(confirmAttempt, normal) * 1000;
         confirmAttempt += 1;
+        // Still watching the log: the re-read is its next ARM read, and the log checks go on meanwhile.
+        if (watching) watch.armDueAt = new Date(confirmAt).toISOString();
+        wakeAt = (watching ? nextWake(now, watch, input.logPoll, remainingAt(now)) : undefined) ?? confirmAt;
       } else {
         wakeAt = nextWake(now, watch, input.logPoll, remainingAt(now)) ?? now + normal * 1000;
       }
     } else {
       const check = yield* callActivity(context, ACTIVITIES.checkBuildLog, logCheckRetry(), ref);
-      observe(watch, check, now, input.poll, attempt, remainingAt(now));
+      observe(watch, check, now, input.poll, attempt, confirming, remainingAt(now));
+      // The mark is a fresh hint: its confirm re-reads start again at 1 s.
+      if (watch.complete !== undefined) confirmAttempt = 0;
       if (watch.complete === undefined) wakeAt = nextWake(now, watch, input.logPoll, remainingAt(now)) ?? Date.parse(watch.armDueAt);
     }
 
@@ -98,15 +113,19 @@ export function* waitForBuildRunOrchestrator(context: OrchestrationContext): Flo
         // A compound task over a completed child never resolves (see calls.ts), so a signal that
         // has already arrived is taken without a race, and the run is read again at once.
         const arrived = pushed.task.isCompleted ? true : yield* waitOrSignal(context, pushed, new Date(wakeAt));
-        if (arrived) pushSignal = signalOf(yield* awaitCall(pushed), now);
+        if (arrived) {
+          pushSignal = signalOf(yield* awaitCall(pushed), now);
+          // Watching on (`logWhileConfirming`): the signal's ARM read is due at once all the same.
+          if (watch && input.logWhileConfirming === true) watch.armDueAt = context.df.currentUtcDateTime.toISOString();
+        }
       } else {
         yield* sleep(context, new Date(wakeAt));
       }
     }
     // After the wait, so the next execution's first poll is a full interval after this one.
     if (shouldContinueAsNew(polls, input.maxPollsPerExecution)) {
-      const confirming = pushSignal !== undefined || watch?.complete !== undefined;
-      context.df.continueAsNew({ ...input, attempt, ...(pushSignal ? { pushSignal } : {}), ...(confirming ? { confirmAttempt } : {}), ...(watch ? { logWatch: watch } : {}) });
+      const confirmingNow = pushSignal !== undefined || watch?.complete !== undefined;
+      context.df.continueAsNew({ ...input, attempt, ...(pushSignal ? { pushSignal } : {}), ...(confirmingNow ? { confirmAttempt } : {}), ...(watch ? { logWatch: watch } : {}) });
       return undefined;
     }
   }
@@ -118,8 +137,12 @@ function nextWake(now: number, watch: BuildLogWatch | undefined, logPoll: PollPr
   return Math.min(Date.parse(watch.armDueAt), now + pollDelaySeconds(logPoll, watch.checks, remainingSeconds) * 1000);
 }
 
-/** Takes in one log check: the mark, the log answering (ARM reads become sparse), or why to stop watching (ARM reads return to the build profile). */
-function observe(watch: BuildLogWatch, check: CheckBuildLogOutput | Failed, now: number, buildPoll: PollProfile, attempt: number, remainingSeconds: number): void {
+/**
+ * Takes in one log check: the mark, the log answering (ARM reads become sparse), or why to stop watching
+ * (ARM reads return to the build profile). While `confirming` a push signal the next ARM read is the
+ * confirm re-read, which the log answering does not put off.
+ */
+function observe(watch: BuildLogWatch, check: CheckBuildLogOutput | Failed, now: number, buildPoll: PollProfile, attempt: number, confirming: boolean, remainingSeconds: number): void {
   watch.checks += 1;
   const stop = (reason: string): void => {
     watch.stopped = reason.slice(0, 512);
@@ -139,6 +162,7 @@ function observe(watch: BuildLogWatch, check: CheckBuildLogOutput | Failed, now:
     stop(check.reason);
   } else if (check.state === "running" && !watch.answering) {
     watch.answering = true;
+    if (confirming) return;
     // The safety net starts at its first step: the ARM read the first log check stood in for counts as made.
     const due = now + armReadDelaySeconds(buildPoll, Math.max(0, attempt - 1), true, remainingSeconds) * 1000;
     watch.armDueAt = new Date(Math.max(Date.parse(watch.armDueAt), due)).toISOString();

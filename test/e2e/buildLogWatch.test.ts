@@ -111,6 +111,14 @@ describe("the build wait watches the run's log blob", () => {
     expect(buildLagMs(out, runId)).toBeGreaterThan(LOG_CHECK_MS);
     // One link for the three faulted checks: a fault does not refetch it (+1: the build report).
     expect(armCallsFor(runId).logLinks).toBe(2);
+    // Exactly three checks (0, 3 and 6 s after scheduling, each one read and the storage SDK's retries of
+    // it at the same moment), then none until the run ended 80 s later: ~25 more had the watch gone on.
+    // (The build report reads the log again after the wait.)
+    const finished = Date.parse(world.sandbox.acr.scheduledRun(runId)!.finishTime!);
+    const reads = world.sandbox.callLog.calls({ plane: "data", method: "HEAD" }).filter((call) => call.path.includes(`/logs/${runId}/`) && Date.parse(call.time) < finished);
+    const moments = [...new Set(reads.map((call) => Date.parse(call.time)))];
+    expect(moments.map((at) => at - moments[0]!)).toEqual([0, LOG_CHECK_MS, 2 * LOG_CHECK_MS]);
+    expect(reads.every((call) => call.status === 503)).toBe(true);
   });
 
   it("fetches a fresh log link when storage refuses the kept one (an expired SAS) and keeps watching", async () => {

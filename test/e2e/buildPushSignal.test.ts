@@ -113,6 +113,31 @@ describe("push signals for the build wait", () => {
     expect(Date.parse(build.finishedAt!) - started).toBeGreaterThanOrEqual(85_000);
   });
 
+  it("keeps checking the run's log while it confirms a signal that came a minute early, so the end is still noticed within one log check (3 s)", async () => {
+    const app = await world.seedApp("web-verysignal");
+    const id = await world.start(buildRequest(app.name));
+    // A signal 20 s in, 65 s before the run ends (85 s): a multi-step run may push before its last step.
+    const started = world.clock.now();
+    await world.clock.advanceTo(started + 20_000, world.settle);
+    const outcome = await signal(id, { digest: "sha256:" + "1".repeat(64), tag: `deploy-${id}` });
+    expect(outcome.raised).toBe(true);
+    const status = await world.runToEnd(id);
+    const out = outputOf(status);
+    expect(out.outcome).toBe("Succeeded");
+    const run = world.sandbox.acr.scheduledRun(out.runId!);
+    expect(run?.finishTime).toBeDefined();
+    // Without the log checks, the confirm re-reads (20, 21, 23, 27, 35, 51, 83, 147 s) saw it 62 s late.
+    const lag = Date.parse(buildStep(id, status).finishedAt!) - Date.parse(run!.finishTime!);
+    expect(lag).toBeGreaterThanOrEqual(0);
+    expect(lag).toBeLessThanOrEqual(3_000);
+    // The log's mark is what found it: the wait says so in its output beside the signal.
+    const wait = await world.runtime.engine.getStatus(`${id}-build`);
+    expect(wait?.output).toMatchObject({ ok: true, logComplete: "Succeeded", pushSignal: { tag: `deploy-${id}` } });
+    // The log was checked after the signal, not only before it.
+    const checksAfter = world.sandbox.callLog.calls({ plane: "data", method: "HEAD" }).filter((c) => c.path.includes(`/logs/${out.runId!}/`) && Date.parse(c.time) > started + 20_000);
+    expect(checksAfter.length).toBeGreaterThanOrEqual(10);
+  });
+
   it("ends the wait on the webhook the sandbox itself sends when the build pushes deploy-<id>, within one virtual second", async () => {
     const registry = world.sandbox.acr.registries()[0]!;
     world.sandbox.acr.putWebhook(registry, "signals1", {
