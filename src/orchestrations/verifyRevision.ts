@@ -94,8 +94,11 @@ export function* verifyRevisionOrchestrator(context: OrchestrationContext): Flow
     const firstRead = provisioningUntil + spacing * 1000;
     if (firstRead > now) yield* sleep(context, new Date(firstRead));
   }
-  // Activity calls this execution: each costs history (and an episode), whichever read it is.
+  // Activity calls this execution: each costs history (and an episode), whichever read it is. An
+  // execution started before (no revisionsMode in its input) counted polls only, and its history
+  // continued as new after that many: on replay it counts them the same way.
   let calls = 0;
+  const countsEveryCall = !withApp;
   for (;;) {
     calls += 1;
     const read = yield* callActivity(context, ACTIVITIES.readRevision, retry, {
@@ -112,7 +115,7 @@ export function* verifyRevisionOrchestrator(context: OrchestrationContext): Flow
     // No revision and a failed app: Azure accepted the write but could not provision it (e.g. an image
     // it could not pull). Only the write's own operation says why; no revision will ever appear.
     if (revision === undefined && observation.app?.provisioningState === "Failed" && input.writeOperation !== undefined) {
-      calls += 1;
+      if (countsEveryCall) calls += 1;
       const operation = yield* callActivity(context, ACTIVITIES.readWriteOperation, retry, { target: input.target, operation: input.writeOperation });
       if (operation.ok && operation.status === "Failed" && operation.error !== undefined) {
         return { ok: false, writeFailed: true, failure: { code: operation.error.code, message: operation.error.message } };
@@ -151,7 +154,7 @@ export function* verifyRevisionOrchestrator(context: OrchestrationContext): Flow
       const recheck = input.poll.stages ?? { appRecheckSeconds: 1 };
       const last = lastAppRead !== undefined ? { stateKey: lastAppRead.stateKey, secondsAgo: (now.getTime() - Date.parse(lastAppRead.at)) / 1000 } : undefined;
       if (appReadDue(recheck, alone.verdict === "passed" || (alone.verdict === "pending" && revision.active !== true), stateKey, last)) {
-        calls += 1;
+        if (countsEveryCall) calls += 1;
         const app = yield* callActivity(context, ACTIVITIES.readAppState, retry, { target: input.target });
         if (!app.ok) return { ok: false, failure: app.failure };
         observation.app = app.app;

@@ -6,7 +6,7 @@ import { EventType, type HistoryEvent } from "../../src/local/engine/history.js"
 import { durableInvoker } from "../../src/local/engine/invocation.js";
 import { AZURE_STORAGE_TIMER_LIMITS, buildOrchestrationBinding, invokeOrchestrator } from "../../src/local/engine/orchestratorInvoker.js";
 import type { CallRecord } from "../../src/sandbox/kernel/callLog.js";
-import { appRef, outputOf, stepStatus, type DeployView, type DeployWorld, useDeployWorld } from "./world.js";
+import { appRef, LOGIN_SERVER, REPOSITORY, outputOf, stepStatus, type DeployView, type DeployWorld, useDeployWorld } from "./world.js";
 
 const REVISION_READ = "Microsoft.App/containerApps/revisions/read";
 const APP_READ = "Microsoft.App/containerApps/read";
@@ -147,6 +147,49 @@ describe("verification polls by the revision's stage", () => {
     expect(reply.error).toBeUndefined();
     expect(reply.isDone).toBe(true);
     expect(reply.output).toEqual(JSON.parse(completed.Result ?? "null"));
+  });
+
+  it("continues a verification started before stage-aware polling as new after as many polls as it did then, its operation reads not counted", async () => {
+    /** The write operation and target the deploy's verification was given. */
+    const verifyInputOf = (deployId: string): { writeOperation?: string; target?: unknown } => {
+      const created = (world.runtime.engine.getHistory(deployId) ?? []).find((e) => e.EventType === EventType.SubOrchestrationInstanceCreated);
+      return JSON.parse(created?.Input ?? "{}") as { writeOperation?: string; target?: unknown };
+    };
+    // A write that succeeded (its operation says so), and an app whose write Azure could not provision (Failed, no revision).
+    const done = await world.seedApp("web-old-verify-done");
+    await world.pushImage("v2");
+    const doneId = await world.start(world.request(done.name));
+    expect(outputOf(await world.runToEnd(doneId)).outcome).toBe("Succeeded");
+    const { writeOperation } = verifyInputOf(doneId);
+    const failed = await world.seedApp("web-old-verify-count");
+    const failedId = await world.start(world.request(failed.name, { image: { loginServer: LOGIN_SERVER, repository: REPOSITORY, digest: `sha256:${"e".repeat(64)}` } }));
+    expect(outputOf(await world.runToEnd(failedId)).outcome).toBe("Failed");
+    expect(writeOperation).toBeDefined();
+    // The input as the version before stage-aware polling passed it (no revisionsMode, no stages): each poll
+    // reads the revision (missing) with the app (Failed), then the operation (not failed), two activities.
+    const id = await world.runtime.engine.startNew("verifyRevision", {
+      instanceId: `${failedId}-old-verify`,
+      input: {
+        target: verifyInputOf(failedId).target,
+        revisionName: `${failed.name}--never-created`,
+        expectedTraffic: 100,
+        minReplicas: 1,
+        warmupGraceSeconds: 60,
+        mustBeLatest: true,
+        deadline: new Date(world.clock.now() + 3_600_000).toISOString(),
+        poll: OLD_VERIFY_POLL,
+        maxPollsPerExecution: 3,
+        attempt: 0,
+        writeOperation,
+        retry: { maxAttempts: 1, firstIntervalSeconds: 1, backoffCoefficient: 1, maxIntervalSeconds: 1 },
+      },
+    });
+    const ended = await world.runToEnd(id);
+    // Three missing reads fail it; counted as then (3 polls per execution), all three are in its first execution.
+    expect(ended.output).toMatchObject({ ok: false, failure: { code: "RevisionNotFound" } });
+    expect(ended.input).toMatchObject({ attempt: 0 });
+    const reads = (world.runtime.engine.getHistory(id) ?? []).filter((e) => e.EventType === EventType.TaskScheduled && e.Name === "readRevision");
+    expect(reads).toHaveLength(3);
   });
 
   it("learns the app's timings from its past verifications: later deploys of a slow app read far less, still seen ready within the dense spacing", async () => {
