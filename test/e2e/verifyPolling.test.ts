@@ -34,6 +34,22 @@ function readyLagMs(app: string, out: DeployView, readyAfterMs: number, step = "
   return Date.parse(finished) - (Date.parse(revision.createdTime) + readyAfterMs);
 }
 
+/** Revision durations on the virtual clock (ms). */
+type Durations = { provisioning: number; activating: number; healthy: number };
+
+/**
+ * Deploys a new image to `appName` whose revision follows `durations` (and `healthProbes`); checks it
+ * Succeeded; returns its output, its ready lag and the verification's ARM reads.
+ */
+async function deploySlowRevision(appName: string, durations: Durations, healthProbes = true): Promise<{ out: DeployView; lagMs: number; reads: ReturnType<typeof verifyReads> }> {
+  await world.pushImage("v2");
+  world.sandbox.apps.setNextRevisionBehaviour(appRef(appName), { kind: "slow", durations, ...(healthProbes ? {} : { healthProbes: false }) });
+  world.sandbox.callLog.clear();
+  const out = outputOf(await world.runToEnd(await world.start(world.request(appName))));
+  expect(out.outcome).toBe("Succeeded");
+  return { out, lagMs: readyLagMs(appName, out, durations.provisioning + durations.activating + durations.healthy), reads: verifyReads() };
+}
+
 /**
  * The deploy's history as the orchestrator yielded it: each scheduled step with what it names (an
  * activity, a sub-orchestration, an entity operation the deploy waited for, a timer).
@@ -54,17 +70,9 @@ function scheduledSteps(history: readonly HistoryEvent[]): string[] {
 describe("verification polls by the revision's stage", () => {
   it("sees a slow revision ready within the dense spacing, one ARM read per poll, the app read only to confirm", async () => {
     const app = await world.seedApp("web-slow-verify");
-    await world.pushImage("v2");
-    const durations = { provisioning: 45_000, activating: 10_000, healthy: 20_000 };
-    world.sandbox.apps.setNextRevisionBehaviour(appRef(app.name), { kind: "slow", durations });
-    world.sandbox.callLog.clear();
-    const out = outputOf(await world.runToEnd(await world.start(world.request(app.name))));
-
-    expect(out.outcome).toBe("Succeeded");
-    const lag = readyLagMs(app.name, out, durations.provisioning + durations.activating + durations.healthy);
+    const { lagMs: lag, reads } = await deploySlowRevision(app.name, { provisioning: 45_000, activating: 10_000, healthy: 20_000 });
     expect(lag).toBeGreaterThanOrEqual(0);
     expect(lag).toBeLessThanOrEqual(VERIFY_STAGE_SPACING.denseSeconds * 1000);
-    const reads = verifyReads();
     // Once, when the revision looked ready: not on every poll.
     expect(reads.app).toHaveLength(1);
     // Sparse while provisioning (12 s), dense (4 s) after: 12, 24, 36, 48 | 52 | 56 ... 76. The old
@@ -75,14 +83,7 @@ describe("verification polls by the revision's stage", () => {
 
   it("sees a revision without health probes ready as soon as its replicas run", async () => {
     const app = await world.seedApp("web-noprobe-verify");
-    await world.pushImage("v2");
-    const durations = { provisioning: 30_000, activating: 10_000, healthy: 0 };
-    world.sandbox.apps.setNextRevisionBehaviour(appRef(app.name), { kind: "slow", durations, healthProbes: false });
-    world.sandbox.callLog.clear();
-    const out = outputOf(await world.runToEnd(await world.start(world.request(app.name))));
-
-    expect(out.outcome).toBe("Succeeded");
-    const lag = readyLagMs(app.name, out, durations.provisioning + durations.activating);
+    const { lagMs: lag } = await deploySlowRevision(app.name, { provisioning: 30_000, activating: 10_000, healthy: 0 }, false);
     expect(lag).toBeGreaterThanOrEqual(0);
     expect(lag).toBeLessThanOrEqual(VERIFY_STAGE_SPACING.denseSeconds * 1000);
   });
@@ -197,15 +198,9 @@ describe("verification polls by the revision's stage", () => {
     const durations = { provisioning: 45_000, activating: 10_000, healthy: 20_000 };
     const readsPerDeploy: number[] = [];
     for (let deploy = 0; deploy < 4; deploy++) {
-      await world.pushImage("v2");
-      world.sandbox.apps.setNextRevisionBehaviour(appRef(app.name), { kind: "slow", durations });
-      world.sandbox.callLog.clear();
-      const out = outputOf(await world.runToEnd(await world.start(world.request(app.name))));
-      expect(out.outcome).toBe("Succeeded");
-      const lag = readyLagMs(app.name, out, durations.provisioning + durations.activating + durations.healthy);
+      const { lagMs: lag, reads } = await deploySlowRevision(app.name, durations);
       expect(lag).toBeGreaterThanOrEqual(0);
       expect(lag).toBeLessThanOrEqual(VERIFY_STAGE_SPACING.denseSeconds * 1000);
-      const reads = verifyReads();
       readsPerDeploy.push(reads.revision.length + reads.app.length);
     }
     // Two deploys measure (provisioning at least 36 s, provisioned to ready at least 24 s); then the
@@ -217,20 +212,10 @@ describe("verification polls by the revision's stage", () => {
   it("falls back to the unlearned schedule when a revision is ready before the learned floors said it could be", async () => {
     const app = await world.seedApp("web-faster-verify");
     const slow = { provisioning: 45_000, activating: 10_000, healthy: 20_000 };
-    for (let deploy = 0; deploy < 2; deploy++) {
-      await world.pushImage("v2");
-      world.sandbox.apps.setNextRevisionBehaviour(appRef(app.name), { kind: "slow", durations: slow });
-      expect(outputOf(await world.runToEnd(await world.start(world.request(app.name)))).outcome).toBe("Succeeded");
-    }
+    for (let deploy = 0; deploy < 2; deploy++) await deploySlowRevision(app.name, slow);
     const fast = { provisioning: 10_000, activating: 10_000, healthy: 5_000 };
     const lags: number[] = [];
-    for (let deploy = 0; deploy < 2; deploy++) {
-      await world.pushImage("v2");
-      world.sandbox.apps.setNextRevisionBehaviour(appRef(app.name), { kind: "slow", durations: fast });
-      const out = outputOf(await world.runToEnd(await world.start(world.request(app.name))));
-      expect(out.outcome).toBe("Succeeded");
-      lags.push(readyLagMs(app.name, out, fast.provisioning + fast.activating + fast.healthy));
-    }
+    for (let deploy = 0; deploy < 2; deploy++) lags.push((await deploySlowRevision(app.name, fast)).lagMs);
     // The first fast revision is seen late (the floors promised 60 s); it resets them, so the next is on time.
     expect(lags[0]).toBeGreaterThan(VERIFY_STAGE_SPACING.denseSeconds * 1000);
     expect(lags[1]).toBeLessThanOrEqual(VERIFY_STAGE_SPACING.denseSeconds * 1000);
