@@ -48,7 +48,6 @@ export function* buildImage(run: DeployRun, build: BuildSpec): Flow<BuildResult>
     // started before the log watch existed watches the log in a wait it starts now. A wait that was
     // already running keeps its own stored input (no `logPoll`: ARM alone), so its replay is unchanged.
     logPoll: input.settings.buildLogPoll,
-    logWhileConfirming: true,
     maxPollsPerExecution: input.settings.maxPollsPerExecution,
     deadline: new Date(run.now().getTime() + (build.timeoutSeconds + BUILD_DEADLINE_SLACK_SECONDS) * 1000).toISOString(),
     attempt: 0,

@@ -34,14 +34,6 @@ export interface WaitForBuildRunInput {
    * stays deterministic.
    */
   logPoll?: PollProfile;
-  /**
-   * Set in waits started since the fix for early push signals: the log stays watched while a push
-   * signal is confirmed, and confirm re-reads are capped by the build profile unless the log is still
-   * watched and answering. Absent in waits started before: those stop watching the log at the signal
-   * and keep the safety net's cap, so a replay of their histories schedules the same tasks and timers.
-   * Not defaulted anywhere: only the build step sets it.
-   */
-  logWhileConfirming?: boolean;
   /** The log watch's state, kept across `continueAsNew`; absent in a wait's first execution. */
   logWatch?: BuildLogWatch;
 }

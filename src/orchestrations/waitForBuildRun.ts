@@ -17,11 +17,9 @@
  * reach the webhook could send one), so it never ends the wait by itself: it makes the wait read the
  * run through ARM at once, and while ACR has not yet marked the run final (it pushes from inside the
  * run) re-read after 1, 2, 4, ... seconds. Both hints coexist; whichever comes first is used. A
- * signal can come well before the run is final (a multi-step run pushes before its last step), so a
- * wait started with `logWhileConfirming` keeps checking the log while it confirms, and caps its
- * confirm re-reads by the build profile unless the log is still watched and answering (the log then
- * catches the end). Waits started without it stop watching at the signal, as they always did, so
- * histories they already wrote replay identically.
+ * signal can come well before the run is final (a multi-step run pushes before its last step), so the
+ * wait keeps checking the log while it confirms, and caps its confirm re-reads by the build profile
+ * unless the log is still watched and answering (the log then catches the end).
  */
 import * as df from "durable-functions";
 import type { OrchestrationContext } from "durable-functions";
@@ -73,12 +71,10 @@ export function* waitForBuildRunOrchestrator(context: OrchestrationContext): Flo
   const pushed: PendingCall<BuildPushSignalPayload> = { task: context.df.waitForExternalEvent(BUILD_PUSH_EVENT), what: "the push signal" };
   for (let polls = 1; ; polls++) {
     const now = context.df.currentUtcDateTime.getTime();
-    const watching =
-      input.logPoll !== undefined && watch !== undefined && watch.stopped === undefined && watch.complete === undefined && (pushSignal === undefined || input.logWhileConfirming === true);
+    const watching = input.logPoll !== undefined && watch !== undefined && watch.stopped === undefined && watch.complete === undefined;
     const confirming = pushSignal !== undefined || watch?.complete !== undefined;
-    // The stretched safety net applies only while the log is watched and answering. Waits started
-    // before `logWhileConfirming` kept it while confirming too: their recorded timers depend on it.
-    const sparse = input.logWhileConfirming === true ? watching && watch.answering : watch !== undefined && watch.answering && watch.stopped === undefined;
+    // The stretched safety net applies only while the log is watched and answering.
+    const sparse = watching && watch.answering;
     /** When to act next; undefined: at once (the log has just said the run is final). */
     let wakeAt: number | undefined;
     if (!watching || now >= Date.parse(watch.armDueAt) || now >= deadline) {
@@ -115,8 +111,8 @@ export function* waitForBuildRunOrchestrator(context: OrchestrationContext): Flo
         const arrived = pushed.task.isCompleted ? true : yield* waitOrSignal(context, pushed, new Date(wakeAt));
         if (arrived) {
           pushSignal = signalOf(yield* awaitCall(pushed), now);
-          // Watching on (`logWhileConfirming`): the signal's ARM read is due at once all the same.
-          if (watch && input.logWhileConfirming === true) watch.armDueAt = context.df.currentUtcDateTime.toISOString();
+          // The log stays watched, but the signal's ARM read is due at once.
+          if (watch) watch.armDueAt = context.df.currentUtcDateTime.toISOString();
         }
       } else {
         yield* sleep(context, new Date(wakeAt));

@@ -9,10 +9,6 @@ import { describe, expect, it } from "vitest";
 import type { BuildPushSignalOutcome } from "../../src/functions/signals/buildPushSignal.js";
 import { LOGIN_SERVER, REPOSITORY, RESOURCE_GROUP, WORKFLOW_MODULE, outputOf, type DeployWorld, useDeployWorld } from "./world.js";
 import { resolve } from "node:path";
-import { ACTIVITIES } from "../../src/activities/contracts.js";
-import { EventType, type HistoryEvent } from "../../src/local/engine/history.js";
-import type { WaitForBuildRunInput } from "../../src/orchestrations/contracts.js";
-import { BUILD_PUSH_EVENT, ORCHESTRATIONS } from "../../src/orchestrations/names.js";
 
 // The product's ACR webhook authenticates ACR with this header (read once, when the settings load).
 const WEBHOOK_SECRET = "signals-e2e-webhook-secret-0001";
@@ -140,35 +136,6 @@ describe("push signals for the build wait", () => {
     // The log was checked after the signal, not only before it.
     const checksAfter = world.sandbox.callLog.calls({ plane: "data", method: "HEAD" }).filter((c) => c.path.includes(`/logs/${out.runId!}/`) && Date.parse(c.time) > started + 20_000);
     expect(checksAfter.length).toBeGreaterThanOrEqual(10);
-  });
-
-  it("a wait started before logWhileConfirming (its stored input has none) stops watching the log at the signal, as the histories it wrote expect", async () => {
-    const app = await world.seedApp("web-oldwait");
-    const id = await world.start(buildRequest(app.name));
-    const started = world.clock.now();
-    await world.runToEnd(id, { until: () => world.runtime.engine.getHistory(`${id}-build`) !== undefined });
-    const current = (await world.runtime.engine.getStatus(`${id}-build`, { showInput: true }))?.input as WaitForBuildRunInput;
-    expect(current.logWhileConfirming).toBe(true);
-    // The same run watched by a wait whose input the build step wrote before the flag existed.
-    const { logWhileConfirming: _dropped, ...old } = current;
-    const oldWait = `${id}-oldwait`;
-    await world.runtime.engine.startNew(ORCHESTRATIONS.waitForBuildRun, { instanceId: oldWait, input: old });
-    await world.clock.advanceTo(started + 20_000, world.settle);
-    await world.runtime.engine.raiseEvent(oldWait, BUILD_PUSH_EVENT, { digest: "sha256:" + "2".repeat(64), tag: `deploy-${id}`, repository: REPOSITORY, host: LOGIN_SERVER });
-    const status = await world.runToEnd(oldWait);
-    expect(status.output).toMatchObject({ ok: true, run: { status: "Succeeded" }, pushSignal: { tag: `deploy-${id}` } });
-    expect(status.output).not.toHaveProperty("logComplete");
-    // Its one execution: log checks until the signal, then ARM re-reads only (20, 21, 23, 27, 35, 51, 83, 147 s).
-    const history = world.runtime.engine.getHistory(oldWait) ?? [];
-    const signalled = history.findIndex((event) => event.EventType === EventType.EventRaised && event.Name === BUILD_PUSH_EVENT);
-    expect(signalled).toBeGreaterThan(0);
-    const scheduled = (events: HistoryEvent[]) => events.filter((event) => event.EventType === EventType.TaskScheduled).map((event) => event.Name);
-    expect(scheduled(history.slice(0, signalled))).toContain(ACTIVITIES.checkBuildLog);
-    expect(scheduled(history.slice(signalled))).toEqual(Array<string>(8).fill(ACTIVITIES.getBuildRun));
-    // ...with the timers between them where the old code put them (the local runtime compares fireAt on replay).
-    const fires = history.slice(signalled).filter((event) => event.EventType === EventType.TimerCreated).map((event) => Date.parse(event.FireAt!));
-    expect(fires.slice(1).map((at, i) => (at - fires[i]!) / 1000)).toEqual([2, 4, 8, 16, 32, 64]);
-    await world.runToEnd(id);
   });
 
   it("ends the wait on the webhook the sandbox itself sends when the build pushes deploy-<id>, within one virtual second", async () => {
