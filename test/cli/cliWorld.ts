@@ -11,6 +11,8 @@ import { runCli } from "../../src/cli/program.js";
 import { productFunctionModules } from "../api/contract/contractWorld.js";
 import { LOGIN_SERVER, REGISTRY_NAME, REPOSITORY, RESOURCE_GROUP, SUBSCRIPTION, startDeployWorld, type DeployWorld } from "../e2e/world.js";
 
+const realFetch = globalThis.fetch;
+
 /** The app the `site` target deploys to. */
 export const SITE_APP = "site-app";
 
@@ -57,11 +59,16 @@ export async function startCliWorld(): Promise<CliWorld> {
   const world = await startDeployWorld({ functionModules: productFunctionModules(), azurite: true });
   resetSettingsCache();
   await world.seedApp(SITE_APP);
-  // A warm worker: the deploy orchestrator is loaded on its first invocation (src/functions/registration/lazy.ts),
-  // which on a cold one can finish after the CLI's first status read; the plain-output snapshot pins
-  // the order of events once the deploy runs, so the first read must find its first step.
-  await import("../../src/orchestrations/deploy.js");
   const { clock } = world;
+  // The CLI reads a deploy's status right after starting it, before its first wait: the runtime may
+  // not have run the deploy's first episode yet (its orchestrator is imported on first invocation,
+  // src/functions/registration/lazy.ts). The plain-output snapshot pins what each read finds, so every
+  // status read first lets the runtime finish what it is doing at this virtual moment, as waits do.
+  const settlingFetch: typeof fetch = async (input, init) => {
+    const url = typeof input === "string" ? input : input instanceof URL ? input.href : input.url;
+    if ((init?.method ?? "GET") === "GET" && url.startsWith(`${world.runtime.url}/api/deployments/`)) await world.settle();
+    return realFetch(input, init);
+  };
 
   return {
     world,
@@ -90,7 +97,13 @@ export async function startCliWorld(): Promise<CliWorld> {
         },
         confirm: async () => options.answer ?? false,
       };
-      const exitCode = await runCli(argv, io);
+      globalThis.fetch = settlingFetch;
+      let exitCode: number;
+      try {
+        exitCode = await runCli(argv, io);
+      } finally {
+        globalThis.fetch = realFetch;
+      }
       return { exitCode, stdout: out.join(""), stderr: err.join("") };
     },
     async stop() {
